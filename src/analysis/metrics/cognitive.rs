@@ -1,0 +1,106 @@
+//! Cognitive complexity, after the SonarSource specification (G. Ann Campbell, 2017).
+//!
+//! - Structural increments, +1 plus the current nesting level: `if`, conditional expressions,
+//!   `switch` / `match`, loops, `catch`.
+//! - Hybrid increments, +1 without nesting: `else if` / `elif`, `else` (see `nesting.rs`).
+//! - Fundamental increments, +1: each *sequence* of like boolean operators (`a && b && c` is one,
+//!   `a && b || c` is two), `goto` and `break` / `continue` to a label, each recursive call.
+//! - Nesting rises inside the bodies of those structures and inside folded lambdas / closures.
+
+use tree_sitter::Node;
+
+use crate::lang::{Construct, Spec};
+
+/// Structural and hybrid increments of one construct at `nesting`.
+pub(crate) fn increment(construct: Construct, is_else_if: bool, nesting: u32) -> u32 {
+    match construct {
+        Construct::If if is_else_if => 1,
+        Construct::ElseIf | Construct::Jump => 1,
+        Construct::If
+        | Construct::Loop
+        | Construct::UnconditionalLoop
+        | Construct::Switch
+        | Construct::Match(_)
+        | Construct::Catch
+        | Construct::Ternary => 1 + nesting,
+        Construct::None
+        | Construct::Case
+        | Construct::Logical(_)
+        | Construct::Decision
+        | Construct::Lambda
+        | Construct::Call => 0,
+    }
+}
+
+/// Whether a logical operator node starts a new expression: its parent (through parentheses) is
+/// not itself a logical operator. Only such roots count their sequences, so each operator is seen
+/// once.
+pub(crate) fn starts_sequence(spec: &dyn Spec, node: Node, src: &[u8]) -> bool {
+    let mut parent = node.parent();
+    while let Some(p) = parent {
+        if p.kind() != "parenthesized_expression" {
+            break;
+        }
+        parent = p.parent();
+    }
+    !parent.is_some_and(|p| matches!(spec.construct(p, src), Construct::Logical(_)))
+}
+
+/// The number of runs of like operators in a boolean expression read left to right, looking
+/// through parentheses (not through negation or calls). Iterative: expressions can be long.
+pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 {
+    // In-order traversal: a node is pushed once to expand, once to emit its operator.
+    enum Item<'t> {
+        Expand(Node<'t>),
+        Emit(&'static str),
+    }
+    let mut stack = vec![Item::Expand(root)];
+    let mut runs = 0;
+    let mut last: Option<&'static str> = None;
+    while let Some(item) = stack.pop() {
+        match item {
+            Item::Emit(op) => {
+                if last != Some(op) {
+                    runs += 1;
+                }
+                last = Some(op);
+            }
+            Item::Expand(node) => {
+                let inner = unparenthesize(node);
+                if let Construct::Logical(op) = spec.construct(inner, src) {
+                    if let Some(right) = inner.child_by_field_name("right") {
+                        stack.push(Item::Expand(right));
+                    }
+                    stack.push(Item::Emit(op));
+                    if let Some(left) = inner.child_by_field_name("left") {
+                        stack.push(Item::Expand(left));
+                    }
+                }
+            }
+        }
+    }
+    runs
+}
+
+fn unparenthesize(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        match crate::lang::first_named(node) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn else_if_is_hybrid_and_if_is_structural() {
+        assert_eq!(increment(Construct::If, false, 2), 3);
+        assert_eq!(increment(Construct::If, true, 2), 1);
+        assert_eq!(increment(Construct::ElseIf, false, 5), 1);
+        assert_eq!(increment(Construct::Case, false, 5), 0);
+    }
+}

@@ -1,0 +1,128 @@
+//! Within-file duplication: runs of at least [`WINDOW`] consecutive significant lines that appear
+//! twice in the same file.
+//!
+//! A significant line is a code line (see `code_lines.rs`) with at least one letter or digit, its
+//! whitespace collapsed; lines of only braces or punctuation carry no meaning of their own and
+//! would make every pair of blocks look alike. Two occurrences must not overlap. Every line of
+//! both occurrences counts as duplicated, once. Cross-file duplication is a different question
+//! (it needs the whole tree) and is not measured here.
+
+use std::collections::hash_map::{DefaultHasher, Entry};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use super::code_lines::RowSet;
+
+/// Minimum length of a duplicated run, in significant lines.
+pub const WINDOW: usize = 6;
+
+/// Duplication found in one file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Duplication {
+    /// Code lines that belong to a duplicated run.
+    pub duplicated_lines: usize,
+    /// Each repeated run: where it repeats, where it first appeared, how many significant lines.
+    pub blocks: Vec<DuplicateBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateBlock {
+    pub line: usize,
+    pub first_line: usize,
+    pub lines: usize,
+}
+
+pub(crate) fn measure(src: &[u8], code_rows: &RowSet) -> Duplication {
+    let text = String::from_utf8_lossy(src);
+    let significant: Vec<(usize, u64)> = text
+        .lines()
+        .enumerate()
+        .filter(|(row, line)| code_rows.contains(*row) && line.chars().any(char::is_alphanumeric))
+        .map(|(row, line)| {
+            let mut h = DefaultHasher::new();
+            line.split_whitespace().for_each(|w| w.hash(&mut h));
+            (row, h.finish())
+        })
+        .collect();
+    if significant.len() < 2 * WINDOW {
+        return Duplication::default();
+    }
+
+    let mut first_seen: HashMap<u64, usize> = HashMap::new();
+    let mut duplicated = vec![false; significant.len()];
+    let mut blocks: Vec<DuplicateBlock> = Vec::new();
+    // The (later, earlier) window starts of the previous match, to extend runs into one block.
+    let mut previous: Option<(usize, usize)> = None;
+    for start in 0..=significant.len() - WINDOW {
+        let mut h = DefaultHasher::new();
+        significant[start..start + WINDOW]
+            .iter()
+            .for_each(|(_, line)| line.hash(&mut h));
+        let earlier = match first_seen.entry(h.finish()) {
+            Entry::Vacant(v) => {
+                v.insert(start);
+                continue;
+            }
+            Entry::Occupied(o) => *o.get(),
+        };
+        if start < earlier + WINDOW {
+            continue; // overlapping repeats (a run of identical lines) are not copies
+        }
+        for i in 0..WINDOW {
+            duplicated[start + i] = true;
+            duplicated[earlier + i] = true;
+        }
+        match (previous, blocks.last_mut()) {
+            (Some((s, e)), Some(block)) if s + 1 == start && e + 1 == earlier => block.lines += 1,
+            _ => blocks.push(DuplicateBlock {
+                line: significant[start].0 + 1,
+                first_line: significant[earlier].0 + 1,
+                lines: WINDOW,
+            }),
+        }
+        previous = Some((start, earlier));
+    }
+    Duplication {
+        duplicated_lines: duplicated.iter().filter(|d| **d).count(),
+        blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_code(src: &str) -> RowSet {
+        let mut rows = RowSet::new(src.lines().count());
+        rows.insert_range(0, src.lines().count());
+        rows
+    }
+
+    #[test]
+    fn a_repeated_block_is_found_once_with_its_length() {
+        let block = "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\nf = 6\ng = 7\n";
+        let src = format!("{block}x = 0\n{block}");
+        let d = measure(src.as_bytes(), &all_code(&src));
+        assert_eq!(d.duplicated_lines, 14);
+        assert_eq!(
+            d.blocks,
+            vec![DuplicateBlock {
+                line: 9,
+                first_line: 1,
+                lines: 7
+            }]
+        );
+    }
+
+    #[test]
+    fn identical_consecutive_lines_and_short_repeats_are_not_duplication() {
+        let src = "x += 1\n".repeat(40) + "a\nb\nc\nd\ne\nq\na\nb\nc\nd\ne\n";
+        let d = measure(src.as_bytes(), &all_code(&src));
+        // 40 identical lines do contain non-overlapping equal windows: they are a real copy-paste.
+        assert!(d.duplicated_lines >= 12);
+        // The 5-line repeat a..e is below the window and adds nothing.
+        assert!(d.blocks.iter().all(|b| b.line <= 40));
+    }
+}

@@ -1,0 +1,306 @@
+//! The one pass over a syntax tree that every per-function metric shares.
+//!
+//! The walk is iterative (a `TreeCursor` plus a stack of frames), so a file nested 10,000 levels
+//! deep costs memory, never the call stack. For each node it asks the language [`Spec`] what the
+//! node is, keeps a stack of open functions, and lets the metric modules decide what the node adds:
+//! [`cyclomatic`], [`cognitive`] and [`nesting`] per function, [`code_lines`] and [`satd`] per file.
+
+use tree_sitter::{Node, Tree};
+
+use super::metrics::{code_lines::RowSet, cognitive, cyclomatic, nesting, satd};
+use super::{Diagnostic, FunctionMetrics, Satd};
+use crate::lang::{Construct, Spec};
+
+/// What one walk over a file yields.
+pub(crate) struct WalkOutput {
+    pub functions: Vec<FunctionMetrics>,
+    pub code_rows: RowSet,
+    pub satd: Vec<Satd>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// An open function (or the file itself, at the bottom of the stack).
+struct OpenFunction {
+    name: String,
+    qualified_name: String,
+    start_row: usize,
+    end_row: usize,
+    params: u32,
+    cyclomatic: u32,
+    cognitive: u32,
+    /// Current cognitive nesting level (control structures and folded lambdas).
+    nesting: u32,
+    /// Current control-structure depth, and the deepest seen.
+    depth: u32,
+    max_depth: u32,
+}
+
+/// What entering a node changed, undone when the walk leaves it.
+#[derive(Clone, Copy)]
+struct Frame {
+    construct: Construct,
+    opened_function: bool,
+    opened_scope: bool,
+    step: nesting::Step,
+    /// This node is an `else` wrapper holding an `else if`.
+    wraps_else_if: bool,
+}
+
+/// Errors reported per file are capped: a minified file full of errors needs one line, not 10,000.
+const MAX_SYNTAX_DIAGNOSTICS: usize = 20;
+
+pub(crate) fn walk(tree: &Tree, src: &[u8], spec: &dyn Spec) -> WalkOutput {
+    let root = tree.root_node();
+    let mut w = Walker {
+        spec,
+        src,
+        frames: Vec::new(),
+        open: vec![OpenFunction::file(root)],
+        scopes: Vec::new(),
+        out: WalkOutput {
+            functions: Vec::new(),
+            code_rows: RowSet::new(root.end_position().row + 1),
+            satd: Vec::new(),
+            diagnostics: Vec::new(),
+        },
+        syntax_errors: 0,
+    };
+    let mut cursor = root.walk();
+    loop {
+        let descend = w.enter(cursor.node(), cursor.field_name());
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            w.exit();
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return w.finish();
+            }
+        }
+    }
+}
+
+struct Walker<'a> {
+    spec: &'a dyn Spec,
+    src: &'a [u8],
+    frames: Vec<Frame>,
+    open: Vec<OpenFunction>,
+    scopes: Vec<String>,
+    out: WalkOutput,
+    syntax_errors: usize,
+}
+
+impl OpenFunction {
+    fn file(root: Node) -> Self {
+        OpenFunction {
+            name: String::new(),
+            qualified_name: String::new(),
+            start_row: 0,
+            end_row: root.end_position().row,
+            params: 0,
+            cyclomatic: 1,
+            cognitive: 0,
+            nesting: 0,
+            depth: 0,
+            max_depth: 0,
+        }
+    }
+}
+
+impl Walker<'_> {
+    fn current(&mut self) -> &mut OpenFunction {
+        self.open
+            .last_mut()
+            .expect("the file itself is always open")
+    }
+
+    /// Visits `node`; returns whether to descend into its children.
+    fn enter(&mut self, node: Node, field: Option<&str>) -> bool {
+        let kind = node.kind();
+        if self.spec.is_comment(kind) {
+            satd::scan(node, self.src, &mut self.out.satd);
+            self.frames.push(Frame::plain(Construct::None));
+            return false;
+        }
+        self.note_syntax(node);
+        if node.child_count() == 0 && !node.is_missing() {
+            self.out
+                .code_rows
+                .insert_range(node.start_position().row, node.end_position().row);
+        }
+
+        let construct = self.spec.construct(node, self.src);
+        let parent = self.frames.last().copied();
+        let position = nesting::position(
+            self.spec,
+            parent.map(|p| p.construct),
+            field,
+            node,
+            self.src,
+            construct,
+        );
+        let is_else_if = construct == Construct::If
+            && (position.is_else_if || parent.is_some_and(|p| p.wraps_else_if));
+
+        // The step belongs to the enclosing function: apply it before a new one opens.
+        let step = position.step;
+        {
+            let f = self.current();
+            f.nesting += step.nesting;
+            f.depth += step.depth;
+            f.max_depth = f.max_depth.max(f.depth);
+            f.cognitive += step.hybrid;
+        }
+
+        let opened_function = self.open_function(node);
+        let opened_scope = if opened_function {
+            false
+        } else if let Some(scope) = self.spec.scope(node, self.src) {
+            self.scopes.push(scope);
+            true
+        } else {
+            false
+        };
+
+        self.count(node, construct, is_else_if);
+        self.frames.push(Frame {
+            construct,
+            opened_function,
+            opened_scope,
+            step,
+            wraps_else_if: position.wraps_else_if,
+        });
+        true
+    }
+
+    fn exit(&mut self) {
+        let frame = self.frames.pop().expect("every exit follows an enter");
+        if frame.opened_function {
+            let f = self.open.pop().expect("an opened function is on the stack");
+            self.scopes.pop();
+            self.out.functions.push(FunctionMetrics {
+                name: f.name,
+                qualified_name: f.qualified_name,
+                start_line: f.start_row + 1,
+                end_line: f.end_row + 1,
+                cyclomatic: f.cyclomatic,
+                cognitive: f.cognitive,
+                max_nesting: f.max_depth,
+                params: f.params,
+                length: f.end_row - f.start_row + 1,
+            });
+        }
+        if frame.opened_scope {
+            self.scopes.pop();
+        }
+        let f = self.current();
+        f.nesting -= frame.step.nesting;
+        f.depth -= frame.step.depth;
+    }
+
+    fn open_function(&mut self, node: Node) -> bool {
+        let Some(decl) = self.spec.function(node, self.src) else {
+            return false;
+        };
+        let sep = self.spec.separator();
+        let mut qualified = String::new();
+        for part in self
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .chain(decl.qualifier.as_deref())
+        {
+            qualified.push_str(part);
+            qualified.push_str(sep);
+        }
+        qualified.push_str(&decl.name);
+        let end = node.end_position();
+        // A node that ends at column 0 ends with the newline of the line before.
+        let end_row = if end.column == 0 && end.row > decl.start_row {
+            end.row - 1
+        } else {
+            end.row
+        };
+        self.scopes.push(decl.name.clone());
+        self.open.push(OpenFunction {
+            name: decl.name,
+            qualified_name: qualified,
+            start_row: decl.start_row,
+            end_row: end_row.max(decl.start_row),
+            params: decl.params,
+            cyclomatic: 1,
+            cognitive: 0,
+            nesting: 0,
+            depth: 0,
+            max_depth: 0,
+        });
+        true
+    }
+
+    fn count(&mut self, node: Node, construct: Construct, is_else_if: bool) {
+        let spec = self.spec;
+        let src = self.src;
+        let sequences = match construct {
+            Construct::Logical(_) if cognitive::starts_sequence(spec, node, src) => {
+                cognitive::boolean_sequences(spec, node, src)
+            }
+            _ => 0,
+        };
+        let recursive = construct == Construct::Call && {
+            let name = &self.current().name;
+            !name.is_empty() && spec.callee(node, src) == Some(name.as_str())
+        };
+        let f = self.current();
+        f.cyclomatic += cyclomatic::increment(construct);
+        f.cognitive += cognitive::increment(construct, is_else_if, f.nesting) + sequences;
+        if recursive {
+            f.cognitive += 1;
+        }
+    }
+
+    fn note_syntax(&mut self, node: Node) {
+        if !(node.is_error() || node.is_missing()) {
+            return;
+        }
+        self.syntax_errors += 1;
+        if self.out.diagnostics.len() < MAX_SYNTAX_DIAGNOSTICS {
+            let what = if node.is_missing() {
+                format!("syntax error: missing `{}`", node.kind())
+            } else {
+                "syntax error".to_string()
+            };
+            self.out.diagnostics.push(Diagnostic {
+                line: Some(node.start_position().row + 1),
+                message: what,
+            });
+        }
+    }
+
+    fn finish(mut self) -> WalkOutput {
+        if self.syntax_errors > MAX_SYNTAX_DIAGNOSTICS {
+            self.out.diagnostics.push(Diagnostic {
+                line: None,
+                message: format!(
+                    "{} more syntax errors not listed",
+                    self.syntax_errors - MAX_SYNTAX_DIAGNOSTICS
+                ),
+            });
+        }
+        self.out
+    }
+}
+
+impl Frame {
+    fn plain(construct: Construct) -> Self {
+        Frame {
+            construct,
+            opened_function: false,
+            opened_scope: false,
+            step: nesting::Step::default(),
+            wraps_else_if: false,
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! The language catalogue: which files are which language, their tree-sitter grammar, and how
+//! each grammar's node kinds map onto the constructs the metrics count.
+//!
+//! `analysis` asks a [`Spec`] what a node *is* (a function, a branch, a loop, …) and never looks at
+//! node kinds itself, so adding a language means adding one file here and one line in
+//! [`Language::ALL`].
+
+use std::path::Path;
+
+use tree_sitter::Node;
+
+mod c;
+mod cpp;
+mod go;
+mod java;
+mod javascript;
+mod python;
+mod rust;
+mod typescript;
+
+/// A language debtgate measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    Rust,
+    Python,
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Go,
+    Java,
+    C,
+    Cpp,
+}
+
+impl Language {
+    /// Every language, in the order reports list them.
+    pub const ALL: [Language; 9] = [
+        Language::Rust,
+        Language::Python,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Tsx,
+        Language::Go,
+        Language::Java,
+        Language::C,
+        Language::Cpp,
+    ];
+
+    /// The language of a path, by its extension; `None` for files we do not analyse.
+    pub fn from_path(path: &Path) -> Option<Language> {
+        let ext = path.extension()?.to_str()?;
+        Some(match ext {
+            "rs" => Language::Rust,
+            "py" | "pyi" => Language::Python,
+            "js" | "jsx" | "mjs" | "cjs" => Language::JavaScript,
+            "ts" | "mts" | "cts" => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "go" => Language::Go,
+            "java" => Language::Java,
+            "c" | "h" => Language::C,
+            "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" | "h++" | "ipp" | "tpp" => {
+                Language::Cpp
+            }
+            _ => return None,
+        })
+    }
+
+    /// The name used in reports and configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Rust => "rust",
+            Language::Python => "python",
+            Language::JavaScript => "javascript",
+            Language::TypeScript => "typescript",
+            Language::Tsx => "tsx",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::C => "c",
+            Language::Cpp => "cpp",
+        }
+    }
+
+    /// The tree-sitter grammar.
+    pub fn grammar(self) -> tree_sitter::Language {
+        match self {
+            Language::Rust => tree_sitter_rust::LANGUAGE.into(),
+            Language::Python => tree_sitter_python::LANGUAGE.into(),
+            Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Language::Go => tree_sitter_go::LANGUAGE.into(),
+            Language::Java => tree_sitter_java::LANGUAGE.into(),
+            Language::C => tree_sitter_c::LANGUAGE.into(),
+            Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
+        }
+    }
+
+    /// How this language's node kinds map onto constructs.
+    pub fn spec(self) -> &'static dyn Spec {
+        match self {
+            Language::Rust => &rust::Rust,
+            Language::Python => &python::Python,
+            Language::JavaScript => &javascript::JavaScript,
+            Language::TypeScript | Language::Tsx => &typescript::TypeScript,
+            Language::Go => &go::Go,
+            Language::Java => &java::Java,
+            Language::C => &c::C,
+            Language::Cpp => &cpp::Cpp,
+        }
+    }
+}
+
+/// What a node means to the metrics. See `docs/metrics.md` for the definitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Construct {
+    /// Counts for nothing by itself.
+    None,
+    /// `if` (also the `if` of an `else if`, which the engine recognises by position).
+    If,
+    /// A separate `elif` clause (Python).
+    ElseIf,
+    /// A loop with a condition or iterator: `for`, `while`, `do…while`.
+    Loop,
+    /// A loop without a condition (Rust `loop`): nests, but is no decision.
+    UnconditionalLoop,
+    /// `switch` / Python `match`: nests; its cases are the decisions.
+    Switch,
+    /// A Rust `match` with this many arms: arms − 1 decisions.
+    Match(u32),
+    /// A `case` label other than `default`.
+    Case,
+    /// `catch` / `except`.
+    Catch,
+    /// A conditional expression: `c ? a : b`, `a if c else b`.
+    Ternary,
+    /// A short-circuit binary operator (`&&`, `||`, `and`, `or`, `??`), with its operator.
+    Logical(&'static str),
+    /// A decision that is not a nesting structure: match guard, Rust `?`, comprehension
+    /// `for`/`if`, default parameter value, logical assignment, `let … else`.
+    Decision,
+    /// A jump that breaks linear flow: `goto`, `break`/`continue` to a label.
+    Jump,
+    /// A closure or lambda that folds into its enclosing function (one nesting level deeper).
+    Lambda,
+    /// A call, by callee name (recursion detection).
+    Call,
+}
+
+/// A function entry found in the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionDecl {
+    pub name: String,
+    /// A qualifier the declaration itself names (Go receiver type, C++ `K::` prefix).
+    pub qualifier: Option<String>,
+    /// Declared parameters, receivers (`self`, `this`, `cls`) not counted.
+    pub params: u32,
+    /// 0-based row where the function starts (its signature, not decorators or attributes).
+    pub start_row: usize,
+}
+
+/// How one grammar's node kinds map onto the metrics' vocabulary.
+pub trait Spec: Sync {
+    /// Separator between scope names in qualified names.
+    fn separator(&self) -> &'static str {
+        "."
+    }
+
+    /// If `node` is a function entry (it has a body), describe it.
+    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl>;
+
+    /// If `node` opens a named scope (class, impl, namespace…), its name.
+    fn scope(&self, node: Node, src: &[u8]) -> Option<String>;
+
+    /// What `node` counts as.
+    fn construct(&self, node: Node, src: &[u8]) -> Construct;
+
+    /// The callee name of a call node, for recursion detection.
+    fn callee<'s>(&self, _node: Node, _src: &'s [u8]) -> Option<&'s str> {
+        None
+    }
+
+    /// Whether `kind` is an `else` wrapper node (`else_clause`); languages without one put the
+    /// alternative statement directly in the `alternative` field.
+    fn is_else_wrapper(&self, kind: &str) -> bool {
+        kind == "else_clause"
+    }
+
+    /// Whether `kind` is a comment.
+    fn is_comment(&self, kind: &str) -> bool {
+        kind.contains("comment")
+    }
+}
+
+/// The text of a node, lossily decoded (names in files with invalid UTF-8 still print).
+pub(crate) fn text(node: Node, src: &[u8]) -> String {
+    String::from_utf8_lossy(&src[node.byte_range()]).into_owned()
+}
+
+/// The text of a node's field child.
+pub(crate) fn field_text(node: Node, field: &str, src: &[u8]) -> Option<String> {
+    node.child_by_field_name(field).map(|n| text(n, src))
+}
+
+/// The named children of a node, comments excluded.
+pub(crate) fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    (0..node.named_child_count())
+        .filter_map(move |i| node.named_child(i as u32))
+        .filter(|n| !n.kind().contains("comment"))
+}
+
+/// The first named (non-comment) child.
+pub(crate) fn first_named(node: Node) -> Option<Node> {
+    named_children(node).next()
+}
+
+/// A binary expression's operator, when it is one of `ops`.
+pub(crate) fn logical_operator(node: Node, ops: &[&'static str]) -> Option<&'static str> {
+    let op = node.child_by_field_name("operator")?;
+    ops.iter().copied().find(|o| *o == op.kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ABI mismatch between a grammar and the tree-sitter runtime only shows at run time.
+    #[test]
+    fn every_grammar_loads() {
+        for lang in Language::ALL {
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&lang.grammar())
+                .unwrap_or_else(|e| panic!("{} grammar does not load: {e}", lang.name()));
+        }
+    }
+
+    #[test]
+    fn extensions_map_to_languages() {
+        let cases = [
+            ("a.rs", Some(Language::Rust)),
+            ("a.py", Some(Language::Python)),
+            ("a.jsx", Some(Language::JavaScript)),
+            ("a.ts", Some(Language::TypeScript)),
+            ("a.tsx", Some(Language::Tsx)),
+            ("a.go", Some(Language::Go)),
+            ("A.java", Some(Language::Java)),
+            ("a.h", Some(Language::C)),
+            ("a.hpp", Some(Language::Cpp)),
+            ("README.md", None),
+            ("Makefile", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(Language::from_path(Path::new(path)), want, "{path}");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! debtgate: a quality gate that measures the code a change touches.
+//!
+//! The pipeline, stage by stage (DESIGN.md):
+//!
+//! ```text
+//! inputs ──▶ analysis (+ lang) ──▶ report
+//! ```
+//!
+//! - [`inputs`] finds and reads files (`debtgate analyze PATH…`).
+//! - [`analysis`] turns one blob and its [`lang::Language`] into [`analysis::FileMetrics`];
+//!   it knows nothing of files or git.
+//! - [`report`] renders one [`report::Report`] in every format.
+//!
+//! Parallelism lives here and only here: files fan out over rayon workers, each with its own
+//! [`analysis::Analyzer`] (parsers are reused per thread), and results are sorted before anyone
+//! sees them, so output never depends on scheduling.
+
+pub mod analysis;
+pub mod cli;
+pub mod exit;
+pub mod inputs;
+pub mod lang;
+pub mod report;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use analysis::Analyzer;
+use inputs::Source;
+use report::{FileReport, Mode, NotAnalysed, Report};
+
+/// Options for measuring files on disk.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    pub paths: Vec<PathBuf>,
+    pub max_file_size: u64,
+}
+
+/// `debtgate analyze`: measure every file under `paths`.
+pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError> {
+    let files = inputs::discover(&opts.paths)?;
+    let results: Vec<Result<FileReport, NotAnalysed>> = files
+        .par_iter()
+        .map_init(Analyzer::new, |analyzer, path| {
+            let input = inputs::load(path, opts.max_file_size);
+            match input.source {
+                Source::Skipped(reason) => Err(NotAnalysed {
+                    path: input.path,
+                    reason,
+                }),
+                Source::Content { language, bytes } => {
+                    let m = analyzer.analyze(&bytes, language);
+                    Ok(FileReport {
+                        path: input.path,
+                        old_path: None,
+                        status: None,
+                        language: m.language,
+                        score: m.score,
+                        grade: m.grade,
+                        code_lines: m.code_lines,
+                        functions: m.functions,
+                        satd: m.satd,
+                        duplication: m.duplication,
+                        diagnostics: m.diagnostics,
+                    })
+                }
+            }
+        })
+        .collect();
+    let (mut analysed, mut skipped) = (Vec::new(), Vec::new());
+    for r in results {
+        match r {
+            Ok(f) => analysed.push(f),
+            Err(n) => skipped.push(n),
+        }
+    }
+    Ok(Report::measurements(Mode::Paths, analysed, skipped))
+}

@@ -1,0 +1,170 @@
+//! `--format human`: the worst functions first, then files by grade, then what was not analysed
+//! and why. Styles are always written; the caller's stream (`anstream::AutoStream`) drops them
+//! when stdout is not a terminal or `NO_COLOR` is set.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::{FileReport, Report};
+use crate::analysis::{FunctionMetrics, Grade};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = AnsiColor::Red.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const GREEN: Style = AnsiColor::Green.on_default();
+
+/// How many functions the "worst functions" table shows.
+pub const TOP_FUNCTIONS: usize = 20;
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "{BOLD}debtgate{BOLD:#} {} files, {} functions measured; {} not analysed",
+        s.files, s.functions, s.not_analysed
+    )?;
+    worst_functions(report, out)?;
+    files(report, out)?;
+    not_analysed(report, out)?;
+    diagnostics(report, out)
+}
+
+fn worst_functions(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut all: Vec<(&FileReport, &FunctionMetrics)> = report
+        .files
+        .iter()
+        .flat_map(|f| f.functions.iter().map(move |func| (f, func)))
+        .collect();
+    if all.is_empty() {
+        return Ok(());
+    }
+    all.sort_by(|(fa, a), (fb, b)| {
+        (b.cognitive, b.cyclomatic, b.length)
+            .cmp(&(a.cognitive, a.cyclomatic, a.length))
+            .then_with(|| (&fa.path, a.start_line).cmp(&(&fb.path, b.start_line)))
+    });
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Worst functions{BOLD:#} {DIM}(cognitive, then cyclomatic){DIM:#}"
+    )?;
+    writeln!(
+        out,
+        "{DIM}{:>5} {:>5} {:>5} {:>6} {:>6}  function  location{DIM:#}",
+        "cog", "cyc", "nest", "lines", "params"
+    )?;
+    for (file, f) in all.iter().take(TOP_FUNCTIONS) {
+        let style = level_style(f.cognitive, 15, 25);
+        writeln!(
+            out,
+            "{style}{:>5}{style:#} {:>5} {:>5} {:>6} {:>6}  {}  {DIM}{}:{}{DIM:#}",
+            f.cognitive,
+            f.cyclomatic,
+            f.max_nesting,
+            f.length,
+            f.params,
+            f.qualified_name,
+            file.path,
+            f.start_line
+        )?;
+    }
+    if all.len() > TOP_FUNCTIONS {
+        writeln!(out, "{DIM}… and {} more{DIM:#}", all.len() - TOP_FUNCTIONS)?;
+    }
+    Ok(())
+}
+
+fn files(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.files.is_empty() {
+        return Ok(());
+    }
+    let mut files: Vec<&FileReport> = report.files.iter().collect();
+    files.sort_by(|a, b| {
+        a.score
+            .total_cmp(&b.score)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    writeln!(out)?;
+    writeln!(out, "{BOLD}Files{BOLD:#} {DIM}(lowest score first){DIM:#}")?;
+    writeln!(
+        out,
+        "{DIM}{:<5} {:>6} {:>6} {:>6} {:>5} {:>5}  path{DIM:#}",
+        "grade", "score", "code", "funcs", "satd", "dup"
+    )?;
+    for f in files {
+        let style = grade_style(f.grade);
+        writeln!(
+            out,
+            "{style}{:<5}{style:#} {:>6.1} {:>6} {:>6} {:>5} {:>5}  {}",
+            f.grade.as_str(),
+            f.score,
+            f.code_lines,
+            f.functions.len(),
+            f.satd.len(),
+            f.duplication.duplicated_lines,
+            f.path
+        )?;
+    }
+    Ok(())
+}
+
+fn not_analysed(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.not_analysed.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{BOLD}Not analysed{BOLD:#}")?;
+    for n in &report.not_analysed {
+        writeln!(out, "  {}  {DIM}{}{DIM:#}", n.path, n.reason)?;
+    }
+    Ok(())
+}
+
+fn diagnostics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let with: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(|f| !f.diagnostics.is_empty())
+        .collect();
+    if with.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Diagnostics{BOLD:#} {DIM}(measured as far as the parser could read){DIM:#}"
+    )?;
+    for f in with {
+        for d in &f.diagnostics {
+            match d.line {
+                Some(line) => {
+                    writeln!(out, "  {YELLOW}{}:{line}{YELLOW:#}  {}", f.path, d.message)?
+                }
+                None => writeln!(out, "  {YELLOW}{}{YELLOW:#}  {}", f.path, d.message)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn level_style(value: u32, warn: u32, fail: u32) -> Style {
+    if value >= fail {
+        RED
+    } else if value >= warn {
+        YELLOW
+    } else {
+        Style::new()
+    }
+}
+
+fn grade_style(grade: Grade) -> Style {
+    if grade >= Grade::BMinus {
+        GREEN
+    } else if grade >= Grade::D {
+        YELLOW
+    } else {
+        RED
+    }
+}
