@@ -5,18 +5,23 @@
 #[derive(Debug, Clone)]
 pub(crate) struct RowSet {
     bits: Vec<u64>,
+    rows: usize,
 }
 
 impl RowSet {
     pub fn new(rows: usize) -> Self {
         RowSet {
             bits: vec![0; rows.div_ceil(64)],
+            rows,
         }
     }
 
     /// Marks rows `first..=last`.
     pub fn insert_range(&mut self, first: usize, last: usize) {
-        let last = last.min((self.bits.len() * 64).saturating_sub(1));
+        if self.rows == 0 {
+            return;
+        }
+        let last = last.min(self.rows - 1);
         for row in first..=last {
             if let Some(word) = self.bits.get_mut(row / 64) {
                 *word |= 1 << (row % 64);
