@@ -44,6 +44,10 @@ struct Frame {
     step: nesting::Step,
     /// This node is an `else` wrapper holding an `else if`.
     wraps_else_if: bool,
+    /// A logical operator directly below this node (through parentheses) continues a boolean
+    /// sequence rather than starting one. Tracked here because `Node::parent` walks down from
+    /// the root: asking it per node is quadratic on deeply nested expressions.
+    continues_logical: bool,
 }
 
 /// Errors reported per file are capped: a minified file full of errors needs one line, not 10,000.
@@ -165,8 +169,12 @@ impl Walker<'_> {
             false
         };
 
-        self.count(node, construct, is_else_if);
+        let starts_sequence = !parent.is_some_and(|p| p.continues_logical);
+        self.count(node, construct, is_else_if, starts_sequence);
+        let continues_logical = matches!(construct, Construct::Logical(_))
+            || (kind == "parenthesized_expression" && !starts_sequence);
         self.frames.push(Frame {
+            continues_logical,
             construct,
             opened_function,
             opened_scope,
@@ -205,18 +213,12 @@ impl Walker<'_> {
         let Some(decl) = self.spec.function(node, self.src) else {
             return false;
         };
-        let sep = self.spec.separator();
-        let mut qualified = String::new();
-        for part in self
-            .scopes
-            .iter()
-            .map(String::as_str)
-            .chain(decl.qualifier.as_deref())
-        {
-            qualified.push_str(part);
-            qualified.push_str(sep);
-        }
-        qualified.push_str(&decl.name);
+        let qualified = qualify(
+            &self.scopes,
+            decl.qualifier.as_deref(),
+            &decl.name,
+            self.spec.separator(),
+        );
         let end = node.end_position();
         // A node that ends at column 0 ends with the newline of the line before.
         let end_row = if end.column == 0 && end.row > decl.start_row {
@@ -240,11 +242,11 @@ impl Walker<'_> {
         true
     }
 
-    fn count(&mut self, node: Node, construct: Construct, is_else_if: bool) {
+    fn count(&mut self, node: Node, construct: Construct, is_else_if: bool, starts_sequence: bool) {
         let spec = self.spec;
         let src = self.src;
         let sequences = match construct {
-            Construct::Logical(_) if cognitive::starts_sequence(spec, node, src) => {
+            Construct::Logical(_) if starts_sequence => {
                 cognitive::boolean_sequences(spec, node, src)
             }
             _ => 0,
@@ -293,6 +295,33 @@ impl Walker<'_> {
     }
 }
 
+/// Scopes kept at each end of a qualified name; deeper ones are elided with `…`, so 10,000
+/// nested functions cost linear, not quadratic, memory.
+const QUALIFIED_KEEP: usize = 4;
+
+/// `Outer.Inner.name`, with the middle of absurdly deep nests elided.
+fn qualify(scopes: &[String], qualifier: Option<&str>, name: &str, sep: &str) -> String {
+    let parts: Vec<&str> = scopes.iter().map(String::as_str).chain(qualifier).collect();
+    let kept: Vec<&str> = if parts.len() > 2 * QUALIFIED_KEEP {
+        let tail = &parts[parts.len() - QUALIFIED_KEEP..];
+        parts[..QUALIFIED_KEEP]
+            .iter()
+            .chain(&["…"])
+            .chain(tail)
+            .copied()
+            .collect()
+    } else {
+        parts
+    };
+    let mut out = String::new();
+    for part in kept {
+        out.push_str(part);
+        out.push_str(sep);
+    }
+    out.push_str(name);
+    out
+}
+
 impl Frame {
     fn plain(construct: Construct) -> Self {
         Frame {
@@ -301,6 +330,7 @@ impl Frame {
             opened_scope: false,
             step: nesting::Step::default(),
             wraps_else_if: false,
+            continues_logical: false,
         }
     }
 }

@@ -32,22 +32,10 @@ pub(crate) fn increment(construct: Construct, is_else_if: bool, nesting: u32) ->
     }
 }
 
-/// Whether a logical operator node starts a new expression: its parent (through parentheses) is
-/// not itself a logical operator. Only such roots count their sequences, so each operator is seen
-/// once.
-pub(crate) fn starts_sequence(spec: &dyn Spec, node: Node, src: &[u8]) -> bool {
-    let mut parent = node.parent();
-    while let Some(p) = parent {
-        if p.kind() != "parenthesized_expression" {
-            break;
-        }
-        parent = p.parent();
-    }
-    !parent.is_some_and(|p| matches!(spec.construct(p, src), Construct::Logical(_)))
-}
-
 /// The number of runs of like operators in a boolean expression read left to right, looking
 /// through parentheses (not through negation or calls). Iterative: expressions can be long.
+/// Called on the root of each expression only (the walk knows which node that is), so each
+/// operator is seen once.
 pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 {
     // In-order traversal: a node is pushed once to expand, once to emit its operator.
     enum Item<'t> {
