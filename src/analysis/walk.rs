@@ -130,7 +130,7 @@ impl Walker<'_> {
             return false;
         }
         self.note_syntax(node);
-        if node.child_count() == 0 && !node.is_missing() {
+        if node.child_count() == 0 && node.start_byte() < node.end_byte() {
             self.out
                 .code_rows
                 .insert_range(node.start_position().row, node.end_position().row);

@@ -1,0 +1,185 @@
+//! Hostile input never panics, never overflows the stack, and one bad file never hides the others.
+//! Test threads have small stacks (2 MiB), so a recursive walk would die here first.
+
+use debtgate::analysis::{Analyzer, FileMetrics};
+use debtgate::lang::Language;
+
+use crate::util::{json, run_in, tree};
+
+fn analyze(src: &[u8], language: Language) -> FileMetrics {
+    Analyzer::new().analyze(src, language)
+}
+
+#[test]
+fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
+    let src = b"fn good(a: i32) -> i32 {\n    if a > 0 { 1 } else { 2 }\n}\n\nfn broken( {\n    let = ;\n}\n\nfn later() {}\n";
+    let m = analyze(src, Language::Rust);
+    assert!(!m.diagnostics.is_empty(), "a syntax error is reported");
+    assert!(m
+        .diagnostics
+        .iter()
+        .all(|d| d.message.starts_with("syntax error")));
+    let good = m
+        .functions
+        .iter()
+        .find(|f| f.name == "good")
+        .expect("good is measured");
+    assert_eq!(good.cyclomatic, 2);
+
+    let py = analyze(
+        b"def ok(x):\n    return x and 1\n\ndef bad(:\n    pass\n",
+        Language::Python,
+    );
+    assert!(!py.diagnostics.is_empty());
+    assert_eq!(py.functions[0].name, "ok");
+    assert_eq!(py.functions[0].cyclomatic, 2);
+}
+
+/// 10,000 levels: nested blocks, nested conditions, nested parentheses and nested functions.
+#[test]
+fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
+    const DEPTH: usize = 10_000;
+    let cases: Vec<(Language, String)> = vec![
+        (
+            Language::Rust,
+            format!(
+                "fn f(a: bool) {{ {} }}",
+                "if a { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::C,
+            format!(
+                "int f(int a) {{ {} return 0; }}",
+                "if (a) { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::JavaScript,
+            format!(
+                "const f = {}1{};",
+                "() => (".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::Python,
+            format!(
+                "def f(a):\n    return {}a{}\n",
+                "(a and ".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::Go,
+            format!(
+                "package p\nfunc f(a bool) {{ {} }}",
+                "if a { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::Java,
+            format!(
+                "class K {{ int f(int a) {{ return {}a{}; }} }}",
+                "(a + ".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::TypeScript,
+            format!("let x = {}0{};", "[".repeat(DEPTH), "]".repeat(DEPTH)),
+        ),
+        (
+            Language::Cpp,
+            format!("void f() {{ {} }}", "{ ".repeat(DEPTH) + &"}".repeat(DEPTH)),
+        ),
+    ];
+    for (language, src) in cases {
+        let m = analyze(src.as_bytes(), language);
+        assert!(m.code_lines >= 1, "{language:?} measured something");
+        match language {
+            Language::Rust | Language::C | Language::Go => {
+                let f = &m.functions[0];
+                assert_eq!(f.cyclomatic as usize, DEPTH + 1, "{language:?}");
+                assert_eq!(f.max_nesting as usize, DEPTH, "{language:?}");
+            }
+            // One `and` sequence however deep the parentheses: a single fundamental increment.
+            Language::Python => {
+                assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1);
+                assert_eq!(m.functions[0].cognitive, 1);
+            }
+            Language::JavaScript => assert_eq!(m.functions.len(), DEPTH),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_minified_one_line_file_is_measured() {
+    let body: String = (0..20_000)
+        .map(|i| format!("function f{i}(a){{return a&&{i}||a?1:0}}"))
+        .collect();
+    let m = analyze(body.as_bytes(), Language::JavaScript);
+    assert_eq!(m.functions.len(), 20_000);
+    assert_eq!(m.code_lines, 1);
+    assert!(m
+        .functions
+        .iter()
+        .all(|f| f.cyclomatic == 4 && f.start_line == 1));
+}
+
+#[test]
+fn invalid_utf8_nul_bytes_bom_crlf_and_empty_files_are_handled() {
+    for language in Language::ALL {
+        // Invalid UTF-8 in an identifier position, a string and a comment.
+        let garbage = b"\xff\xfe fn \xc3( \"\xff\" // TODO \xff\n\x00\x00 if ( {{ \x80\x81";
+        let m = analyze(garbage, language);
+        assert!(m.score.is_finite(), "{language:?}");
+
+        let empty = analyze(b"", language);
+        assert_eq!(empty.code_lines, 0, "{language:?}");
+        assert!(empty.functions.is_empty(), "{language:?}");
+    }
+
+    // BOM + CRLF: line numbers and marker text are those of the text, without `\r`.
+    let src = b"\xEF\xBB\xBFdef f(x):\r\n    # TODO: CRLF\r\n    if x:\r\n        return 1\r\n    return 2\r\n";
+    let m = analyze(src, Language::Python);
+    assert_eq!(m.functions[0].start_line, 1);
+    assert_eq!(m.functions[0].end_line, 5);
+    assert_eq!(m.functions[0].cyclomatic, 2);
+    assert_eq!(m.satd[0].line, 2);
+    assert_eq!(m.satd[0].text, "TODO: CRLF");
+    assert_eq!(m.code_lines, 4);
+
+    // Names with invalid UTF-8 still print (lossily).
+    let m = analyze(b"void f\xffg(void) { }\n", Language::C);
+    assert!(m.functions.iter().all(|f| !f.name.is_empty()));
+}
+
+#[test]
+fn huge_and_binary_files_are_listed_as_skipped_and_the_rest_is_measured() {
+    let dir = tree(&[
+        ("ok.rs", b"fn ok() {}\n"),
+        ("blob.c", b"int main(void) { return 0; }\n\x00\x01\x02"),
+    ]);
+    // 50 MB, written sparse: the size check must come before reading.
+    let huge = std::fs::File::create(dir.path().join("huge.js")).expect("create huge.js");
+    huge.set_len(50 * 1024 * 1024).expect("size huge.js");
+
+    let out = run_in(dir.path(), &["analyze", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    assert_eq!(report["files"][0]["path"], "ok.rs");
+    let skipped = report["not_analysed"].as_array().expect("an array");
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(skipped[0]["path"], "blob.c");
+    assert!(skipped[0]["reason"]
+        .as_str()
+        .expect("reason")
+        .starts_with("binary"));
+    assert_eq!(skipped[1]["path"], "huge.js");
+    assert!(skipped[1]["reason"]
+        .as_str()
+        .expect("reason")
+        .starts_with("too large"));
+}

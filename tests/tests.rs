@@ -1,0 +1,12 @@
+//! The one integration test binary. Each module is one area; new tests go in the module of the
+//! area they cover, new areas get a module here.
+//!
+//! - `util`        — helpers: running the built binary, temp dirs, fixtures.
+//! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
+//! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
+//! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
+
+mod util;
+
+mod cli;
+mod robustness;
