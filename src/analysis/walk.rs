@@ -59,6 +59,7 @@ pub(crate) fn walk(tree: &Tree, src: &[u8], spec: &dyn Spec) -> WalkOutput {
         spec,
         src,
         frames: Vec::new(),
+        ancestors: Vec::new(),
         open: vec![OpenFunction::file(root)],
         scopes: Vec::new(),
         out: WalkOutput {
@@ -87,10 +88,12 @@ pub(crate) fn walk(tree: &Tree, src: &[u8], spec: &dyn Spec) -> WalkOutput {
     }
 }
 
-struct Walker<'a> {
+struct Walker<'a, 't> {
     spec: &'a dyn Spec,
     src: &'a [u8],
     frames: Vec<Frame>,
+    /// The nodes entered and not yet left: the current node's ancestors.
+    ancestors: Vec<Node<'t>>,
     open: Vec<OpenFunction>,
     scopes: Vec<String>,
     out: WalkOutput,
@@ -114,7 +117,7 @@ impl OpenFunction {
     }
 }
 
-impl Walker<'_> {
+impl<'t> Walker<'_, 't> {
     fn current(&mut self) -> &mut OpenFunction {
         self.open
             .last_mut()
@@ -122,11 +125,12 @@ impl Walker<'_> {
     }
 
     /// Visits `node`; returns whether to descend into its children.
-    fn enter(&mut self, node: Node, field: Option<&str>) -> bool {
+    fn enter(&mut self, node: Node<'t>, field: Option<&str>) -> bool {
         let kind = node.kind();
         if self.spec.is_comment(kind) {
             satd::scan(node, self.src, &mut self.out.satd);
             self.frames.push(Frame::plain(Construct::None));
+            self.ancestors.push(node);
             return false;
         }
         self.note_syntax(node);
@@ -136,7 +140,7 @@ impl Walker<'_> {
                 .insert_range(node.start_position().row, node.end_position().row);
         }
 
-        let construct = self.spec.construct(node, self.src);
+        let construct = self.spec.construct(node, &self.ancestors, self.src);
         let parent = self.frames.last().copied();
         let position = nesting::position(
             self.spec,
@@ -173,6 +177,7 @@ impl Walker<'_> {
         self.count(node, construct, is_else_if, starts_sequence);
         let continues_logical = matches!(construct, Construct::Logical(_))
             || (kind == "parenthesized_expression" && !starts_sequence);
+        self.ancestors.push(node);
         self.frames.push(Frame {
             continues_logical,
             construct,
@@ -186,6 +191,7 @@ impl Walker<'_> {
 
     fn exit(&mut self) {
         let frame = self.frames.pop().expect("every exit follows an enter");
+        self.ancestors.pop();
         if frame.opened_function {
             let f = self.open.pop().expect("an opened function is on the stack");
             self.scopes.pop();
@@ -210,7 +216,7 @@ impl Walker<'_> {
     }
 
     fn open_function(&mut self, node: Node) -> bool {
-        let Some(decl) = self.spec.function(node, self.src) else {
+        let Some(decl) = self.spec.function(node, &self.ancestors, self.src) else {
             return false;
         };
         let qualified = qualify(

@@ -12,7 +12,7 @@ use super::{logical_operator, named_children, text, Construct, FunctionDecl, Spe
 pub struct C;
 
 impl Spec for C {
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
         function(node, src, "::")
     }
 
@@ -20,7 +20,7 @@ impl Spec for C {
         None
     }
 
-    fn construct(&self, node: Node, src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Construct {
         construct(node, src)
     }
 

@@ -13,7 +13,7 @@ impl Spec for Cpp {
         "::"
     }
 
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
         c::function(node, src, "::")
     }
 
@@ -29,7 +29,7 @@ impl Spec for Cpp {
         }
     }
 
-    fn construct(&self, node: Node, src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Construct {
         c::construct(node, src)
     }
 

@@ -11,7 +11,7 @@ use super::{logical_operator, named_children, text, Construct, FunctionDecl, Spe
 pub struct Go;
 
 impl Spec for Go {
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
         let kind = node.kind();
         if !matches!(
             kind,
@@ -23,7 +23,7 @@ impl Spec for Go {
         let (name, start_row) = match node.child_by_field_name("name") {
             Some(n) => (text(n, src), n.start_position().row),
             None => (
-                binding_name(node, src).unwrap_or_else(|| "(anonymous)".to_string()),
+                binding_name(ancestors, src).unwrap_or_else(|| "(anonymous)".to_string()),
                 node.start_position().row,
             ),
         };
@@ -45,7 +45,7 @@ impl Spec for Go {
         None
     }
 
-    fn construct(&self, node: Node, _src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, _ancestors: &[Node], _src: &[u8]) -> Construct {
         match node.kind() {
             "if_statement" => Construct::If,
             "for_statement" => Construct::Loop,
@@ -103,12 +103,14 @@ fn receiver_type(receiver: Node, src: &[u8]) -> Option<String> {
 }
 
 /// `f := func() {}`, `var f = func() {}`, `f = func() {}`: the literal takes the variable's name.
-fn binding_name(node: Node, src: &[u8]) -> Option<String> {
-    let list = node.parent()?;
+fn binding_name(ancestors: &[Node], src: &[u8]) -> Option<String> {
+    let [.., holder, list] = ancestors else {
+        return None;
+    };
+    let (holder, list) = (*holder, *list);
     if list.kind() != "expression_list" {
         return None;
     }
-    let holder = list.parent()?;
     let left = match holder.kind() {
         "short_var_declaration" | "assignment_statement" => holder.child_by_field_name("left")?,
         "var_spec" => holder.child_by_field_name("name")?,

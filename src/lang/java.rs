@@ -9,7 +9,7 @@ use super::{field_text, logical_operator, named_children, text, Construct, Funct
 pub struct Java;
 
 impl Spec for Java {
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
         if !matches!(
             node.kind(),
             "method_declaration" | "constructor_declaration" | "compact_constructor_declaration"
@@ -42,7 +42,7 @@ impl Spec for Java {
         }
     }
 
-    fn construct(&self, node: Node, src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Construct {
         match node.kind() {
             "if_statement" => Construct::If,
             "for_statement" | "enhanced_for_statement" | "while_statement" | "do_statement" => {

@@ -13,16 +13,16 @@ use super::{field_text, logical_operator, named_children, text, Construct, Funct
 pub struct JavaScript;
 
 impl Spec for JavaScript {
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
-        function(node, src)
+    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
+        function(node, ancestors, src)
     }
 
     fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
         scope(node, src)
     }
 
-    fn construct(&self, node: Node, src: &[u8]) -> Construct {
-        construct(node, src)
+    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct {
+        construct(node, ancestors, src)
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
@@ -39,7 +39,7 @@ const FUNCTION_KINDS: [&str; 6] = [
     "method_definition",
 ];
 
-pub(crate) fn function(node: Node, src: &[u8]) -> Option<FunctionDecl> {
+pub(crate) fn function(node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
     if !FUNCTION_KINDS.contains(&node.kind()) {
         return None;
     }
@@ -47,7 +47,7 @@ pub(crate) fn function(node: Node, src: &[u8]) -> Option<FunctionDecl> {
     let own_name = node.child_by_field_name("name");
     let name = match own_name {
         Some(n) => text(n, src),
-        None => binding_name(node, src).unwrap_or_else(|| "(anonymous)".to_string()),
+        None => binding_name(ancestors, src).unwrap_or_else(|| "(anonymous)".to_string()),
     };
     let params = match node.child_by_field_name("parameters") {
         Some(p) => named_children(p).filter(|c| !is_this_parameter(*c)).count(),
@@ -68,11 +68,11 @@ pub(crate) fn function(node: Node, src: &[u8]) -> Option<FunctionDecl> {
 }
 
 /// The name a function literal is bound to, if any.
-fn binding_name(node: Node, src: &[u8]) -> Option<String> {
-    let mut parent = node.parent()?;
-    while parent.kind() == "parenthesized_expression" {
-        parent = parent.parent()?;
-    }
+fn binding_name(ancestors: &[Node], src: &[u8]) -> Option<String> {
+    let parent = *ancestors
+        .iter()
+        .rev()
+        .find(|a| a.kind() != "parenthesized_expression")?;
     let named = match parent.kind() {
         "variable_declarator" => parent.child_by_field_name("name")?,
         "pair" => parent.child_by_field_name("key")?,
@@ -108,7 +108,7 @@ pub(crate) fn scope(node: Node, src: &[u8]) -> Option<String> {
     }
 }
 
-pub(crate) fn construct(node: Node, _src: &[u8]) -> Construct {
+pub(crate) fn construct(node: Node, ancestors: &[Node], _src: &[u8]) -> Construct {
     match node.kind() {
         "if_statement" => Construct::If,
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
@@ -126,7 +126,7 @@ pub(crate) fn construct(node: Node, _src: &[u8]) -> Construct {
             None => Construct::None,
         },
         // A default parameter value: `function f(a = 1)` (JS) / `f(a: T = 1)` (TS).
-        "assignment_pattern" if is_parameter(node) => Construct::Decision,
+        "assignment_pattern" if is_parameter(ancestors) => Construct::Decision,
         "required_parameter" | "optional_parameter"
             if node.child_by_field_name("value").is_some() =>
         {
@@ -140,8 +140,9 @@ pub(crate) fn construct(node: Node, _src: &[u8]) -> Construct {
     }
 }
 
-fn is_parameter(node: Node) -> bool {
-    node.parent()
+fn is_parameter(ancestors: &[Node]) -> bool {
+    ancestors
+        .last()
         .is_some_and(|p| p.kind() == "formal_parameters")
 }
 

@@ -165,14 +165,16 @@ pub trait Spec: Sync {
         "."
     }
 
-    /// If `node` is a function entry (it has a body), describe it.
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl>;
+    /// If `node` is a function entry (it has a body), describe it. `ancestors` are the node's
+    /// ancestors, root first, parent last: the walk keeps them because `Node::parent` walks down
+    /// from the root each time, which is quadratic on deeply nested code.
+    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl>;
 
     /// If `node` opens a named scope (class, impl, namespace…), its name.
     fn scope(&self, node: Node, src: &[u8]) -> Option<String>;
 
-    /// What `node` counts as.
-    fn construct(&self, node: Node, src: &[u8]) -> Construct;
+    /// What `node` counts as; `ancestors` as for [`Spec::function`].
+    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct;
 
     /// The callee name of a call node, for recursion detection.
     fn callee<'s>(&self, _node: Node, _src: &'s [u8]) -> Option<&'s str> {

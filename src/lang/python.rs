@@ -9,7 +9,7 @@ use super::{field_text, logical_operator, named_children, text, Construct, Funct
 pub struct Python;
 
 impl Spec for Python {
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
         if node.kind() != "function_definition" {
             return None;
         }
@@ -35,7 +35,7 @@ impl Spec for Python {
             .flatten()
     }
 
-    fn construct(&self, node: Node, _src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, _ancestors: &[Node], _src: &[u8]) -> Construct {
         match node.kind() {
             "if_statement" => Construct::If,
             "elif_clause" => Construct::ElseIf,

@@ -13,7 +13,7 @@ impl Spec for Rust {
         "::"
     }
 
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
         if node.kind() != "function_item" || node.child_by_field_name("body").is_none() {
             return None;
         }
@@ -47,7 +47,7 @@ impl Spec for Rust {
         }
     }
 
-    fn construct(&self, node: Node, _src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, ancestors: &[Node], _src: &[u8]) -> Construct {
         match node.kind() {
             "if_expression" => Construct::If,
             "while_expression" | "for_expression" => Construct::Loop,
@@ -78,7 +78,9 @@ impl Spec for Rust {
             }
             "call_expression" => Construct::Call,
             // `if let Some(x) = a && b`: the `&&` of a let chain is a token, not an expression.
-            "&&" if node.parent().is_some_and(|p| p.kind() == "let_chain") => Construct::Decision,
+            "&&" if ancestors.last().is_some_and(|p| p.kind() == "let_chain") => {
+                Construct::Decision
+            }
             _ => Construct::None,
         }
     }

@@ -9,16 +9,16 @@ use super::{javascript, Construct, FunctionDecl, Spec};
 pub struct TypeScript;
 
 impl Spec for TypeScript {
-    fn function(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
-        javascript::function(node, src)
+    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
+        javascript::function(node, ancestors, src)
     }
 
     fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
         javascript::scope(node, src)
     }
 
-    fn construct(&self, node: Node, src: &[u8]) -> Construct {
-        javascript::construct(node, src)
+    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct {
+        javascript::construct(node, ancestors, src)
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {

@@ -39,10 +39,11 @@ pub(crate) fn increment(construct: Construct, is_else_if: bool, nesting: u32) ->
 pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 {
     // In-order traversal: a node is pushed once to expand, once to emit its operator.
     enum Item<'t> {
-        Expand(Node<'t>),
+        /// A node and its parent.
+        Expand(Node<'t>, Node<'t>),
         Emit(&'static str),
     }
-    let mut stack = vec![Item::Expand(root)];
+    let mut stack = vec![Item::Expand(root, root)];
     let mut runs = 0;
     let mut last: Option<&'static str> = None;
     while let Some(item) = stack.pop() {
@@ -53,15 +54,15 @@ pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 
                 }
                 last = Some(op);
             }
-            Item::Expand(node) => {
-                let inner = unparenthesize(node);
-                if let Construct::Logical(op) = spec.construct(inner, src) {
+            Item::Expand(node, parent) => {
+                let (inner, parent) = unparenthesize(node, parent);
+                if let Construct::Logical(op) = spec.construct(inner, &[parent], src) {
                     if let Some(right) = inner.child_by_field_name("right") {
-                        stack.push(Item::Expand(right));
+                        stack.push(Item::Expand(right, inner));
                     }
                     stack.push(Item::Emit(op));
                     if let Some(left) = inner.child_by_field_name("left") {
-                        stack.push(Item::Expand(left));
+                        stack.push(Item::Expand(left, inner));
                     }
                 }
             }
@@ -70,14 +71,15 @@ pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 
     runs
 }
 
-fn unparenthesize(mut node: Node) -> Node {
+/// Looks through parentheses: the expression inside, and its parent.
+fn unparenthesize<'t>(mut node: Node<'t>, mut parent: Node<'t>) -> (Node<'t>, Node<'t>) {
     while node.kind() == "parenthesized_expression" {
         match crate::lang::first_named(node) {
-            Some(inner) => node = inner,
+            Some(inner) => (node, parent) = (inner, node),
             None => break,
         }
     }
-    node
+    (node, parent)
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ fn alternative(spec: &dyn Spec, node: Node, src: &[u8], construct: Construct) ->
         Construct::ElseIf => Position::default(),
         _ if spec.is_else_wrapper(node.kind()) => {
             let inner_is_if =
-                first_named(node).is_some_and(|n| spec.construct(n, src) == Construct::If);
+                first_named(node).is_some_and(|n| spec.construct(n, &[node], src) == Construct::If);
             if inner_is_if {
                 Position {
                     wraps_else_if: true,
