@@ -28,6 +28,10 @@ pub struct FunctionMetrics {
     pub max_nesting: u32,
     pub params: u32,
     pub length: usize,
+    /// Identifies this version of the function's code: a hash of its tokens, so whitespace and
+    /// comments do not change it. The gate's `new` mode judges functions whose hash changed.
+    #[serde(skip)]
+    pub body_hash: u64,
 }
 
 /// A self-admitted technical debt marker in a comment.
@@ -148,5 +152,39 @@ impl FileMetrics {
                 message: why.to_string(),
             }],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashes(src: &str) -> Vec<(String, u64)> {
+        Analyzer::new()
+            .analyze(src.as_bytes(), Language::Rust)
+            .functions
+            .into_iter()
+            .map(|f| (f.name, f.body_hash))
+            .collect()
+    }
+
+    #[test]
+    fn body_hash_ignores_layout_and_comments_but_not_code() {
+        let base = hashes("fn f(a: u8) -> u8 { if a > 1 { a } else { 0 } }\nfn g() {}\n");
+        let reformatted = hashes(
+            "fn f(a: u8) -> u8 {\n    // why\n    if a > 1 {\n        a\n    } else {\n        0\n    }\n}\n\nfn g() {}\n",
+        );
+        let changed = hashes("fn f(a: u8) -> u8 { if a > 2 { a } else { 0 } }\nfn g() {}\n");
+        assert_eq!(base, reformatted);
+        assert_ne!(base[0].1, changed[0].1);
+        assert_eq!(base[1], changed[1], "an untouched neighbour keeps its hash");
+    }
+
+    #[test]
+    fn a_nested_function_change_belongs_to_the_nested_function() {
+        let a = hashes("fn outer() { fn inner() -> u8 { 1 } }");
+        let b = hashes("fn outer() { fn inner() -> u8 { 2 } }");
+        assert_eq!(a[0], b[0], "outer");
+        assert_ne!(a[1], b[1], "inner");
     }
 }

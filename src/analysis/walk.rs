@@ -33,6 +33,8 @@ struct OpenFunction {
     /// Current control-structure depth, and the deepest seen.
     depth: u32,
     max_depth: u32,
+    /// Hash of the function's own tokens (comments and nested entries excluded).
+    body: blake3::Hasher,
 }
 
 /// What entering a node changed, undone when the walk leaves it.
@@ -113,6 +115,7 @@ impl OpenFunction {
             nesting: 0,
             depth: 0,
             max_depth: 0,
+            body: blake3::Hasher::new(),
         }
     }
 }
@@ -138,6 +141,11 @@ impl<'t> Walker<'_, 't> {
             self.out
                 .code_rows
                 .insert_range(node.start_position().row, node.end_position().row);
+            // Tokens, not bytes: re-indenting or re-wrapping a function does not change it.
+            let token = &self.src[node.byte_range()];
+            let hasher = &mut self.current().body;
+            hasher.update(token);
+            hasher.update(&[0]);
         }
 
         let construct = self.spec.construct(node, &self.ancestors, self.src);
@@ -205,6 +213,7 @@ impl<'t> Walker<'_, 't> {
                 max_nesting: f.max_depth,
                 params: f.params,
                 length: f.end_row - f.start_row + 1,
+                body_hash: body_hash(&f.body),
             });
         }
         if frame.opened_scope {
@@ -244,6 +253,7 @@ impl<'t> Walker<'_, 't> {
             nesting: 0,
             depth: 0,
             max_depth: 0,
+            body: blake3::Hasher::new(),
         });
         true
     }
@@ -299,6 +309,16 @@ impl<'t> Walker<'_, 't> {
         }
         self.out
     }
+}
+
+/// The first 8 bytes of a function's token hash: enough to tell versions of one function apart.
+fn body_hash(hasher: &blake3::Hasher) -> u64 {
+    let bytes = hasher.finalize();
+    u64::from_le_bytes(
+        bytes.as_bytes()[..8]
+            .try_into()
+            .expect("a blake3 hash has 32 bytes"),
+    )
 }
 
 /// Scopes kept at each end of a qualified name; deeper ones are elided with `…`, so 10,000

@@ -173,6 +173,7 @@ mod tests {
             max_nesting: 1,
             params: 1,
             length,
+            body_hash: 0,
         }
     }
 
