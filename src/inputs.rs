@@ -80,23 +80,35 @@ pub fn load(path: &Path, max_size: u64) -> Input {
         Ok(m) => m.len(),
         Err(e) => return skipped(shown, format!("unreadable: {e}")),
     };
-    if size > max_size {
-        return skipped(
-            shown,
-            format!("too large: {size} bytes, the limit is {max_size} (--max-file-size)"),
-        );
+    if let Some(reason) = too_large(size, max_size) {
+        return skipped(shown, reason);
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return skipped(shown, format!("unreadable: {e}")),
     };
-    if let Some(at) = bytes.iter().take(BINARY_PROBE).position(|b| *b == 0) {
-        return skipped(shown, format!("binary: NUL byte at offset {at}"));
+    if let Some(reason) = binary(&bytes) {
+        return skipped(shown, reason);
     }
     Input {
         path: shown,
         source: Source::Content { language, bytes },
     }
+}
+
+/// Why content of `size` bytes is not measured, if it is over the limit.
+pub fn too_large(size: u64, max_size: u64) -> Option<String> {
+    (size > max_size)
+        .then(|| format!("too large: {size} bytes, the limit is {max_size} (--max-file-size)"))
+}
+
+/// Why content is not measured, if it looks binary (a NUL byte early on, as git decides).
+pub fn binary(bytes: &[u8]) -> Option<String> {
+    bytes
+        .iter()
+        .take(BINARY_PROBE)
+        .position(|b| *b == 0)
+        .map(|at| format!("binary: NUL byte at offset {at}"))
 }
 
 fn skipped(path: String, reason: String) -> Input {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{FileReport, Report};
+use super::{FileReport, Finding, Mode, Report, Severity, Verdict};
 use crate::analysis::{FunctionMetrics, Grade};
 
 const BOLD: Style = Style::new().bold();
@@ -19,6 +19,69 @@ const GREEN: Style = AnsiColor::Green.on_default();
 pub const TOP_FUNCTIONS: usize = 20;
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.mode == Mode::Paths {
+        measurements(report, out)
+    } else {
+        verdict(report, out)
+    }
+}
+
+/// The gate's view: the verdict, then findings grouped by file.
+fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let s = &report.summary;
+    let (style, word) = match report.verdict {
+        Verdict::Pass => (GREEN, "pass"),
+        Verdict::Fail => (RED, "FAIL"),
+    };
+    let mode = report.mode.as_str();
+    writeln!(
+        out,
+        "{BOLD}debtgate check{BOLD:#} ({mode}): {style}{BOLD}{word}{BOLD:#}{style:#} — {} failing, {} warning, {} suppressed; {} files, {} functions measured",
+        s.failures, s.warnings, s.suppressed, s.files, s.functions
+    )?;
+    for notice in &report.notices {
+        writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}")?;
+    }
+    let mut current: Option<&str> = None;
+    for f in &report.findings {
+        if current != Some(f.path.as_str()) {
+            current = Some(&f.path);
+            writeln!(out)?;
+            let file = report.files.iter().find(|r| r.path == f.path);
+            match file {
+                Some(r) => writeln!(
+                    out,
+                    "{BOLD}{}{BOLD:#} {DIM}({}, grade {} {:.1}){DIM:#}",
+                    r.path,
+                    r.status.unwrap_or("measured"),
+                    r.grade,
+                    r.score
+                )?,
+                None => writeln!(out, "{BOLD}{}{BOLD:#}", f.path)?,
+            }
+        }
+        finding(f, out)?;
+    }
+    not_analysed(report, out)?;
+    diagnostics(report, out)
+}
+
+fn finding(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+    let (style, label) = match (f.suppressed, f.level) {
+        (true, _) => (DIM, "allowed"),
+        (false, Severity::Fail) => (RED, "FAIL"),
+        (false, Severity::Warn) => (YELLOW, "warn"),
+    };
+    let function = f.function.as_deref().unwrap_or("(file)");
+    writeln!(
+        out,
+        "  {style}{label:<7}{style:#} {function} {DIM}line {}{DIM:#}  {}",
+        f.line, f.message
+    )
+}
+
+/// `debtgate analyze`: measurements without a verdict.
+fn measurements(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary;
     writeln!(
         out,

@@ -25,6 +25,18 @@ pub enum Mode {
     Paths,
 }
 
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Staged => "staged",
+            Mode::Range => "range",
+            Mode::All => "all",
+            Mode::Worktree => "worktree",
+            Mode::Paths => "paths",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
@@ -91,11 +103,19 @@ pub struct CacheStats {
     pub miss: usize,
 }
 
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warn,
+    Fail,
+}
+
 /// A threshold finding (produced by the policy stage).
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub rule: String,
-    pub level: String,
+    pub level: Severity,
     pub path: String,
     pub line: usize,
     pub function: Option<String>,
@@ -122,6 +142,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// `None` when no store was consulted.
     pub cache: Option<CacheStats>,
+    /// Things the reader should know about how the verdict was reached (which policy judged a
+    /// change that edits the policy, for instance).
+    pub notices: Vec<String>,
 }
 
 impl Report {
@@ -151,6 +174,47 @@ impl Report {
             not_analysed,
             findings: Vec::new(),
             cache: None,
+            notices: Vec::new(),
         }
+    }
+
+    /// A gate's report: measurements and the findings of the policy. The verdict is `fail` when
+    /// any unsuppressed finding is at `fail` level.
+    pub fn judged(
+        mode: Mode,
+        base: Option<String>,
+        head: Option<String>,
+        files: Vec<FileReport>,
+        not_analysed: Vec<NotAnalysed>,
+        mut findings: Vec<Finding>,
+        notices: Vec<String>,
+    ) -> Self {
+        let mut report = Report::measurements(mode, files, not_analysed);
+        findings.sort_by(|a, b| {
+            (&a.path, a.line, &a.rule, &a.fingerprint).cmp(&(
+                &b.path,
+                b.line,
+                &b.rule,
+                &b.fingerprint,
+            ))
+        });
+        let active = |level| {
+            findings
+                .iter()
+                .filter(move |f| !f.suppressed && f.level == level)
+        };
+        report.summary.failures = active(Severity::Fail).count();
+        report.summary.warnings = active(Severity::Warn).count();
+        report.summary.suppressed = findings.iter().filter(|f| f.suppressed).count();
+        report.verdict = if report.summary.failures > 0 {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        };
+        report.base = base;
+        report.head = head;
+        report.findings = findings;
+        report.notices = notices;
+        report
     }
 }

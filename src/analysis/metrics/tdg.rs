@@ -104,6 +104,14 @@ impl Grade {
             .map_or(Grade::F, |(_, g)| *g)
     }
 
+    /// The lowest score that earns this grade.
+    pub fn min_score(self) -> f64 {
+        Self::BANDS
+            .iter()
+            .find(|(_, g)| *g == self)
+            .map_or(0.0, |(min, _)| *min)
+    }
+
     fn rank(self) -> u8 {
         self as u8
     }
@@ -207,6 +215,12 @@ mod tests {
         for (score, grade) in cases {
             assert_eq!(Grade::from_score(score).as_str(), grade, "{score}");
             assert_eq!(Grade::parse(grade), Some(Grade::from_score(score)));
+            let g = Grade::from_score(score);
+            assert_eq!(
+                Grade::from_score(g.min_score()),
+                g,
+                "{grade} band starts at its minimum"
+            );
         }
     }
 
