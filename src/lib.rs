@@ -16,6 +16,7 @@
 //! sees them, so output never depends on scheduling.
 
 pub mod analysis;
+pub mod change;
 pub mod cli;
 pub mod exit;
 pub mod inputs;

@@ -2,11 +2,13 @@
 //! area they cover, new areas get a module here.
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
+//! - `change`      — `debtgate::change` against repositories built with the git CLI.
 //! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 
 mod util;
 
+mod change;
 mod cli;
 mod robustness;

@@ -46,3 +46,65 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// A `git` command in `dir` that sees neither the user's nor the system's configuration nor a
+/// hook's `GIT_DIR` / `GIT_INDEX_FILE`, with a fixed identity and `main` as the first branch.
+pub fn git_command(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .args(["-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"])
+        .args([
+            "-c",
+            "protocol.file.allow=always",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t");
+    for var in [
+        "GIT_DIR",
+        "GIT_INDEX_FILE",
+        "GIT_WORK_TREE",
+        "GIT_COMMON_DIR",
+        "GIT_PREFIX",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Runs git (see [`git_command`]) and returns its trimmed stdout; panics when it fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_command(dir)
+        .args(args)
+        .output()
+        .expect("git runs (is it installed?)");
+    assert!(
+        out.status.success(),
+        "git {args:?} in {} failed:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A new repository in a temp dir (branch `main`, nothing committed).
+pub fn git_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
+
+/// Writes `files`, stages everything and commits with `message`; returns the commit id.
+pub fn commit(dir: &Path, files: &[(&str, &[u8])], message: &str) -> String {
+    for (path, content) in files {
+        write(dir, path, content);
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"])
+}
