@@ -267,6 +267,16 @@ fn git_index_file_is_honoured_as_in_a_partial_commit_hook() {
     // Without it, the real index.
     let set = open(root).staged().unwrap();
     assert_eq!(summary(&set), [("modified", "a.rs")]);
+
+    // GIT_DIR and GIT_WORK_TREE win over discovery from an unrelated directory.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (git_dir, work_tree) = (root.join(".git"), root.to_path_buf());
+    let env = [
+        ("GIT_DIR", git_dir.as_os_str()),
+        ("GIT_WORK_TREE", work_tree.as_os_str()),
+    ];
+    let out = child("child_staged", elsewhere.path(), Path::new("."), &env);
+    assert_eq!(out, ["modified a.rs a staged"]);
 }
 
 // --- range ----------------------------------------------------------------------------------
