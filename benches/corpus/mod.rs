@@ -1,0 +1,1621 @@
+//! A deterministic generator of realistic source files in the eight languages debtgate measures,
+//! shared by `benches/analysis.rs` and `examples/gen-corpus.rs` (which writes it to disk for the
+//! side-by-side run against lizard, `scripts/bench-vs-lizard.sh`).
+//!
+//! Each file is what a codebase in that language looks like at a glance: imports, types (structs,
+//! classes, impls, interfaces) with fields and methods, free functions, closures and callbacks,
+//! nested control flow (`if` / `else if` / `else`, loops, `switch` / `match`, `try` / `catch` or
+//! the language's error handling), boolean conditions with `&&` / `||`, guard clauses, early
+//! returns, doc comments, line comments with the odd `TODO`, string literals and format strings.
+//! Sizes vary from a few dozen lines to a few thousand. The same seed always yields the same bytes
+//! (a xorshift generator, no `rand`), so numbers measured on it are comparable across runs.
+//!
+//! Not a test oracle: the files are meant to parse cleanly, not to compile or mean anything.
+
+use std::path::Path;
+
+use debtgate::lang::Language;
+
+/// The seed the bench and the side-by-side script use.
+pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
+
+/// Lines per language in the standard corpus: 8 × 50,000 = 400,000 lines.
+pub const LINES_PER_LANGUAGE: usize = 50_000;
+
+/// The languages generated, one directory each.
+pub const LANGUAGES: [Language; 8] = [
+    Language::Rust,
+    Language::Python,
+    Language::JavaScript,
+    Language::TypeScript,
+    Language::Go,
+    Language::Java,
+    Language::C,
+    Language::Cpp,
+];
+
+/// One generated file.
+pub struct SourceFile {
+    /// Relative path, `<language>/<package>/<name>.<ext>`.
+    pub path: String,
+    pub language: Language,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn lines(&self) -> usize {
+        self.text.lines().count()
+    }
+}
+
+/// At least `lines_per_language` lines of each of [`LANGUAGES`], in files of varied size.
+pub fn generate(seed: u64, lines_per_language: usize) -> Vec<SourceFile> {
+    let mut files = Vec::new();
+    for (i, &language) in LANGUAGES.iter().enumerate() {
+        let mut rng = Rng::new(seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut total = 0;
+        let mut n = 0;
+        while total < lines_per_language {
+            let target = match rng.below(100) {
+                0..=24 => rng.range(30, 150),
+                25..=79 => rng.range(150, 700),
+                _ => rng.range(700, 2500),
+            };
+            let file = FileGen::new(language, Rng::new(rng.next()), n).generate(target);
+            total += file.lines();
+            n += 1;
+            files.push(file);
+        }
+    }
+    files
+}
+
+/// Writes `files` under `dir`, creating directories as needed.
+pub fn write_to(dir: &Path, files: &[SourceFile]) -> std::io::Result<()> {
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, &file.text)?;
+    }
+    Ok(())
+}
+
+/// xorshift64: small, fast, and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed.max(1))
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// `lo..=hi`.
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+const NOUNS: &[&str] = &[
+    "order", "cache", "buffer", "token", "record", "session", "index", "queue", "node", "packet",
+    "frame", "config", "event", "stream", "batch", "entry", "route", "schema", "shard", "ticket",
+    "ledger", "price", "window", "signal", "account", "report", "budget", "channel", "segment",
+    "layout", "cursor", "header",
+];
+const VERBS: &[&str] = &[
+    "parse",
+    "load",
+    "apply",
+    "merge",
+    "update",
+    "compute",
+    "resolve",
+    "flush",
+    "render",
+    "validate",
+    "encode",
+    "decode",
+    "scan",
+    "collect",
+    "dispatch",
+    "check",
+    "build",
+    "emit",
+    "sync",
+    "prune",
+    "split",
+    "rebalance",
+    "normalize",
+    "schedule",
+];
+const PARAMS: &[&str] = &[
+    "input", "count", "limit", "offset", "depth", "width", "level", "weight", "retries", "size",
+    "start", "span",
+];
+const LOCALS: &[&str] = &[
+    "total",
+    "delta",
+    "score",
+    "pending",
+    "spare",
+    "mask",
+    "spread",
+    "carry",
+    "step",
+    "bound",
+    "remaining",
+    "factor",
+];
+const FIELDS: &[&str] = &[
+    "limit",
+    "count",
+    "capacity",
+    "threshold",
+    "version",
+    "epoch",
+];
+const WORDS: &[&str] = &[
+    "the",
+    "value",
+    "is",
+    "clamped",
+    "before",
+    "it",
+    "reaches",
+    "upstream",
+    "callers",
+    "expect",
+    "a",
+    "stable",
+    "order",
+    "here",
+    "so",
+    "we",
+    "keep",
+    "retries",
+    "bounded",
+    "and",
+    "skip",
+    "empty",
+    "entries",
+    "when",
+    "cache",
+    "is",
+    "cold",
+    "this",
+    "mirrors",
+    "old",
+    "behaviour",
+];
+const DEBT: &[&str] = &["TODO", "FIXME", "HACK", "XXX"];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Case {
+    Snake,
+    Camel,
+    Pascal,
+}
+
+fn ident(parts: &[&str], case: Case) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        match case {
+            Case::Snake => {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push_str(p);
+            }
+            Case::Camel if i == 0 => out.push_str(p),
+            Case::Camel | Case::Pascal => {
+                let mut c = p.chars();
+                if let Some(first) = c.next() {
+                    out.extend(first.to_uppercase());
+                    out.push_str(c.as_str());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The function being generated.
+#[derive(Clone, Default)]
+struct FnCtx {
+    name: String,
+    /// Inside a type: fields are reachable through the receiver.
+    method: bool,
+    /// Rust `Result` / Go `(int, error)` return.
+    fallible: bool,
+    loop_depth: u32,
+}
+
+struct FileGen {
+    lang: Language,
+    rng: Rng,
+    index: usize,
+    out: String,
+    lines: usize,
+    indent: usize,
+    /// Readable names in scope, and whether each may be assigned.
+    vars: Vec<(String, bool)>,
+    fields: Vec<String>,
+    f: FnCtx,
+    fresh: usize,
+}
+
+impl FileGen {
+    fn new(lang: Language, rng: Rng, index: usize) -> Self {
+        FileGen {
+            lang,
+            rng,
+            index,
+            out: String::new(),
+            lines: 0,
+            indent: 0,
+            vars: Vec::new(),
+            fields: Vec::new(),
+            f: FnCtx::default(),
+            fresh: 0,
+        }
+    }
+
+    // ---- naming and layout -------------------------------------------------------------------
+
+    fn case(&self) -> Case {
+        match self.lang {
+            Language::Rust | Language::Python | Language::C => Case::Snake,
+            _ => Case::Camel,
+        }
+    }
+
+    fn name(&self, parts: &[&str]) -> String {
+        ident(parts, self.case())
+    }
+
+    fn type_name(&mut self) -> String {
+        let a = self.rng.pick(NOUNS);
+        let b = self
+            .rng
+            .pick(&["store", "builder", "index", "planner", "client", "table"]);
+        match self.lang {
+            Language::C => ident(&[a, b], Case::Snake),
+            _ => ident(&[a, b], Case::Pascal),
+        }
+    }
+
+    fn fn_name(&mut self, exported: bool) -> String {
+        let v = self.rng.pick(VERBS);
+        let n = self.rng.pick(NOUNS);
+        if self.lang == Language::Go && exported {
+            ident(&[v, n], Case::Pascal)
+        } else {
+            self.name(&[v, n])
+        }
+    }
+
+    fn ext(&self) -> &'static str {
+        match self.lang {
+            Language::Rust => "rs",
+            Language::Python => "py",
+            Language::JavaScript => "js",
+            Language::TypeScript | Language::Tsx => "ts",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::C => "c",
+            Language::Cpp => "cpp",
+        }
+    }
+
+    fn unit(&self) -> &'static str {
+        match self.lang {
+            Language::Go => "\t",
+            Language::JavaScript | Language::TypeScript | Language::Tsx => "  ",
+            _ => "    ",
+        }
+    }
+
+    fn python(&self) -> bool {
+        self.lang == Language::Python
+    }
+
+    /// C-family syntax: parenthesised conditions, `;`, `switch`, `case`.
+    fn c_like(&self) -> bool {
+        matches!(
+            self.lang,
+            Language::JavaScript
+                | Language::TypeScript
+                | Language::Tsx
+                | Language::Java
+                | Language::C
+                | Language::Cpp
+        )
+    }
+
+    fn semi(&self) -> &'static str {
+        match self.lang {
+            Language::Python | Language::Go => "",
+            _ => ";",
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        if text.is_empty() {
+            self.out.push('\n');
+        } else {
+            for _ in 0..self.indent {
+                self.out.push_str(self.unit());
+            }
+            self.out.push_str(text);
+            self.out.push('\n');
+        }
+        self.lines += 1;
+    }
+
+    fn stmt(&mut self, text: &str) {
+        let line = format!("{text}{}", self.semi());
+        self.line(&line);
+    }
+
+    /// `header {` or `header:`, then one level deeper.
+    fn open(&mut self, header: &str) {
+        let line = if self.python() {
+            format!("{header}:")
+        } else {
+            format!("{header} {{")
+        };
+        self.line(&line);
+        self.indent += 1;
+    }
+
+    fn close(&mut self) {
+        self.indent -= 1;
+        if !self.python() {
+            self.line("}");
+        }
+    }
+
+    /// Closes a block and opens the next clause of the same statement (`} else {`).
+    fn reopen(&mut self, clause: &str) {
+        self.indent -= 1;
+        let line = if self.python() {
+            format!("{clause}:")
+        } else {
+            format!("}} {clause} {{")
+        };
+        self.line(&line);
+        self.indent += 1;
+    }
+
+    fn paren(&self, cond: &str) -> String {
+        if self.c_like() {
+            format!("({cond})")
+        } else {
+            cond.to_string()
+        }
+    }
+
+    fn sentence(&mut self, min: usize, max: usize) -> String {
+        let n = self.rng.range(min, max);
+        let mut s = String::new();
+        for i in 0..n {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(self.rng.pick(WORDS));
+        }
+        s
+    }
+
+    fn comment(&mut self) {
+        let mut text = self.sentence(3, 10);
+        if self.rng.chance(6) {
+            let marker = self.rng.pick(DEBT);
+            text = format!("{marker}: {text}");
+        }
+        let line = if self.python() {
+            format!("# {text}")
+        } else {
+            format!("// {text}")
+        };
+        self.line(&line);
+    }
+
+    fn doc(&mut self, name: &str) {
+        let lines = self.rng.range(1, 3);
+        let mut body: Vec<String> = (0..lines).map(|_| self.sentence(4, 11)).collect();
+        body[0] = format!("{name}: {}", body[0]);
+        match self.lang {
+            Language::Rust => body.iter().for_each(|l| self.line(&format!("/// {l}"))),
+            Language::Go => body.iter().for_each(|l| self.line(&format!("// {l}"))),
+            Language::Python => {} // docstrings go inside the body
+            _ => {
+                self.line("/**");
+                body.iter().for_each(|l| self.line(&format!(" * {l}")));
+                self.line(" */");
+            }
+        }
+    }
+
+    // ---- expressions -------------------------------------------------------------------------
+
+    fn readable(&mut self) -> String {
+        if self.f.method && !self.fields.is_empty() && self.rng.chance(20) {
+            let field = self.fields[self.rng.below(self.fields.len())].clone();
+            return self.field(&field);
+        }
+        if self.vars.is_empty() {
+            return self.rng.range(1, 64).to_string();
+        }
+        self.vars[self.rng.below(self.vars.len())].0.clone()
+    }
+
+    fn assignable(&mut self) -> Option<String> {
+        let names: Vec<&String> = self.vars.iter().filter(|v| v.1).map(|v| &v.0).collect();
+        if names.is_empty() {
+            return None;
+        }
+        Some(names[self.rng.below(names.len())].clone())
+    }
+
+    fn field(&self, name: &str) -> String {
+        match self.lang {
+            Language::Rust | Language::Python => format!("self.{name}"),
+            Language::Go => format!("r.{name}"),
+            Language::C => format!("self->{name}"),
+            Language::Cpp => format!("{name}_"),
+            _ => format!("this.{name}"),
+        }
+    }
+
+    fn receiver_call(&mut self, name: &str, args: &str) -> String {
+        if !self.f.method {
+            return format!("{name}({args})");
+        }
+        match self.lang {
+            Language::Rust | Language::Python => format!("self.{name}({args})"),
+            Language::Go => format!("r.{name}({args})"),
+            Language::C => format!("{name}(self, {args})"),
+            Language::Cpp => format!("{name}({args})"),
+            _ => format!("this.{name}({args})"),
+        }
+    }
+
+    fn operand(&mut self) -> String {
+        match self.rng.below(10) {
+            0..=3 => self.rng.range(0, 100).to_string(),
+            4..=7 => self.readable(),
+            8 => {
+                let (a, k) = (self.readable(), self.rng.range(2, 9));
+                format!("{a} % {k}")
+            }
+            _ => {
+                let name = self.fn_name(false);
+                let arg = self.readable();
+                self.receiver_call(&name, &arg)
+            }
+        }
+    }
+
+    fn arith(&mut self) -> String {
+        let a = self.operand();
+        match self.rng.below(6) {
+            0 | 1 => a,
+            2 => {
+                let b = self.operand();
+                format!("{a} + {b}")
+            }
+            3 => {
+                let b = self.operand();
+                format!("{a} - {b}")
+            }
+            4 => {
+                let (b, c) = (self.operand(), self.operand());
+                format!("({a} + {b}) * {c}")
+            }
+            _ => {
+                let b = self.rng.range(2, 16);
+                format!("{a} * {b}")
+            }
+        }
+    }
+
+    fn comparison(&mut self) -> String {
+        if self.rng.chance(12) {
+            let n = self.rng.pick(NOUNS);
+            let name = match self.lang {
+                Language::Rust | Language::Python | Language::C => format!("is_{n}_ready"),
+                _ => ident(&["is", n, "ready"], Case::Camel),
+            };
+            let arg = self.readable();
+            return self.receiver_call(&name, &arg);
+        }
+        let op = self.rng.pick(&["<", ">", "<=", ">=", "==", "!="]);
+        let (a, b) = (self.readable(), self.operand());
+        format!("{a} {op} {b}")
+    }
+
+    fn and_or(&self) -> (&'static str, &'static str) {
+        if self.python() {
+            ("and", "or")
+        } else {
+            ("&&", "||")
+        }
+    }
+
+    fn negate(&self, cond: &str) -> String {
+        if self.python() {
+            format!("not ({cond})")
+        } else {
+            format!("!({cond})")
+        }
+    }
+
+    /// One to four comparisons joined by `&&` / `||`, sometimes grouped or negated.
+    fn condition(&mut self) -> String {
+        let n = match self.rng.below(10) {
+            0..=4 => 1,
+            5..=7 => 2,
+            8 => 3,
+            _ => 4,
+        };
+        let (and, or) = self.and_or();
+        let mut cond = self.comparison();
+        // `a < b && c > d` reads as a template argument list to a C++ parser: group comparisons.
+        let group = self.lang == Language::Cpp && n > 1;
+        if group {
+            cond = format!("({cond})");
+        }
+        for _ in 1..n {
+            let op = if self.rng.chance(60) { and } else { or };
+            let mut next = self.comparison();
+            if group {
+                next = format!("({next})");
+            }
+            if self.rng.chance(25) {
+                cond = format!("({cond}) {op} {next}");
+            } else {
+                cond = format!("{cond} {op} {next}");
+            }
+        }
+        if n > 1 && self.rng.chance(10) {
+            cond = self.negate(&cond);
+        }
+        cond
+    }
+
+    fn ternary(&mut self) -> Option<String> {
+        let c = self.condition();
+        let (a, b) = (self.operand(), self.operand());
+        match self.lang {
+            Language::Go => None,
+            Language::Python => Some(format!("{a} if {c} else {b}")),
+            Language::Rust => Some(format!("if {c} {{ {a} }} else {{ {b} }}")),
+            _ => Some(format!("{c} ? {a} : {b}")),
+        }
+    }
+
+    fn string(&mut self, with_value: &str) -> String {
+        let words = self.sentence(2, 6);
+        let quoted = if self.rng.chance(10) {
+            "\\\"quoted\\\" "
+        } else {
+            ""
+        };
+        match self.lang {
+            Language::Rust => format!("log::debug!(\"{quoted}{words}: {{}}\", {with_value})"),
+            Language::Python if self.rng.chance(50) => {
+                format!("logger.debug(f\"{quoted}{words}: {{{with_value}}}\")")
+            }
+            Language::Python => format!("logger.debug(\"{quoted}{words}: %s\", {with_value})"),
+            Language::JavaScript | Language::TypeScript | Language::Tsx if self.rng.chance(50) => {
+                format!("console.log(`{words}: ${{{with_value}}}`)")
+            }
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                format!("console.log(\"{quoted}{words}:\", {with_value})")
+            }
+            Language::Go => format!("log.Printf(\"{quoted}{words}: %d\\n\", {with_value})"),
+            Language::Java => format!("LOG.fine(\"{quoted}{words}: \" + {with_value})"),
+            Language::C => format!("fprintf(stderr, \"{quoted}{words}: %d\\n\", {with_value})"),
+            Language::Cpp => format!("std::cerr << \"{quoted}{words}: \" << {with_value} << '\\n'"),
+        }
+    }
+
+    // ---- statements --------------------------------------------------------------------------
+
+    fn fresh_local(&mut self) -> String {
+        self.fresh += 1;
+        let base = self.rng.pick(LOCALS);
+        if self.fresh > LOCALS.len() / 2 {
+            format!("{base}{}", self.fresh)
+        } else {
+            base.to_string()
+        }
+    }
+
+    fn declare(&mut self, name: &str, value: &str) {
+        let line = match self.lang {
+            Language::Rust => format!("let mut {name} = {value};"),
+            Language::Python => format!("{name} = {value}"),
+            Language::JavaScript => format!("let {name} = {value};"),
+            Language::TypeScript | Language::Tsx => format!("let {name}: number = {value};"),
+            Language::Go => format!("{name} := {value}"),
+            Language::Java | Language::C => format!("int {name} = {value};"),
+            Language::Cpp => format!("auto {name} = {value};"),
+        };
+        self.line(&line);
+        self.vars.push((name.to_string(), true));
+    }
+
+    fn ret(&mut self, value: &str) {
+        let line = match self.lang {
+            Language::Rust if self.f.fallible => format!("return Ok({value});"),
+            Language::Go if self.f.fallible => format!("return {value}, nil"),
+            Language::Python | Language::Go => format!("return {value}"),
+            _ => format!("return {value};"),
+        };
+        self.line(&line);
+    }
+
+    fn fail(&mut self, what: &str) {
+        let line = match self.lang {
+            Language::Rust if self.f.fallible => {
+                format!(
+                    "return Err(format!(\"{what}: {{}}\", {}));",
+                    self.readable()
+                )
+            }
+            Language::Go if self.f.fallible => format!("return 0, errors.New(\"{what}\")"),
+            Language::Python => format!("raise ValueError(\"{what}\")"),
+            Language::Java => format!("throw new IllegalArgumentException(\"{what}\");"),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                format!("throw new Error(\"{what}\");")
+            }
+            Language::Cpp => format!("throw std::invalid_argument(\"{what}\");"),
+            Language::Go => "return -1".to_string(),
+            _ => "return -1;".to_string(),
+        };
+        self.line(&line);
+    }
+
+    /// `n` statements at nesting `depth`.
+    fn block(&mut self, depth: u32, n: usize) {
+        let scope = self.vars.len();
+        for _ in 0..n.max(1) {
+            self.statement(depth);
+        }
+        self.vars.truncate(scope);
+    }
+
+    fn nested(&mut self, depth: u32) {
+        let n = self.rng.range(1, 4);
+        self.block(depth + 1, n);
+    }
+
+    fn statement(&mut self, depth: u32) {
+        let compound = [38, 30, 20, 10, 4, 0][depth.min(5) as usize];
+        if self.rng.chance(compound) {
+            match self.rng.below(20) {
+                0..=6 => self.if_chain(depth),
+                7..=9 => self.for_loop(depth),
+                10 | 11 => self.while_loop(depth),
+                12 | 13 => self.switch(depth),
+                14 | 15 => self.try_block(depth),
+                16 => self.callback(depth),
+                _ => self.guard(),
+            }
+            return;
+        }
+        match self.rng.below(20) {
+            0..=5 => {
+                if let Some(target) = self.assignable() {
+                    let op = self.rng.pick(&["+=", "-=", "="]);
+                    let value = self.arith();
+                    self.stmt(&format!("{target} {op} {value}"));
+                } else {
+                    let (name, value) = (self.fresh_local(), self.arith());
+                    self.declare(&name, &value);
+                }
+            }
+            6..=8 => {
+                let (name, value) = (self.fresh_local(), self.arith());
+                self.declare(&name, &value);
+            }
+            9 | 10 => {
+                let value = self.readable();
+                let call = self.string(&value);
+                self.stmt(&call);
+            }
+            11 | 12 => {
+                self.comment();
+                self.statement(depth);
+            }
+            13 => match (self.ternary(), self.assignable()) {
+                (Some(t), Some(target)) => self.stmt(&format!("{target} = {t}")),
+                _ => self.comment(),
+            },
+            14 => self.lambda(),
+            15 if self.f.loop_depth > 0 => {
+                let cond = self.condition();
+                let cond = self.paren(&cond);
+                let jump = if self.rng.chance(50) {
+                    "break"
+                } else {
+                    "continue"
+                };
+                if self.python() {
+                    self.open(&format!("if {cond}"));
+                    self.line(jump);
+                    self.close();
+                } else {
+                    let semi = self.semi();
+                    self.line(&format!("if {cond} {{ {jump}{semi} }}"));
+                }
+            }
+            16 if self.f.method && !self.f.name.is_empty() && self.rng.chance(30) => {
+                // recursion
+                let name = self.f.name.clone();
+                let arg = self.readable();
+                let call = self.receiver_call(&name, &format!("{arg} - 1"));
+                match self.assignable() {
+                    Some(target) => self.stmt(&format!("{target} += {call}")),
+                    None => self.stmt(&call),
+                }
+            }
+            _ => {
+                let name = self.fn_name(false);
+                let (a, b) = (self.readable(), self.operand());
+                let call = self.receiver_call(&name, &format!("{a}, {b}"));
+                self.stmt(&call);
+            }
+        }
+    }
+
+    fn if_chain(&mut self, depth: u32) {
+        let cond = self.condition();
+        let header = format!("if {}", self.paren(&cond));
+        self.open(&header);
+        self.nested(depth);
+        let elifs = match self.rng.below(10) {
+            0..=5 => 0,
+            6..=8 => 1,
+            _ => self.rng.range(2, 4),
+        };
+        for _ in 0..elifs {
+            let cond = self.condition();
+            let clause = if self.python() {
+                format!("elif {cond}")
+            } else {
+                format!("else if {}", self.paren(&cond))
+            };
+            self.reopen(&clause);
+            self.nested(depth);
+        }
+        if self.rng.chance(40) {
+            self.reopen("else");
+            self.nested(depth);
+        }
+        self.close();
+    }
+
+    fn guard(&mut self) {
+        let cond = self.condition();
+        let header = format!("if {}", self.paren(&cond));
+        self.open(&header);
+        if self.rng.chance(50) {
+            self.fail("invalid input");
+        } else {
+            let v = self.readable();
+            self.ret(&v);
+        }
+        self.close();
+    }
+
+    fn with_loop_var(&mut self, var: &str, depth: u32) {
+        self.f.loop_depth += 1;
+        self.vars.push((var.to_string(), false));
+        self.nested(depth);
+        self.vars.pop();
+        self.f.loop_depth -= 1;
+    }
+
+    fn for_loop(&mut self, depth: u32) {
+        let var = ["i", "j", "k", "n"][self.f.loop_depth.min(3) as usize];
+        let bound = self.readable();
+        let header = match self.lang {
+            Language::Rust => format!("for {var} in 0..{bound}"),
+            Language::Python => format!("for {var} in range({bound})"),
+            Language::Go => format!("for {var} := 0; {var} < {bound}; {var}++"),
+            Language::JavaScript => format!("for (let {var} = 0; {var} < {bound}; {var}++)"),
+            Language::TypeScript | Language::Tsx => {
+                format!("for (let {var}: number = 0; {var} < {bound}; {var}++)")
+            }
+            Language::Cpp => format!("for (int {var} = 0; {var} < {bound}; ++{var})"),
+            Language::Java | Language::C => {
+                format!("for (int {var} = 0; {var} < {bound}; {var}++)")
+            }
+        };
+        self.open(&header);
+        self.with_loop_var(var, depth);
+        self.close();
+    }
+
+    fn while_loop(&mut self, depth: u32) {
+        let guard = self.fresh_local();
+        self.declare(&guard, "0");
+        let cond = format!("{guard} < {}", self.readable());
+        let (and, _) = self.and_or();
+        let cond = if self.rng.chance(40) {
+            let more = self.comparison();
+            format!("{cond} {and} {more}")
+        } else {
+            cond
+        };
+        let header = match self.lang {
+            Language::Go => format!("for {cond}"),
+            _ => format!("while {}", self.paren(&cond)),
+        };
+        self.open(&header);
+        self.f.loop_depth += 1;
+        self.nested(depth);
+        self.f.loop_depth -= 1;
+        self.stmt(&format!("{guard} += 1"));
+        self.close();
+    }
+
+    fn switch(&mut self, depth: u32) {
+        let subject = format!("{} % {}", self.readable(), self.rng.range(3, 8));
+        let cases = self.rng.range(2, 5);
+        match self.lang {
+            Language::Python => {
+                let tmp = self.fresh_local();
+                self.declare(&tmp, &subject);
+                for c in 0..cases {
+                    let kw = if c == 0 { "if" } else { "elif" };
+                    self.open(&format!("{kw} {tmp} == {c}"));
+                    self.nested(depth);
+                    self.indent -= 1;
+                }
+                self.open("else");
+                self.nested(depth);
+                self.indent -= 1;
+            }
+            Language::Rust => {
+                self.open(&format!("match {subject}"));
+                for c in 0..cases {
+                    let pat = if c + 1 == cases && self.rng.chance(30) {
+                        format!("{c} | {}", c + 10)
+                    } else {
+                        c.to_string()
+                    };
+                    self.open(&format!("{pat} =>"));
+                    self.nested(depth);
+                    self.close();
+                }
+                self.line("_ => {}");
+                self.close();
+            }
+            _ => {
+                let header = if self.lang == Language::Go {
+                    format!("switch {subject}")
+                } else {
+                    format!("switch ({subject})")
+                };
+                self.open(&header);
+                for c in 0..cases {
+                    self.line(&format!("case {c}:"));
+                    self.indent += 1;
+                    self.nested(depth);
+                    if self.lang != Language::Go {
+                        self.line("break;");
+                    }
+                    self.indent -= 1;
+                }
+                self.line("default:");
+                self.indent += 1;
+                self.nested(depth);
+                if self.lang != Language::Go {
+                    self.line("break;");
+                }
+                self.indent -= 1;
+                self.close();
+            }
+        }
+    }
+
+    fn try_block(&mut self, depth: u32) {
+        let arg = self.readable();
+        let load = self.fn_name(false);
+        match self.lang {
+            Language::Rust if self.f.fallible => {
+                let call = self.receiver_call(&load, &arg);
+                let name = self.fresh_local();
+                self.line(&format!("let {name} = {call}?;"));
+                self.vars.push((name, false));
+            }
+            Language::Rust => {
+                let call = self.receiver_call(&load, &arg);
+                self.open(&format!("if let Some(found) = {call}"));
+                self.vars.push(("found".to_string(), false));
+                self.nested(depth);
+                self.vars.pop();
+                self.reopen("else");
+                self.nested(depth);
+                self.close();
+            }
+            Language::Go if self.f.fallible => {
+                let call = self.receiver_call(&load, &arg);
+                let name = self.fresh_local();
+                self.line(&format!("{name}, err := {call}"));
+                self.open("if err != nil");
+                self.line(&format!(
+                    "return 0, fmt.Errorf(\"{load} %d: %w\", {arg}, err)"
+                ));
+                self.close();
+                self.vars.push((name, false));
+            }
+            Language::Go => {
+                let call = self.receiver_call(&load, &arg);
+                self.open(&format!("if err := {call}; err != nil"));
+                self.line("log.Printf(\"failed: %v\", err)");
+                self.nested(depth);
+                self.close();
+            }
+            Language::C => {
+                let call = format!("{load}(&state, {arg})");
+                self.open(&format!("if ({call} != 0)"));
+                self.stmt("goto cleanup");
+                self.reopen("else");
+                self.nested(depth);
+                self.close();
+            }
+            _ => {
+                self.open("try");
+                let call = self.receiver_call(&load, &arg);
+                self.stmt(&call);
+                self.nested(depth);
+                let clauses = if self.rng.chance(20) { 2 } else { 1 };
+                for c in 0..clauses {
+                    let clause = match self.lang {
+                        Language::Python if c == 0 => "except (ValueError, KeyError) as exc",
+                        Language::Python => "except OSError",
+                        Language::Java if c == 0 => "catch (IllegalStateException e)",
+                        Language::Java => "catch (RuntimeException e)",
+                        Language::Cpp if c == 0 => "catch (const std::out_of_range& e)",
+                        Language::Cpp => "catch (const std::exception& e)",
+                        _ => "catch (err)",
+                    };
+                    if c == 1 && matches!(self.lang, Language::JavaScript | Language::TypeScript) {
+                        break;
+                    }
+                    self.reopen(clause);
+                    self.nested(depth);
+                }
+                if self.lang != Language::Cpp && self.rng.chance(20) {
+                    self.reopen("finally");
+                    self.comment();
+                    let release = self.receiver_call("release", "");
+                    self.stmt(&release);
+                }
+                self.close();
+            }
+        }
+    }
+
+    /// A callback with a block body (a nested function literal in JS/TS/Go, a lambda in Java and
+    /// C++, a closure in Rust); Python and C get a plain loop instead.
+    fn callback(&mut self, depth: u32) {
+        let items = if self.f.method {
+            self.field("items")
+        } else {
+            "items".to_string()
+        };
+        let header = match self.lang {
+            Language::Rust => format!("{items}.iter().for_each(|item| {{"),
+            Language::JavaScript => format!("{items}.forEach((item) => {{"),
+            Language::TypeScript | Language::Tsx => {
+                format!("{items}.forEach((item: number) => {{")
+            }
+            Language::Java => format!("{items}.forEach(item -> {{"),
+            Language::Cpp => {
+                format!("std::for_each({items}.begin(), {items}.end(), [&](int item) {{")
+            }
+            Language::Go => "visit(items, func(item int) {".to_string(),
+            Language::Python => {
+                self.open(&format!("for item in {items}"));
+                self.with_loop_var("item", depth);
+                self.close();
+                return;
+            }
+            Language::C => {
+                self.open("for (size_t i = 0; i < n_items; i++)");
+                self.with_loop_var("items[i]", depth);
+                self.close();
+                return;
+            }
+        };
+        self.line(&header);
+        self.indent += 1;
+        let saved = self.f.loop_depth;
+        self.f.loop_depth = 0; // `break` does not cross a function boundary
+        self.vars.push(("item".to_string(), false));
+        self.nested(depth);
+        self.vars.pop();
+        self.f.loop_depth = saved;
+        self.indent -= 1;
+        self.line(match self.lang {
+            Language::Go => "})",
+            _ => "});",
+        });
+    }
+
+    fn lambda(&mut self) {
+        let name = self.fresh_local();
+        let k = self.rng.range(2, 9);
+        let other = self.readable();
+        let line = match self.lang {
+            Language::Rust => format!("let {name} = |v: i64| v * {k} + {other};"),
+            Language::Python => format!("{name} = lambda v: v * {k} + {other}"),
+            Language::JavaScript => format!("const {name} = (v) => v * {k} + {other};"),
+            Language::TypeScript | Language::Tsx => {
+                format!("const {name} = (v: number): number => v * {k} + {other};")
+            }
+            Language::Go => format!("{name} := func(v int) int {{ return v*{k} + {other} }}"),
+            Language::Java => format!("IntUnaryOperator {name} = v -> v * {k} + {other};"),
+            Language::Cpp => format!("auto {name} = [&](int v) {{ return v * {k} + {other}; }};"),
+            Language::C => {
+                let value = self.arith();
+                return self.declare(&name, &value);
+            }
+        };
+        self.line(&line);
+        let arg = self.readable();
+        let apply = if self.lang == Language::Java {
+            format!("{name}.applyAsInt({arg})")
+        } else {
+            format!("{name}({arg})")
+        };
+        match self.assignable() {
+            Some(target) => self.stmt(&format!("{target} += {apply}")),
+            None => self.stmt(&apply),
+        }
+    }
+
+    // ---- functions, types, files -------------------------------------------------------------
+
+    fn params(&mut self) -> Vec<String> {
+        let n = match self.rng.below(10) {
+            0 => 0,
+            1..=3 => 1,
+            4..=6 => 2,
+            7 | 8 => 3,
+            _ => self.rng.range(4, 6),
+        };
+        let mut names: Vec<String> = Vec::new();
+        while names.len() < n {
+            let p = self.rng.pick(PARAMS);
+            let p = ident(&[p], self.case());
+            if !names.contains(&p) {
+                names.push(p);
+            }
+        }
+        names
+    }
+
+    fn param_list(&mut self, params: &[String]) -> String {
+        let ty = match self.lang {
+            Language::Rust => ": i64",
+            Language::TypeScript | Language::Tsx => ": number",
+            Language::Go => " int",
+            _ => "",
+        };
+        let prefix = match self.lang {
+            Language::Java | Language::C | Language::Cpp => "int ",
+            _ => "",
+        };
+        let mut out: Vec<String> = params.iter().map(|p| format!("{prefix}{p}{ty}")).collect();
+        // Default values where the language has them.
+        if let Some(last) = out.last_mut() {
+            if matches!(
+                self.lang,
+                Language::Python | Language::JavaScript | Language::TypeScript
+            ) && self.rng.chance(20)
+            {
+                last.push_str(" = 1");
+            }
+        }
+        out.join(", ")
+    }
+
+    /// A function or method: signature, body, closing.
+    fn function(&mut self, owner: Option<&str>, exported: bool) {
+        let name = self.fn_name(exported);
+        self.function_named(name, owner, exported);
+    }
+
+    fn function_named(&mut self, name: String, owner: Option<&str>, exported: bool) {
+        let params = self.params();
+        let fallible = matches!(self.lang, Language::Rust | Language::Go) && self.rng.chance(25);
+        self.f = FnCtx {
+            name: name.clone(),
+            method: owner.is_some(),
+            fallible,
+            loop_depth: 0,
+        };
+        self.fresh = 0;
+        self.vars = params.iter().map(|p| (p.clone(), false)).collect();
+        if self.rng.chance(60) {
+            self.doc(&name);
+        }
+        let plist = self.param_list(&params);
+        let with_self = |recv: &str| {
+            if plist.is_empty() {
+                recv.to_string()
+            } else {
+                format!("{recv}, {plist}")
+            }
+        };
+        let header = match self.lang {
+            Language::Rust => {
+                let recv = if owner.is_some() {
+                    with_self(if self.rng.chance(50) {
+                        "&self"
+                    } else {
+                        "&mut self"
+                    })
+                } else {
+                    plist.clone()
+                };
+                let ret = if fallible {
+                    "Result<i64, String>"
+                } else {
+                    "i64"
+                };
+                let vis = if exported { "pub " } else { "" };
+                format!("{vis}fn {name}({recv}) -> {ret}")
+            }
+            Language::Python => {
+                if owner.is_some() && self.rng.chance(10) {
+                    self.line("@functools.lru_cache(maxsize=None)");
+                }
+                let recv = if owner.is_some() {
+                    with_self("self")
+                } else {
+                    plist.clone()
+                };
+                format!("def {name}({recv})")
+            }
+            Language::JavaScript => match owner {
+                Some(_) => format!("{name}({plist})"),
+                None if self.rng.chance(30) => {
+                    format!("export const {name} = ({plist}) =>")
+                }
+                None => format!("export function {name}({plist})"),
+            },
+            Language::TypeScript | Language::Tsx => match owner {
+                Some(_) => {
+                    let vis = self.rng.pick(&["", "public ", "private "]);
+                    format!("{vis}{name}({plist}): number")
+                }
+                None if self.rng.chance(30) => {
+                    format!("export const {name} = ({plist}): number =>")
+                }
+                None => format!("export function {name}({plist}): number"),
+            },
+            Language::Go => {
+                let ret = if fallible { "(int, error)" } else { "int" };
+                match owner {
+                    Some(t) => format!("func (r *{t}) {name}({plist}) {ret}"),
+                    None => format!("func {name}({plist}) {ret}"),
+                }
+            }
+            Language::Java => {
+                let vis = self.rng.pick(&["public ", "private ", "protected ", ""]);
+                let stat = if owner.is_none() { "static " } else { "" };
+                format!("{vis}{stat}int {name}({plist})")
+            }
+            Language::C => {
+                let recv = match owner {
+                    Some(t) => with_self(&format!("struct {t} *self")),
+                    None if plist.is_empty() => "void".to_string(),
+                    None => plist.clone(),
+                };
+                let stat = if exported { "" } else { "static " };
+                format!("{stat}int {name}({recv})")
+            }
+            Language::Cpp => match owner {
+                // Out-of-line definition of a declared member.
+                Some(t) if t.contains("::") => format!("int {t}{name}({plist})"),
+                _ => format!("int {name}({plist})"),
+            },
+        };
+        if self.lang == Language::C {
+            // K&R-ish: the brace of a function on its own line.
+            self.line(&header);
+            self.line("{");
+            self.indent += 1;
+        } else {
+            self.open(&header);
+        }
+        if self.python() && self.rng.chance(50) {
+            let text = self.sentence(4, 10);
+            self.line(&format!("\"\"\"{name}: {text}.\"\"\""));
+        }
+        self.declare_acc();
+        let size = match self.rng.below(10) {
+            0..=4 => self.rng.range(2, 6),
+            5..=8 => self.rng.range(6, 14),
+            _ => self.rng.range(14, 30),
+        };
+        self.block(0, size);
+        match (self.lang, fallible) {
+            (Language::Rust, true) => self.line("Ok(acc)"),
+            (Language::Rust, false) => self.line("acc"),
+            (Language::C, _) => {
+                self.line("return acc;");
+                self.indent -= 1;
+                self.line("cleanup:");
+                self.indent += 1;
+                self.line("return -1;");
+            }
+            _ => self.ret("acc"),
+        }
+        if header.ends_with("=>") {
+            // An arrow function bound to a `const` ends its declaration.
+            self.indent -= 1;
+            self.line("};");
+        } else {
+            self.close();
+        }
+        self.vars.clear();
+    }
+
+    fn declare_acc(&mut self) {
+        let init = self.rng.range(0, 3).to_string();
+        if self.lang == Language::C {
+            self.line("struct state state = {0};");
+        }
+        self.declare("acc", &init);
+    }
+
+    fn header(&mut self, package: &str) {
+        let lines: Vec<String> = match self.lang {
+            Language::Rust => vec![
+                format!("//! The {package} module: {}.", self.sentence(4, 9)),
+                String::new(),
+                "use std::collections::HashMap;".into(),
+                "use std::fmt;".into(),
+                String::new(),
+                format!("use crate::{package}::{{Error, Result}};"),
+            ],
+            Language::Python => vec![
+                format!("\"\"\"The {package} module: {}.\"\"\"", self.sentence(4, 9)),
+                String::new(),
+                "import functools".into(),
+                "import logging".into(),
+                format!("from .{package} import helpers"),
+                String::new(),
+                "logger = logging.getLogger(__name__)".into(),
+            ],
+            Language::JavaScript => vec![
+                "'use strict';".into(),
+                String::new(),
+                format!("import {{ helpers }} from './{package}.js';"),
+                "import fs from 'node:fs';".into(),
+            ],
+            Language::TypeScript | Language::Tsx => vec![
+                format!("import {{ helpers }} from './{package}';"),
+                "import type { Options } from '../options';".into(),
+            ],
+            Language::Go => vec![
+                format!("// Package {package} {}.", self.sentence(4, 9)),
+                format!("package {package}"),
+                String::new(),
+                "import (".into(),
+                "\t\"errors\"".into(),
+                "\t\"fmt\"".into(),
+                "\t\"log\"".into(),
+                ")".into(),
+            ],
+            Language::Java => vec![
+                format!("package com.example.{package};"),
+                String::new(),
+                "import java.util.ArrayList;".into(),
+                "import java.util.List;".into(),
+                "import java.util.function.IntUnaryOperator;".into(),
+                "import java.util.logging.Logger;".into(),
+            ],
+            Language::C => vec![
+                format!("/* {package}: {} */", self.sentence(4, 9)),
+                String::new(),
+                "#include <stdio.h>".into(),
+                "#include <stdlib.h>".into(),
+                format!("#include \"{package}.h\""),
+                String::new(),
+                format!(
+                    "#define {}_LIMIT {}",
+                    package.to_uppercase(),
+                    self.rng.range(8, 512)
+                ),
+            ],
+            Language::Cpp => vec![
+                "#include <algorithm>".into(),
+                "#include <iostream>".into(),
+                "#include <stdexcept>".into(),
+                "#include <vector>".into(),
+                String::new(),
+                format!("namespace {package} {{"),
+            ],
+        };
+        for l in lines {
+            self.line(&l);
+        }
+        self.line("");
+    }
+
+    fn choose_fields(&mut self) {
+        let n = self.rng.range(2, 4);
+        self.fields.clear();
+        while self.fields.len() < n {
+            let f = self.rng.pick(FIELDS).to_string();
+            if !self.fields.contains(&f) {
+                self.fields.push(f);
+            }
+        }
+    }
+
+    /// A type with fields and methods (or, in Java, a nested class).
+    fn type_unit(&mut self) {
+        let ty = self.type_name();
+        self.choose_fields();
+        let methods = match self.rng.below(10) {
+            0..=3 => self.rng.range(1, 4),
+            4..=8 => self.rng.range(4, 9),
+            _ => self.rng.range(9, 16),
+        };
+        let fields = self.fields.clone();
+        match self.lang {
+            Language::Rust => {
+                self.doc(&ty);
+                self.line("#[derive(Debug, Clone, Default)]");
+                self.open(&format!("pub struct {ty}"));
+                for f in &fields {
+                    self.line(&format!("{f}: i64,"));
+                }
+                self.line("items: Vec<i64>,");
+                self.close();
+                self.line("");
+                self.open(&format!("impl {ty}"));
+                self.open("pub fn new(limit: i64) -> Self");
+                self.line(&format!(
+                    "Self {{ {}: limit, ..Default::default() }}",
+                    fields[0]
+                ));
+                self.close();
+                for _ in 0..methods {
+                    self.line("");
+                    let exported = self.rng.chance(60);
+                    self.function(Some(&ty), exported);
+                }
+                self.close();
+                if self.rng.chance(25) {
+                    self.line("");
+                    self.open(&format!("impl fmt::Display for {ty}"));
+                    self.open("fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result");
+                    self.line(&format!("write!(f, \"{ty}({{}})\", self.{})", fields[0]));
+                    self.close();
+                    self.close();
+                }
+            }
+            Language::Python => {
+                self.open(&format!("class {ty}"));
+                let text = self.sentence(4, 10);
+                self.line(&format!("\"\"\"{ty}: {text}.\"\"\""));
+                self.line("");
+                self.open("def __init__(self, limit=0)");
+                for f in &fields {
+                    self.line(&format!("self.{f} = limit"));
+                }
+                self.line("self.items = []");
+                self.close();
+                for _ in 0..methods {
+                    self.line("");
+                    self.function(Some(&ty), true);
+                }
+                self.indent -= 1;
+            }
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                let ts = self.lang != Language::JavaScript;
+                if ts && self.rng.chance(50) {
+                    self.open(&format!("export interface {ty}Options"));
+                    for f in &fields {
+                        self.line(&format!("{f}?: number;"));
+                    }
+                    self.close();
+                    self.line("");
+                }
+                self.doc(&ty);
+                self.open(&format!("export class {ty}"));
+                if ts {
+                    for f in &fields {
+                        self.line(&format!("private {f}: number;"));
+                    }
+                    self.line("private items: number[] = [];");
+                    self.line("");
+                }
+                let arg = if ts { "limit: number" } else { "limit" };
+                self.open(&format!("constructor({arg})"));
+                for f in &fields {
+                    self.line(&format!("this.{f} = limit;"));
+                }
+                if !ts {
+                    self.line("this.items = [];");
+                }
+                self.close();
+                for _ in 0..methods {
+                    self.line("");
+                    self.function(Some(&ty), true);
+                }
+                self.close();
+            }
+            Language::Go => {
+                self.doc(&ty);
+                self.open(&format!("type {ty} struct"));
+                for f in &fields {
+                    self.line(&format!("{f} int"));
+                }
+                self.line("items []int");
+                self.close();
+                self.line("");
+                self.open(&format!("func New{ty}(limit int) *{ty}"));
+                self.line(&format!("return &{ty}{{{}: limit}}", fields[0]));
+                self.close();
+                for _ in 0..methods {
+                    self.line("");
+                    let exported = self.rng.chance(60);
+                    self.function(Some(&ty), exported);
+                }
+            }
+            Language::Java => {
+                self.doc(&ty);
+                self.open(&format!("static final class {ty}"));
+                for f in &fields {
+                    self.line(&format!("private int {f};"));
+                }
+                self.line("private final List<Integer> items = new ArrayList<>();");
+                self.line("");
+                self.open(&format!("{ty}(int limit)"));
+                self.line(&format!("this.{} = limit;", fields[0]));
+                self.close();
+                for _ in 0..methods {
+                    self.line("");
+                    self.function(Some(&ty), true);
+                }
+                self.close();
+            }
+            Language::C => {
+                self.open(&format!("struct {ty}"));
+                for f in &fields {
+                    self.line(&format!("int {f};"));
+                }
+                self.line("int *items;");
+                self.line("size_t n_items;");
+                self.indent -= 1;
+                self.line("};");
+                for _ in 0..methods {
+                    self.line("");
+                    let exported = self.rng.chance(40);
+                    self.function(Some(&ty), exported);
+                }
+            }
+            Language::Cpp => {
+                let inline = self.rng.range(0, methods);
+                self.doc(&ty);
+                self.line(&format!("class {ty} {{"));
+                self.line("public:");
+                self.indent += 1;
+                self.line(&format!(
+                    "explicit {ty}(int limit) : {}_(limit) {{}}",
+                    fields[0]
+                ));
+                let declared: Vec<String> =
+                    (inline..methods).map(|_| self.fn_name(false)).collect();
+                for d in &declared {
+                    self.line(&format!("int {d}(int value);"));
+                }
+                for _ in 0..inline {
+                    self.line("");
+                    self.function(Some(&ty), true);
+                }
+                self.indent -= 1;
+                self.line("");
+                self.line("private:");
+                self.indent += 1;
+                for f in &fields {
+                    self.line(&format!("int {f}_ = 0;"));
+                }
+                self.line("std::vector<int> items_;");
+                self.indent -= 1;
+                self.line("};");
+                for d in declared {
+                    self.line("");
+                    self.function_named(d, Some(&format!("{ty}::")), true);
+                }
+            }
+        }
+        self.fields.clear();
+    }
+
+    fn generate(mut self, target_lines: usize) -> SourceFile {
+        let package = self.rng.pick(NOUNS);
+        let stem = {
+            let (v, n) = (self.rng.pick(VERBS), self.rng.pick(NOUNS));
+            match self.lang {
+                Language::Java => ident(&[v, n, &format!("{}", self.index)], Case::Pascal),
+                Language::Go | Language::Rust | Language::Python | Language::C => {
+                    format!("{v}_{n}_{}", self.index)
+                }
+                _ => format!("{v}-{n}-{}", self.index),
+            }
+        };
+        let group = format!("{package}{}", self.index % 7);
+        self.header(package);
+        if self.lang == Language::Java {
+            let class = stem.clone();
+            self.doc(&class);
+            self.open(&format!("public final class {class}"));
+            self.line(&format!(
+                "private static final Logger LOG = Logger.getLogger({class}.class.getName());"
+            ));
+            self.line("");
+        }
+        while self.lines < target_lines {
+            if self.rng.chance(45) {
+                self.type_unit();
+            } else {
+                let exported = self.rng.chance(50);
+                self.function(None, exported);
+            }
+            self.line("");
+        }
+        match self.lang {
+            Language::Java => self.close(),
+            Language::Cpp => {
+                let line = format!("}}  // namespace {package}");
+                self.line(&line);
+            }
+            _ => {}
+        }
+        let path = format!("{}/{group}/{stem}.{}", self.lang.name(), self.ext());
+        let mut text = self.out;
+        while text.ends_with("\n\n") {
+            text.pop();
+        }
+        SourceFile {
+            path,
+            language: self.lang,
+            text,
+        }
+    }
+}
