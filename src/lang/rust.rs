@@ -1,6 +1,15 @@
 //! Rust: `fn` items with a body are entries (in `impl`, `trait`, `mod` or nested in another
 //! function); closures fold into their function. `match` adds arms − 1, guards and `?` add one
 //! each, `let … else` adds one, `loop` nests but is no decision.
+//!
+//! Macro arguments (`assert!(a && b)`, `vec![if c { x } else { y }]`) are token trees the grammar
+//! does not parse, so their decisions are recognised token by token: `if`, `while`, a `for` that
+//! starts a loop, and `&&`, `||`, `?` that follow an operand (`|| x` and `&&x` right after `(`, `,`
+//! or `=` are a closure and a double reference, `T: ?Sized` is a bound). They add cyclomatic
+//! complexity only.
+//!
+//! Not counted, unlike lizard 1.24: a `where` clause and the `for` of `for<'a>` or of
+//! `impl Trait for Type` (type-level syntax, no run-time path).
 
 use tree_sitter::Node;
 
@@ -47,7 +56,7 @@ impl Spec for Rust {
         }
     }
 
-    fn construct(&self, node: Node, ancestors: &[Node], _src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct {
         match node.kind() {
             "if_expression" => Construct::If,
             "while_expression" | "for_expression" => Construct::Loop,
@@ -81,6 +90,9 @@ impl Spec for Rust {
             "&&" if ancestors.last().is_some_and(|p| p.kind() == "let_chain") => {
                 Construct::Decision
             }
+            kind if ancestors.last().is_some_and(|p| p.kind() == "token_tree") => {
+                macro_token(kind, node, src)
+            }
             _ => Construct::None,
         }
     }
@@ -95,4 +107,52 @@ impl Spec for Rust {
         };
         std::str::from_utf8(&src[name.byte_range()]).ok()
     }
+}
+
+/// A token inside a macro's token tree: a decision when it reads as one. Looks at the source
+/// text around the token rather than at its siblings (`Node::prev_sibling` walks down from the
+/// root each time).
+fn macro_token(kind: &str, node: Node, src: &[u8]) -> Construct {
+    let before = &src[..node.start_byte()];
+    let after = &src[node.end_byte()..];
+    let decision = match kind {
+        "if" | "while" => true,
+        // `for x in xs`, not `impl Trait for Type` nor `for<'a> Fn(&'a T)`.
+        "for" => !follows_operand(before) && first_byte(after) != Some(b'<'),
+        "&&" | "||" | "?" => follows_operand(before),
+        _ => false,
+    };
+    if decision {
+        Construct::Decision
+    } else {
+        Construct::None
+    }
+}
+
+/// Whether the text before a token ends with an operand (an identifier, literal, closing
+/// bracket or `?`), so that the token is a binary or postfix operator. Keywords that end a
+/// closure's or a reference's left context (`move ||`, `return &&x`) are not operands.
+fn follows_operand(before: &[u8]) -> bool {
+    let trimmed = before.trim_ascii_end();
+    let Some(&last) = trimmed.last() else {
+        return false;
+    };
+    if last.is_ascii_alphanumeric() || last == b'_' {
+        let word_start = trimmed
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .map_or(0, |i| i + 1);
+        let word = &trimmed[word_start..];
+        return !matches!(
+            word,
+            b"move" | b"return" | b"in" | b"else" | b"break" | b"yield" | b"mut" | b"dyn"
+        );
+    }
+    matches!(last, b')' | b']' | b'}' | b'?' | b'"' | b'\'' | b'>')
+        && !trimmed.ends_with(b"=>")
+        && !trimmed.ends_with(b"->")
+}
+
+fn first_byte(text: &[u8]) -> Option<u8> {
+    text.trim_ascii_start().first().copied()
 }
