@@ -1,6 +1,9 @@
 //! C++: the C rules (`c.rs`) plus methods inside classes and structs, out-of-class definitions
-//! (`void K::n()` is `n` qualified `K::n`), namespaces as scopes, `try` / `catch`, range `for`,
-//! and lambdas, which fold into their enclosing function.
+//! (`void K::n()` is `n` qualified `K::n`), conversion operators (`operator bool`), namespaces as
+//! scopes, `try` / `catch`, range `for`, and lambdas, which fold into their enclosing function.
+//! Methods of a class declared inside a function are functions of their own (lizard 1.24 folds
+//! them into the enclosing function). A ternary in a constructor's member initializer list counts
+//! for the constructor: it runs there (lizard 1.24 drops it).
 
 use tree_sitter::Node;
 
@@ -13,8 +16,8 @@ impl Spec for Cpp {
         "::"
     }
 
-    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
-        c::function(node, src, "::")
+    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
+        c::function(node, ancestors, src, "::")
     }
 
     fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
@@ -29,8 +32,8 @@ impl Spec for Cpp {
         }
     }
 
-    fn construct(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Construct {
-        c::construct(node, src)
+    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct {
+        c::construct(node, ancestors, src)
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
