@@ -108,3 +108,22 @@ pub fn commit(dir: &Path, files: &[(&str, &[u8])], message: &str) -> String {
     git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
     git(dir, &["rev-parse", "HEAD"])
 }
+
+/// The functions debtgate measures in `tests/fixtures/lang/<path>`, read as `language`. The
+/// fixture must parse without syntax errors.
+pub fn functions_of(
+    path: &str,
+    language: debtgate::lang::Language,
+) -> Vec<debtgate::analysis::FunctionMetrics> {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/lang")
+        .join(path);
+    let src = std::fs::read(&full).unwrap_or_else(|e| panic!("read {}: {e}", full.display()));
+    let metrics = debtgate::analysis::Analyzer::new().analyze(&src, language);
+    assert!(
+        metrics.diagnostics.is_empty(),
+        "{path} does not parse cleanly: {:?}",
+        metrics.diagnostics
+    );
+    metrics.functions
+}

@@ -86,9 +86,19 @@ impl Spec for Rust {
                 Construct::Jump
             }
             "call_expression" => Construct::Call,
-            // `if let Some(x) = a && b`: the `&&` of a let chain is a token, not an expression.
+            // `if let Some(x) = a && b && c`: the `&&`s of a let chain are tokens, not
+            // expressions, and make one sequence of like operators. The chain itself stands for
+            // that sequence and for its first `&&`; each further `&&` is one more decision.
+            "let_chain" => Construct::Logical("&&"),
             "&&" if ancestors.last().is_some_and(|p| p.kind() == "let_chain") => {
-                Construct::Decision
+                let chain = ancestors[ancestors.len() - 1];
+                let mut cursor = chain.walk();
+                let first = chain.children(&mut cursor).find(|c| c.kind() == "&&");
+                if first.is_some_and(|f| f.start_byte() == node.start_byte()) {
+                    Construct::None
+                } else {
+                    Construct::Decision
+                }
             }
             kind if ancestors.last().is_some_and(|p| p.kind() == "token_tree") => {
                 macro_token(kind, node, src)
