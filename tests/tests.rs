@@ -11,4 +11,8 @@ mod util;
 
 mod change;
 mod cli;
+mod lang_c;
+mod lang_cpp;
+mod lang_go;
+mod lang_rust;
 mod robustness;
