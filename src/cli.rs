@@ -26,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Measure files and folders (default: the current directory), without any git change set.
     Analyze(AnalyzeArgs),
+    /// Install or remove debtgate's git hooks (pre-commit, pre-push).
+    Hook(crate::hooks::HookArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,6 +57,7 @@ pub enum Format {
 pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Analyze(args) => analyze(args),
+        Command::Hook(args) => crate::hooks::run(&args),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod change;
 pub mod cli;
 pub mod exit;
+pub mod hooks;
 pub mod inputs;
 pub mod lang;
 pub mod report;

@@ -3,6 +3,7 @@
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
+//! - `hooks`       — `debtgate hook install|uninstall`, the hook scripts, the pre-commit framework.
 //! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
@@ -11,6 +12,7 @@ mod util;
 
 mod change;
 mod cli;
+mod hooks;
 mod lang_c;
 mod lang_cpp;
 mod lang_go;
