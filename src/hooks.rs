@@ -161,7 +161,9 @@ pub fn hooks_dir(cwd: &Path) -> Result<PathBuf> {
     while path.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
         path.pop();
     }
-    Ok(cwd.join(path_from_bytes(path)))
+    // git answers relative to `cwd` (`../.git/hooks` from a subdirectory): resolve it for messages.
+    let dir = cwd.join(path_from_bytes(path));
+    Ok(fs::canonicalize(&dir).unwrap_or(dir))
 }
 
 /// What install did.

@@ -18,6 +18,11 @@ const FOREIGN: &[u8] = b"#!/bin/sh\necho 'foreign hook ran' >&2\nexit ${FOREIGN_
 
 /// `debtgate ARGS` in `dir`, with the test's git environment (no user or system config).
 fn debtgate(dir: &Path, args: &[&str]) -> Output {
+    debtgate_env(dir, args, &[])
+}
+
+/// [`debtgate`] with extra environment.
+fn debtgate_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let git = git_command(dir);
     let mut ours = Command::new(BIN);
     ours.current_dir(dir).args(args).env("NO_COLOR", "1");
@@ -28,6 +33,7 @@ fn debtgate(dir: &Path, args: &[&str]) -> Output {
         };
     }
     ours.env_remove("DEBTGATE_SKIP");
+    ours.envs(env.iter().copied());
     ours.output().expect("the debtgate binary runs")
 }
 
@@ -172,6 +178,25 @@ fn install_honours_a_relative_core_hooks_path_from_a_subdirectory() {
         &["hook", "uninstall", "--pre-commit", "--pre-push"],
     ));
     assert_eq!(listing(&root.join(".githooks")), Vec::<String>::new());
+}
+
+#[test]
+fn a_global_core_hooks_path_is_created_used_and_named() {
+    let home = tempfile::tempdir().unwrap();
+    let shared = home.path().join("shared hooks");
+    let global = home.path().join("gitconfig");
+    let value = shared.to_str().unwrap().replace('\\', "/");
+    std::fs::write(&global, format!("[core]\n\thooksPath = \"{value}\"\n")).unwrap();
+    let dir = git_repo();
+    let root = dir.path();
+    let env = [("GIT_CONFIG_GLOBAL", global.to_str().unwrap())];
+
+    let text = ok(&debtgate_env(root, &["hook", "install"], &env));
+    assert!(text.contains("global git configuration"), "{text}");
+    assert_ours(&shared.join("pre-commit"));
+    assert!(!hooks(root).join("pre-commit").exists());
+    ok(&debtgate_env(root, &["hook", "uninstall"], &env));
+    assert_eq!(listing(&shared), Vec::<String>::new());
 }
 
 #[test]
