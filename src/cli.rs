@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::config;
 use crate::exit::Exit;
 use crate::inputs::DEFAULT_MAX_FILE_SIZE;
 use crate::{analyze_paths, report, AnalyzeOptions};
@@ -26,6 +27,11 @@ pub struct Cli {
 pub enum Command {
     /// Measure files and folders (default: the current directory), without any git change set.
     Analyze(AnalyzeArgs),
+    /// Check, show or describe the configuration (.debtgate.yaml).
+    #[command(subcommand)]
+    Config(config::commands::ConfigCommand),
+    /// Write a commented starter .debtgate.yaml at the repository root.
+    Init(config::commands::InitArgs),
     /// Install or remove debtgate's git hooks (pre-commit, pre-push).
     Hook(crate::hooks::HookArgs),
 }
@@ -57,6 +63,8 @@ pub enum Format {
 pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Analyze(args) => analyze(args),
+        Command::Config(command) => config::commands::run(command),
+        Command::Init(args) => config::commands::init(&args),
         Command::Hook(args) => crate::hooks::run(&args),
     }
 }

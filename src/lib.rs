@@ -18,6 +18,7 @@
 pub mod analysis;
 pub mod change;
 pub mod cli;
+pub mod config;
 pub mod exit;
 pub mod hooks;
 pub mod inputs;

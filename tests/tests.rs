@@ -5,6 +5,7 @@
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
 //! - `hooks`       — `debtgate hook install|uninstall`, the hook scripts, the pre-commit framework.
 //! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
+//! - `config`      — `debtgate config validate|show|schema` and `debtgate init` through the binary.
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 
@@ -12,6 +13,7 @@ mod util;
 
 mod change;
 mod cli;
+mod config;
 mod hooks;
 mod lang_c;
 mod lang_cpp;

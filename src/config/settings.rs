@@ -1,0 +1,395 @@
+//! Settings: the embedded default with one file's values over it, globs compiled — what the gate
+//! runs with, and the only config type the rest of debtgate sees.
+//!
+//! How a file combines with the default (docs/config.md): a top-level key the file sets replaces
+//! the default's value as a whole (`exclude`, `overrides`, `min_grade`, `mode`,
+//! `max_file_size`); `thresholds` is merged per metric, a metric the file names replacing that
+//! metric's `{warn, fail}` pair. Per path, the last override whose globs match and that sets a
+//! metric (or `min_grade`) wins. No value is written in Rust: every default comes from parsing
+//! `config/default.yaml`.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::error::{ConfigError, Problem};
+use super::metric::{GradeLevel, Level, Metric, PolicyMode};
+use super::raw::{RawConfig, RawGradeLevel, RawLevel, RawOverride, RawThresholds, VERSION};
+use super::validate::{self, FileConfig};
+use super::DEFAULT_YAML;
+use crate::analysis::Grade;
+
+/// Where the settings came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigOrigin {
+    /// No file: the built-in `config/default.yaml`.
+    Embedded,
+    /// A file on disk (`.debtgate.yaml` at the repository root, or `--config PATH`).
+    File(PathBuf),
+    /// A file read from a revision (`rev:path`), as CI reads the base branch's policy.
+    Revision { rev: String, path: String },
+}
+
+impl fmt::Display for ConfigOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigOrigin::Embedded => f.write_str("the built-in default"),
+            ConfigOrigin::File(path) => write!(f, "{}", path.display()),
+            ConfigOrigin::Revision { rev, path } => write!(f, "{rev}:{path}"),
+        }
+    }
+}
+
+/// A metric's thresholds for one path, and which part of which file set them:
+/// `default`, `.debtgate.yaml:thresholds.length`, `.debtgate.yaml:overrides[2]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub level: Level,
+    pub source: String,
+}
+
+/// The minimum grades for one path, and where they were set (as in [`Applied`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedGrade {
+    pub level: GradeLevel,
+    pub source: String,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: PolicyMode,
+    pub max_file_size: u64,
+    pub origin: ConfigOrigin,
+    /// How problems and sources name the file (`.debtgate.yaml`, `default`, `REV:PATH`).
+    label: String,
+    /// Indexed by [`Metric::index`].
+    thresholds: Vec<Applied>,
+    min_grade: AppliedGrade,
+    exclude: Paths,
+    overrides: Vec<Override>,
+}
+
+/// Compiled globs, with their patterns kept for `config show`.
+#[derive(Debug, Clone)]
+struct Paths {
+    globs: Vec<Glob>,
+    set: GlobSet,
+}
+
+#[derive(Debug, Clone)]
+struct Override {
+    paths: Paths,
+    thresholds: Vec<(Metric, Level)>,
+    min_grade: Option<GradeLevel>,
+    source: String,
+}
+
+const EMBEDDED: &str = "default";
+const EMBEDDED_COMPLETE: &str = "config/default.yaml sets every key (a test checks it)";
+
+/// The embedded default, validated once.
+fn embedded_file() -> &'static FileConfig {
+    static FILE: OnceLock<FileConfig> = OnceLock::new();
+    FILE.get_or_init(|| {
+        validate::check(DEFAULT_YAML, "config/default.yaml").unwrap_or_else(|problems| {
+            let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
+            panic!(
+                "the embedded config/default.yaml is invalid (a test forbids this):\n{}",
+                lines.join("\n")
+            )
+        })
+    })
+}
+
+impl Settings {
+    /// The built-in default (`config/default.yaml`), parsed. Panics only if that file is broken,
+    /// which a test forbids.
+    pub fn embedded() -> Settings {
+        build(embedded_file(), None, ConfigOrigin::Embedded, EMBEDDED)
+            .expect("the embedded globs compile (a test checks it)")
+    }
+
+    /// Settings from the text of a config file over the built-in default. Problems name the
+    /// file as `origin` does.
+    pub fn from_yaml(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> {
+        let label = match &origin {
+            ConfigOrigin::Embedded => EMBEDDED.to_owned(),
+            other => other.to_string(),
+        };
+        Settings::from_text(text, origin, &label)
+    }
+
+    /// As [`Settings::from_yaml`], naming the file `label` in problems and sources.
+    pub(crate) fn from_text(
+        text: &str,
+        origin: ConfigOrigin,
+        label: &str,
+    ) -> Result<Settings, ConfigError> {
+        let file = validate::check(text, label).map_err(ConfigError::Invalid)?;
+        build(embedded_file(), Some(&file), origin, label)
+    }
+
+    /// Whether a repository-relative path (`/`-separated) is excluded from judgement.
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.exclude.set.is_match(path)
+    }
+
+    /// The thresholds of `metric` for a repository-relative path: the last matching override
+    /// that sets the metric, else the top-level value.
+    pub fn threshold(&self, path: &str, metric: Metric) -> Applied {
+        self.overrides
+            .iter()
+            .rev()
+            .filter(|o| o.paths.set.is_match(path))
+            .find_map(|o| {
+                let (_, level) = o.thresholds.iter().find(|(m, _)| *m == metric)?;
+                Some(Applied {
+                    level: *level,
+                    source: o.source.clone(),
+                })
+            })
+            .unwrap_or_else(|| self.thresholds[metric.index()].clone())
+    }
+
+    /// The minimum grades `(warn, fail)` for a repository-relative path.
+    pub fn min_grade(&self, path: &str) -> (Option<Grade>, Option<Grade>) {
+        let level = self.min_grade_applied(path).level;
+        (level.warn, level.fail)
+    }
+
+    /// The minimum grades for a repository-relative path and where they were set, chosen as
+    /// [`Settings::threshold`] chooses.
+    pub fn min_grade_applied(&self, path: &str) -> AppliedGrade {
+        self.overrides
+            .iter()
+            .rev()
+            .filter(|o| o.paths.set.is_match(path))
+            .find_map(|o| {
+                Some(AppliedGrade {
+                    level: o.min_grade?,
+                    source: o.source.clone(),
+                })
+            })
+            .unwrap_or_else(|| self.min_grade.clone())
+    }
+
+    /// What `other` loosens compared with these settings, one phrase each
+    /// (`thresholds.cyclomatic.fail 30 → 40`, `mode new → ratchet`); empty when nothing.
+    /// Overrides are path-dependent, so a changed list is reported as changed, not compared.
+    pub fn loosened_by(&self, other: &Settings) -> Vec<String> {
+        let mut looser = Vec::new();
+        if strictness(other.mode) < strictness(self.mode) {
+            looser.push(format!("mode {} → {}", self.mode, other.mode));
+        }
+        let show = |t: Option<f64>| t.map_or_else(|| "never".to_owned(), |t| t.to_string());
+        for metric in Metric::ALL {
+            let (was, now) = (
+                self.thresholds[metric.index()].level,
+                other.thresholds[metric.index()].level,
+            );
+            for (name, a, b) in [("warn", was.warn, now.warn), ("fail", was.fail, now.fail)] {
+                // `None` is "never", the loosest threshold of all.
+                if a.is_some_and(|a| b.is_none_or(|b| b > a)) {
+                    looser.push(format!(
+                        "thresholds.{metric}.{name} {} → {}",
+                        show(a),
+                        show(b)
+                    ));
+                }
+            }
+        }
+        let grade = |g: Option<Grade>| g.map_or_else(|| "never".to_owned(), |g| g.to_string());
+        let (was, now) = (self.min_grade.level, other.min_grade.level);
+        for (name, a, b) in [("warn", was.warn, now.warn), ("fail", was.fail, now.fail)] {
+            if a.is_some_and(|a| b.is_none_or(|b| b < a)) {
+                looser.push(format!("min_grade.{name} {} → {}", grade(a), grade(b)));
+            }
+        }
+        let patterns =
+            |p: &Paths| -> Vec<String> { p.globs.iter().map(|g| g.glob().to_owned()).collect() };
+        let excluded = patterns(&self.exclude);
+        for added in patterns(&other.exclude) {
+            if !excluded.contains(&added) {
+                looser.push(format!("exclude adds `{added}`"));
+            }
+        }
+        if self.to_raw().overrides != other.to_raw().overrides {
+            looser.push("overrides changed (not compared; review them)".to_owned());
+        }
+        if other.max_file_size < self.max_file_size {
+            looser.push(format!(
+                "max_file_size {} → {} (fewer files analysed)",
+                self.max_file_size, other.max_file_size
+            ));
+        }
+        looser
+    }
+
+    /// How problems and sources name the config file.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The effective settings in the file format, complete, headed by a comment saying where
+    /// they came from. Reading the output back gives the same settings.
+    pub fn to_yaml(&self) -> String {
+        let from = match &self.origin {
+            ConfigOrigin::Embedded => "the built-in default (no config file)".to_owned(),
+            other => format!("{other} over the built-in default"),
+        };
+        let yaml = serde_yaml::to_string(&self.to_raw())
+            .expect("the settings serialize (plain maps, lists, strings and numbers)");
+        format!("# Effective debtgate settings, from {from}.\n{yaml}")
+    }
+
+    /// The effective settings in the file format.
+    pub(crate) fn to_raw(&self) -> RawConfig {
+        // Exact: levels are whole numbers within u32 (validation).
+        let whole = |t: Option<f64>| t.map(|t| t as u32);
+        let raw_level = |l: &Level| RawLevel {
+            warn: whole(l.warn),
+            fail: whole(l.fail),
+        };
+        let raw_grades = |g: &GradeLevel| RawGradeLevel {
+            warn: g.warn,
+            fail: g.fail,
+        };
+        let raw_thresholds = |levels: &mut dyn Iterator<Item = (Metric, &Level)>| {
+            RawThresholds(levels.map(|(m, l)| (m, raw_level(l))).collect())
+        };
+        let patterns = |p: &Paths| p.globs.iter().map(|g| g.glob().to_owned()).collect();
+        RawConfig {
+            version: Some(VERSION),
+            mode: Some(self.mode),
+            thresholds: Some(raw_thresholds(
+                &mut Metric::ALL
+                    .iter()
+                    .map(|m| (*m, &self.thresholds[m.index()].level)),
+            )),
+            min_grade: Some(raw_grades(&self.min_grade.level)),
+            exclude: Some(patterns(&self.exclude)),
+            overrides: Some(
+                self.overrides
+                    .iter()
+                    .map(|o| RawOverride {
+                        paths: patterns(&o.paths),
+                        thresholds: (!o.thresholds.is_empty()).then(|| {
+                            raw_thresholds(&mut o.thresholds.iter().map(|(m, l)| (*m, l)))
+                        }),
+                        min_grade: o.min_grade.as_ref().map(raw_grades),
+                    })
+                    .collect(),
+            ),
+            max_file_size: Some(self.max_file_size),
+        }
+    }
+}
+
+/// How much of a change a mode judges: `ratchet` forgives what did not get worse, `new` judges
+/// touched functions as they are, `absolute` judges every function of a touched file.
+fn strictness(mode: PolicyMode) -> u8 {
+    match mode {
+        PolicyMode::Ratchet => 0,
+        PolicyMode::New => 1,
+        PolicyMode::Absolute => 2,
+    }
+}
+
+/// `file` over `base` (the embedded default, which sets every key).
+fn build(
+    base: &FileConfig,
+    file: Option<&FileConfig>,
+    origin: ConfigOrigin,
+    label: &str,
+) -> Result<Settings, ConfigError> {
+    let pick = |get: fn(&FileConfig) -> bool| -> (&FileConfig, &str) {
+        match file {
+            Some(f) if get(f) => (f, label),
+            _ => (base, EMBEDDED),
+        }
+    };
+    let thresholds = Metric::ALL
+        .iter()
+        .map(|metric| {
+            let set_by = |f: &FileConfig| f.thresholds.iter().find(|(m, _)| m == metric).copied();
+            match file.and_then(set_by) {
+                Some((_, level)) => Applied {
+                    level,
+                    source: format!("{label}:thresholds.{metric}"),
+                },
+                None => Applied {
+                    level: set_by(base).expect(EMBEDDED_COMPLETE).1,
+                    source: EMBEDDED.to_owned(),
+                },
+            }
+        })
+        .collect();
+    let (grades_from, grades_label) = pick(|f| f.min_grade.is_some());
+    let (exclude_from, exclude_label) = pick(|f| f.exclude.is_some());
+    let (overrides_from, overrides_label) = pick(|f| f.overrides.is_some());
+    let rules = overrides_from.overrides.as_ref().expect(EMBEDDED_COMPLETE);
+    let mut overrides = Vec::with_capacity(rules.len());
+    for (i, rule) in rules.iter().enumerate() {
+        overrides.push(Override {
+            paths: compile(
+                &rule.paths,
+                overrides_label,
+                &format!("overrides[{i}].paths"),
+            )?,
+            thresholds: rule.thresholds.clone(),
+            min_grade: rule.min_grade,
+            source: format!("{overrides_label}:overrides[{i}]"),
+        });
+    }
+    Ok(Settings {
+        mode: file
+            .and_then(|f| f.mode)
+            .or(base.mode)
+            .expect(EMBEDDED_COMPLETE),
+        max_file_size: file
+            .and_then(|f| f.max_file_size)
+            .or(base.max_file_size)
+            .expect(EMBEDDED_COMPLETE),
+        origin,
+        label: label.to_owned(),
+        thresholds,
+        min_grade: AppliedGrade {
+            level: grades_from.min_grade.expect(EMBEDDED_COMPLETE),
+            source: if grades_label == EMBEDDED {
+                EMBEDDED.to_owned()
+            } else {
+                format!("{label}:min_grade")
+            },
+        },
+        exclude: compile(
+            exclude_from.exclude.as_ref().expect(EMBEDDED_COMPLETE),
+            exclude_label,
+            "exclude",
+        )?,
+        overrides,
+    })
+}
+
+/// One matcher for a list of globs. Each glob compiled alone already (validation); together
+/// they can only fail on regex size limits, which we report without a position.
+fn compile(globs: &[Glob], label: &str, key: &str) -> Result<Paths, ConfigError> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        builder.add(glob.clone());
+    }
+    let set = builder.build().map_err(|e| {
+        ConfigError::Invalid(vec![Problem {
+            file: label.to_owned(),
+            line: 1,
+            column: 1,
+            message: format!("the globs of `{key}` do not compile together: {e}"),
+        }])
+    })?;
+    Ok(Paths {
+        globs: globs.to_vec(),
+        set,
+    })
+}
