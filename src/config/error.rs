@@ -31,7 +31,8 @@ pub enum ConfigError {
     /// The file was read but is not a valid config: every problem found, in document order.
     #[error("{}", lines(.0))]
     Invalid(Vec<Problem>),
-    #[error("cannot read config file {}: {source}", .path.display())]
+    /// The cause is the `source` (printed by the error chain, not repeated here).
+    #[error("cannot read config file {}", .path.display())]
     Read {
         path: PathBuf,
         #[source]

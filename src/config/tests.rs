@@ -20,6 +20,11 @@ fn problems(text: &str) -> String {
     }
 }
 
+fn docs() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/config.md");
+    std::fs::read_to_string(path).expect("docs/config.md exists")
+}
+
 fn level(warn: Option<f64>, fail: Option<f64>) -> Level {
     Level { warn, fail }
 }
@@ -57,9 +62,7 @@ fn the_starter_file_is_the_default() {
 
 #[test]
 fn docs_mention_every_key_metric_and_mode() {
-    let docs =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/config.md"))
-            .expect("docs/config.md exists");
+    let docs = docs();
     let names = TOP_KEYS
         .iter()
         .chain(LEVEL_KEYS)
@@ -73,6 +76,41 @@ fn docs_mention_every_key_metric_and_mode() {
             "docs/config.md does not mention `{name}`"
         );
     }
+}
+
+/// Every YAML example in the docs is a valid config, the first is the default itself, and the
+/// table of metric defaults says what config/default.yaml says.
+#[test]
+fn docs_examples_are_valid_and_show_the_real_defaults() {
+    let docs = docs();
+    let blocks: Vec<&str> = docs
+        .split("```yaml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().expect("a closed block"))
+        .collect();
+    assert!(blocks.len() >= 3, "docs/config.md has YAML examples");
+    for block in &blocks {
+        Settings::from_yaml(block, ConfigOrigin::File("docs/config.md".into()))
+            .unwrap_or_else(|e| panic!("an example in docs/config.md is invalid:\n{e}\n{block}"));
+    }
+    assert_eq!(
+        settings(blocks[0]).to_raw(),
+        Settings::embedded().to_raw(),
+        "the first example in docs/config.md is the built-in default"
+    );
+    let d = Settings::embedded();
+    for metric in Metric::ALL {
+        let level = d.threshold("src/lib.rs", metric).level;
+        let (warn, fail) = (level.warn.expect("warns"), level.fail.expect("fails"));
+        let row = format!("| `{metric}` | `{{ warn: {warn}, fail: {fail} }}` |");
+        assert!(docs.contains(&row), "docs/config.md lacks the row {row}");
+    }
+}
+
+#[test]
+fn settings_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Settings>();
 }
 
 /// The validator's key lists, the schema's properties and the metric catalogue agree.
@@ -266,15 +304,15 @@ mode: new
 .debtgate.yaml:2:7: unknown mode `strict`; modes are new, ratchet, absolute
 .debtgate.yaml:4:3: unknown metric `cyclomatc` in `thresholds` (did you mean `cyclomatic`?); expected one of cyclomatic, cognitive, max_nesting, length, params
 .debtgate.yaml:5:22: `thresholds.cognitive.warn` (30) is above `fail` (20): a value would fail before it warns
-.debtgate.yaml:6:19: `thresholds.length.warn` expects a whole number (or null for never), found a string
+.debtgate.yaml:6:19: `thresholds.length.warn` expects a whole number (or null for never), found the string `ten`
 .debtgate.yaml:7:19: `thresholds.params.warn` must be a whole number from 0 to 4294967295, found -1
-.debtgate.yaml:7:29: `thresholds.params.fail` expects a whole number (or null for never), found a number
+.debtgate.yaml:7:29: `thresholds.params.fail` expects a whole number (or null for never), found the number 2.5
 .debtgate.yaml:8:20: unknown grade `E`; grades are A+, A, A-, B+, B, B-, C+, C, C-, D, F
 .debtgate.yaml:8:29: unknown grade `b` (grades are upper case: `B`); grades are A+, A, A-, B+, B, B-, C+, C, C-, D, F
 .debtgate.yaml:9:11: invalid glob `src/[`: unclosed character class; missing ']'
 .debtgate.yaml:9:20: glob `/abs/**` never matches: paths are relative to the repository root without a leading `/` or `./`; write `abs/**`
 .debtgate.yaml:9:31: glob `dir/` never matches: paths are files; to match everything under the directory write `dir/**`
-.debtgate.yaml:9:39: `exclude[3]` expects a glob string, found a number
+.debtgate.yaml:9:39: `exclude[3]` expects a glob string, found the number 7
 .debtgate.yaml:11:12: `overrides[0].paths` is empty: the override matches nothing
 .debtgate.yaml:12:19: unknown metric `lenght` in `overrides[0].thresholds` (did you mean `length`?); expected one of cyclomatic, cognitive, max_nesting, length, params
 .debtgate.yaml:13:5: `overrides[1]` needs `paths`, a list of globs
@@ -291,14 +329,14 @@ fn a_wrong_type_at_any_level_is_reported_and_siblings_still_checked() {
         problems("thresholds: [1]\nexclude: \"vendor/**\"\noverrides: {paths: []}\nmin_grade: C\n"),
         "\
 .debtgate.yaml:1:13: `thresholds` expects a mapping with keys cyclomatic, cognitive, max_nesting, length, params, found a list
-.debtgate.yaml:2:10: `exclude` expects a list of globs, found a string
+.debtgate.yaml:2:10: `exclude` expects a list of globs, found the string `vendor/**`
 .debtgate.yaml:3:12: `overrides` expects a list of overrides ({paths, thresholds}), found a mapping
-.debtgate.yaml:4:12: `min_grade` expects a mapping with keys warn, fail, found a string"
+.debtgate.yaml:4:12: `min_grade` expects a mapping with keys warn, fail, found the string `C`"
     );
     assert_eq!(
         problems("thresholds:\n  cyclomatic: 10\n  params: { warn: 1, warm: 2 }\n"),
         "\
-.debtgate.yaml:2:15: `thresholds.cyclomatic` expects a mapping with keys warn, fail, found a number
+.debtgate.yaml:2:15: `thresholds.cyclomatic` expects a mapping with keys warn, fail, found the number 10
 .debtgate.yaml:3:22: unknown key `warm` in `thresholds.params` (did you mean `warn`?); expected one of warn, fail"
     );
 }

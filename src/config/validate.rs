@@ -123,7 +123,7 @@ impl Checker {
         } else {
             format!("`{}`", spot.name)
         };
-        let message = format!("{subject} expects {expected}, found {}", found.kind());
+        let message = format!("{subject} expects {expected}, found {}", found.describe());
         self.at(spot, Target::Node, message);
     }
 
@@ -143,7 +143,7 @@ impl Checker {
         let mut known = Vec::new();
         for (index, (key, value)) in entries.iter().enumerate() {
             let Node::Str(key) = key else {
-                let message = format!("keys must be names, found {}", key.kind());
+                let message = format!("keys must be names, found {}", key.describe());
                 self.at(&spot.entry(index, "?"), Target::Key, message);
                 continue;
             };

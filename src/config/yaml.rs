@@ -24,15 +24,18 @@ pub(crate) enum Node {
 }
 
 impl Node {
-    /// What kind of node this is, for messages ("found a string").
-    pub(crate) fn kind(&self) -> &'static str {
+    /// What this node is, for messages: "found the string `ten`", "found a list".
+    pub(crate) fn describe(&self) -> String {
         match self {
-            Node::Null => "null",
-            Node::Bool(_) => "a boolean",
-            Node::Int(_) | Node::Float(_) => "a number",
-            Node::Str(_) => "a string",
-            Node::Seq(_) => "a list",
-            Node::Map(_) => "a mapping",
+            Node::Null => "null".to_owned(),
+            Node::Bool(b) => format!("the boolean {b}"),
+            Node::Int(n) => format!("the number {n}"),
+            // `{:?}` keeps the point: `1e3` reads as 1000.0, which says why it is no whole number.
+            Node::Float(x) => format!("the number {x:?}"),
+            Node::Str(s) if s.chars().count() <= 40 => format!("the string `{s}`"),
+            Node::Str(_) => "a string".to_owned(),
+            Node::Seq(_) => "a list".to_owned(),
+            Node::Map(_) => "a mapping".to_owned(),
         }
     }
 }
