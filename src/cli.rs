@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::check::{CheckOptions, ConfigFrom, Target};
 use crate::config;
 use crate::exit::Exit;
 use crate::inputs::DEFAULT_MAX_FILE_SIZE;
@@ -25,8 +26,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The gate: judge the staged change (default), a range, every file, or given files.
+    Check(CheckArgs),
     /// Measure files and folders (default: the current directory), without any git change set.
     Analyze(AnalyzeArgs),
+    /// Why a file or function passes or fails: its metrics, the thresholds that apply and where
+    /// they were set.
+    Explain(ExplainArgs),
     /// Check, show or describe the configuration (.debtgate.yaml).
     #[command(subcommand)]
     Config(config::commands::ConfigCommand),
@@ -34,6 +40,51 @@ pub enum Command {
     Init(config::commands::InitArgs),
     /// Install or remove debtgate's git hooks (pre-commit, pre-push).
     Hook(crate::hooks::HookArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Judge `git diff BASE...HEAD` (the change since HEAD forked from BASE) instead of the
+    /// staged change.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["all", "paths"])]
+    pub base: Option<String>,
+    /// The head of the range (with --base).
+    #[arg(long, value_name = "REV", default_value = "HEAD", requires = "base")]
+    pub head: String,
+    /// Judge every tracked file at HEAD, every function against the thresholds.
+    #[arg(long, conflicts_with = "paths")]
+    pub all: bool,
+    /// Judge these files as they are in the worktree, against HEAD (for editors).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub paths: Vec<PathBuf>,
+    /// Use this configuration file instead of .debtgate.yaml.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// In a range, whose .debtgate.yaml judges the change: the base's (default: a change cannot
+    /// loosen the gate that judges it) or the head's.
+    #[arg(long, value_enum, default_value_t = ConfigFromArg::Base)]
+    pub config_from: ConfigFromArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFromArg {
+    Base,
+    Head,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// `PATH` or `PATH:FUNCTION` (a function name or qualified name, e.g. `src/a.rs:Parser::parse`).
+    pub target: String,
+    /// Use this configuration file instead of .debtgate.yaml.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,20 +113,71 @@ pub enum Format {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
+        Command::Check(args) => check(args),
         Command::Analyze(args) => analyze(args),
+        Command::Explain(args) => {
+            let text = crate::explain::explain(&crate::explain::ExplainOptions {
+                target: args.target,
+                config: args.config,
+                dir: std::env::current_dir().context("cannot read the current directory")?,
+            })?;
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(Exit::Pass)
+        }
         Command::Config(command) => config::commands::run(command),
         Command::Init(args) => config::commands::init(&args),
         Command::Hook(args) => crate::hooks::run(&args),
     }
 }
 
-fn analyze(args: AnalyzeArgs) -> Result<Exit> {
-    if let Some(jobs) = args.jobs {
+/// The variable that skips the gate (for the rare commit that must go through now).
+const SKIP_VAR: &str = "DEBTGATE_SKIP";
+
+fn check(args: CheckArgs) -> Result<Exit> {
+    if std::env::var_os(SKIP_VAR).is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("debtgate: skipped because {SKIP_VAR} is set");
+        return Ok(Exit::Pass);
+    }
+    size_pool(args.jobs)?;
+    let target = match (args.base, args.all, args.paths.is_empty()) {
+        (Some(base), _, _) => Target::Range {
+            base,
+            head: args.head,
+        },
+        (None, true, _) => Target::All,
+        (None, false, false) => Target::Paths(args.paths),
+        (None, false, true) => Target::Staged,
+    };
+    let report = crate::check::check(&CheckOptions {
+        target,
+        config: args.config,
+        config_from: match args.config_from {
+            ConfigFromArg::Base => ConfigFrom::Base,
+            ConfigFromArg::Head => ConfigFrom::Head,
+        },
+        dir: std::env::current_dir().context("cannot read the current directory")?,
+    })?;
+    write_report(&report, args.format)?;
+    Ok(match report.verdict {
+        report::Verdict::Pass => Exit::Pass,
+        report::Verdict::Fail => Exit::Fail,
+    })
+}
+
+fn size_pool(jobs: Option<usize>) -> Result<()> {
+    if let Some(jobs) = jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.max(1))
             .build_global()
             .context("cannot size the worker pool")?;
     }
+    Ok(())
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<Exit> {
+    size_pool(args.jobs)?;
     let report = analyze_paths(&AnalyzeOptions {
         paths: args.paths,
         max_file_size: args.max_file_size,

@@ -17,12 +17,15 @@
 
 pub mod analysis;
 pub mod change;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod exit;
+pub mod explain;
 pub mod hooks;
 pub mod inputs;
 pub mod lang;
+pub mod policy;
 pub mod report;
 
 use std::path::PathBuf;

@@ -2,6 +2,7 @@
 //! area they cover, new areas get a module here.
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
+//! - `check`       — `debtgate check` end to end: which change, which policy, which verdict.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
 //! - `hooks`       — `debtgate hook install|uninstall`, the hook scripts, the pre-commit framework.
 //! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
@@ -12,6 +13,7 @@
 mod util;
 
 mod change;
+mod check;
 mod cli;
 mod config;
 mod hooks;

@@ -103,13 +103,7 @@ pub struct CacheStats {
     pub miss: usize,
 }
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warn,
-    Fail,
-}
+pub use crate::config::Severity;
 
 /// A threshold finding (produced by the policy stage).
 #[derive(Debug, Clone, Serialize)]

@@ -1,0 +1,425 @@
+//! `debtgate check` through the binary on repositories built with the git CLI: which change is
+//! judged, by which policy, and the verdict's exit code.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::util::{commit, git, git_repo, json, run_in, write};
+
+/// A Python function with `branches` `if`s: cyclomatic `branches + 1`.
+fn branchy(name: &str, branches: usize) -> String {
+    let mut s = format!("def {name}(x):\n");
+    for i in 0..branches {
+        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
+    }
+    s.push_str("    return -1\n");
+    s
+}
+
+/// A policy with round numbers, so tests do not depend on the embedded defaults.
+const POLICY: &str = "version: 1\nmode: new\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
+
+fn check(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    run_in(dir, &all)
+}
+
+fn rules(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            (
+                f["function"].as_str().unwrap_or("").to_string(),
+                f["rule"].as_str().expect("rule").to_string(),
+                f["level"].as_str().expect("level").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn staged_new_function_over_threshold_fails_and_a_clean_one_passes() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+
+    write(dir, "clean.py", branchy("small", 2).as_bytes());
+    git(dir, &["add", "clean.py"]);
+    let out = check(dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["verdict"], "pass");
+
+    write(dir, "bad.py", branchy("big", 12).as_bytes());
+    git(dir, &["add", "bad.py"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["verdict"], "fail");
+    assert_eq!(report["mode"], "staged");
+    assert_eq!(
+        rules(&report),
+        [("big".into(), "cyclomatic".into(), "fail".into())]
+    );
+    let f = &report["findings"][0];
+    assert_eq!(f["value"], 13.0);
+    assert_eq!(f["threshold"], 10.0);
+    assert_eq!(f["path"], "bad.py");
+    assert_eq!(f["line"], 1);
+}
+
+#[test]
+fn the_staged_blob_is_judged_not_the_worktree_file() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    // Stage a clean version, then make the worktree bad without staging it.
+    write(dir, "m.py", branchy("f", 1).as_bytes());
+    git(dir, &["add", "m.py"]);
+    write(dir, "m.py", branchy("f", 20).as_bytes());
+    assert_eq!(check(dir, &[]).status.code(), Some(0));
+    // And the other way round: a bad staged version fails even if the worktree is clean.
+    git(dir, &["add", "m.py"]);
+    write(dir, "m.py", branchy("f", 1).as_bytes());
+    assert_eq!(check(dir, &[]).status.code(), Some(1));
+    // Nothing was touched: the worktree still holds the clean version, the index the bad one.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("m.py")).expect("read"),
+        branchy("f", 1)
+    );
+    assert_eq!(git(dir, &["show", ":m.py"]), branchy("f", 20).trim_end());
+}
+
+#[test]
+fn new_mode_judges_only_changed_functions_and_all_judges_everything() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let old = branchy("legacy", 15);
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("m.py", old.as_bytes()),
+        ],
+        "legacy debt",
+    );
+    // Adding a clean function next to old debt: the old function is not this change's.
+    let with_new = format!("{old}\n\n{}", branchy("fresh", 1));
+    write(dir, "m.py", with_new.as_bytes());
+    git(dir, &["add", "m.py"]);
+    assert_eq!(check(dir, &[]).status.code(), Some(0));
+    // Re-indenting or commenting the old function is not a change to it either.
+    let commented = with_new.replacen("def legacy(x):\n", "# touched\ndef legacy(x):\n", 1);
+    write(dir, "m.py", commented.as_bytes());
+    git(dir, &["add", "m.py"]);
+    assert_eq!(check(dir, &[]).status.code(), Some(0));
+    // Changing its code puts it under judgement.
+    write(
+        dir,
+        "m.py",
+        commented.replace("return 3\n", "return 33\n").as_bytes(),
+    );
+    git(dir, &["add", "m.py"]);
+    assert_eq!(check(dir, &[]).status.code(), Some(1));
+    // --all judges every tracked file at HEAD, whatever is staged.
+    git(dir, &["reset", "-q"]);
+    let all = check(dir, &["--all"]);
+    assert_eq!(all.status.code(), Some(1));
+    assert_eq!(json(&all)["mode"], "all");
+}
+
+#[test]
+fn ratchet_fails_only_what_got_worse() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let policy = POLICY.replace("mode: new", "mode: ratchet");
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", policy.as_bytes()),
+            ("m.py", branchy("f", 15).as_bytes()),
+        ],
+        "base",
+    );
+    // Better but still over the threshold: passes.
+    write(dir, "m.py", branchy("f", 12).as_bytes());
+    git(dir, &["add", "m.py"]);
+    assert_eq!(check(dir, &[]).status.code(), Some(0));
+    // Worse: fails, with the base value reported.
+    write(dir, "m.py", branchy("f", 16).as_bytes());
+    git(dir, &["add", "m.py"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let f = &json(&out)["findings"][0];
+    assert_eq!(f["value"], 17.0);
+    assert_eq!(f["base_value"], 16.0);
+}
+
+#[test]
+fn a_range_follows_renames_and_uses_the_base_policy() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let policy = POLICY.replace("mode: new", "mode: ratchet");
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", policy.as_bytes()),
+            ("old/m.py", branchy("f", 11).as_bytes()),
+        ],
+        "base",
+    );
+    git(dir, &["checkout", "-q", "-b", "feature"]);
+    git(dir, &["mv", "old/m.py", "new_m.py"]);
+    // Worse by one, and the change also tries to loosen the gate.
+    let loose = policy.replace("fail: 10", "fail: 100");
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", loose.as_bytes()),
+            ("new_m.py", branchy("f", 12).as_bytes()),
+        ],
+        "rename, worsen, loosen",
+    );
+    let out = check(dir, &["--base", "main", "--head", "feature"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(report["mode"], "range");
+    let file = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["path"] == "new_m.py")
+        .expect("the renamed file is reported");
+    assert_eq!(file["old_path"], "old/m.py");
+    assert_eq!(file["status"], "renamed");
+    assert_eq!(
+        report["findings"][0]["base_value"], 12.0,
+        "history followed the rename"
+    );
+    let notices = report["notices"].as_array().expect("notices");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.as_str().expect("text").contains("cyclomatic")),
+        "the loosening is named: {notices:?}"
+    );
+    // Opting into the head's policy lets the loosened threshold apply.
+    let head_policy = check(
+        dir,
+        &[
+            "--base",
+            "main",
+            "--head",
+            "feature",
+            "--config-from",
+            "head",
+        ],
+    );
+    assert_eq!(head_policy.status.code(), Some(0));
+}
+
+#[test]
+fn a_base_missing_from_a_shallow_clone_is_an_error_that_says_how_to_fix_it() {
+    let upstream = git_repo();
+    let up = upstream.path();
+    let first = commit(up, &[("a.py", b"def a():\n    return 1\n")], "one");
+    commit(up, &[("b.py", b"def b():\n    return 2\n")], "two");
+    let clone = tempfile::tempdir().expect("a temp dir");
+    let url = format!("file://{}", up.display());
+    git(clone.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    let out = check(
+        &clone.path().join("c"),
+        &["--base", &first, "--head", "HEAD"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shallow") || err.contains("fetch"), "{err}");
+    assert!(out.stdout.is_empty(), "no report on an error");
+}
+
+#[test]
+fn suppressions_need_a_reason() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let allowed = format!(
+        "# debtgate: allow(cyclomatic) reason=\"dispatch table\"\n{}",
+        branchy("table", 12)
+    );
+    write(dir, "a.py", allowed.as_bytes());
+    git(dir, &["add", "a.py"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    assert_eq!(report["summary"]["suppressed"], 1);
+    assert_eq!(report["findings"][0]["suppressed"], true);
+
+    let unreasoned = format!("# debtgate: allow(cyclomatic)\n{}", branchy("table", 12));
+    write(dir, "a.py", unreasoned.as_bytes());
+    git(dir, &["add", "a.py"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let found = rules(&json(&out));
+    assert!(
+        found.contains(&("table".into(), "suppression".into(), "warn".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("table".into(), "cyclomatic".into(), "fail".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn deleted_binary_and_other_files_are_listed_and_subdirectories_work() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("gone.py", b"def g():\n    return 1\n"),
+            ("sub/keep.py", b"def k():\n    return 1\n"),
+        ],
+        "base",
+    );
+    git(dir, &["rm", "-q", "gone.py"]);
+    write(dir, "sub/blob.c", b"int x;\0\x01");
+    write(dir, "sub/notes.txt", b"hello\n");
+    write(dir, "sub/keep.py", b"def k():\n    return 2\n");
+    git(dir, &["add", "-A"]);
+    let out = check(&dir.join("sub"), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    let reasons: Vec<(String, String)> = report["not_analysed"]
+        .as_array()
+        .expect("not_analysed")
+        .iter()
+        .map(|n| {
+            let reason = n["reason"].as_str().expect("reason");
+            let first = reason.split(':').next().expect("a word");
+            (
+                n["path"].as_str().expect("path").to_string(),
+                first.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("gone.py".to_string(), "deleted".to_string()),
+            ("sub/blob.c".to_string(), "binary".to_string()),
+            (
+                "sub/notes.txt".to_string(),
+                "unsupported language".to_string()
+            ),
+        ]
+    );
+    assert_eq!(report["files"][0]["path"], "sub/keep.py");
+}
+
+#[test]
+fn debtgate_skip_skips_with_a_notice() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, "bad.py", branchy("big", 40).as_bytes());
+    git(dir, &["add", "bad.py"]);
+    let out = crate::util::debtgate()
+        .args(["check"])
+        .current_dir(dir)
+        .env("DEBTGATE_SKIP", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DEBTGATE_SKIP"));
+    // Without it, the embedded default policy fails a cyclomatic-41 function.
+    assert_eq!(check(dir, &[]).status.code(), Some(1));
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_line_numbers() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    write(dir, "a.py", branchy("f", 12).as_bytes());
+    git(dir, &["add", "a.py"]);
+    let first = json(&check(dir, &[]));
+    write(
+        dir,
+        "a.py",
+        format!("\n\n\nX = 1\n{}", branchy("f", 12)).as_bytes(),
+    );
+    git(dir, &["add", "a.py"]);
+    let moved = json(&check(dir, &[]));
+    assert_ne!(first["findings"][0]["line"], moved["findings"][0]["line"]);
+    assert_eq!(
+        first["findings"][0]["fingerprint"],
+        moved["findings"][0]["fingerprint"]
+    );
+}
+
+#[test]
+fn explain_names_the_threshold_its_source_and_the_level() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let policy = format!(
+        "{POLICY}overrides:\n  - paths: [\"legacy/**\"]\n    thresholds:\n      cyclomatic: {{ warn: 30, fail: 40 }}\n"
+    );
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", policy.as_bytes()),
+            ("legacy/old.py", branchy("old", 12).as_bytes()),
+            ("new.py", branchy("fresh", 12).as_bytes()),
+        ],
+        "base",
+    );
+    let out = run_in(dir, &["explain", "legacy/old.py:old"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("cyclomatic"))
+        .expect("a cyclomatic line");
+    assert!(
+        line.contains("13") && line.contains("overrides[0]") && line.ends_with("ok"),
+        "{line}"
+    );
+
+    let out = run_in(&dir.join("legacy"), &["explain", "../new.py"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("cyclomatic"))
+        .expect("a cyclomatic line");
+    assert!(
+        line.ends_with("FAIL") && line.contains("thresholds"),
+        "{line}"
+    );
+
+    let missing = run_in(dir, &["explain", "new.py:nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope"));
+}
