@@ -105,6 +105,91 @@ def debtgate_functions(binary, paths):
     return funcs
 
 
+def pair_moved(l, o):
+    """Functions both tools found at different start lines: lizard line -> debtgate line."""
+    # A function both found but at different start lines (a decorator or annotation line, say)
+    # pairs up by its end line when that is unambiguous.
+    only_l = {k: v for k, v in l.items() if k not in o}
+    only_o = {k: v for k, v in o.items() if k not in l}
+    by_end_l = collections.Counter(v["end"] for v in only_l.values())
+    by_end_o = collections.Counter(v["end"] for v in only_o.values())
+    moved = {}
+    for k, a in only_l.items():
+        if by_end_l[a["end"]] == 1 and by_end_o[a["end"]] == 1:
+            moved[k] = next(kb for kb, b in only_o.items() if b["end"] == a["end"])
+    # Then, in order, the remaining functions of the same name (lizard's line numbers drift
+    # inside JSX, so its start lines can be off by several lines).
+    rest_l = sorted(k for k in only_l if k not in moved)
+    rest_o = sorted(k for k in only_o if k not in moved.values())
+    names_l = [short_name(l[k]["name"]) for k in rest_l]
+    names_o = [short_name(o[k]["name"]) for k in rest_o]
+    sm = difflib.SequenceMatcher(None, names_l, names_o, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                moved[rest_l[i]] = rest_o[j]
+    return moved
+
+
+def compare_file(path, l, o, s, diffs):
+    """Counts one file's agreement into `s` and its disagreements into `diffs`."""
+    moved = pair_moved(l, o)
+    moved_o = set(moved.values())
+    for line in sorted(set(l) | set(o)):
+        a, b = l.get(line), o.get(line)
+        if a and b:
+            s["common"] += 1
+            if a["ccn"] == b["ccn"]:
+                s["equal"] += 1
+            else:
+                diffs.append(f"  {path}:{line} {b['long_name']}: lizard {a['ccn']}, debtgate {b['ccn']}")
+        elif a and line in moved:
+            b = o[moved[line]]
+            s["start_differs"] += 1
+            s["start_differs_equal"] += a["ccn"] == b["ccn"]
+            diffs.append(f"  {path}:{line} start differs: lizard {line} {a['long_name']} (ccn {a['ccn']}), debtgate {moved[line]} {b['long_name']} (ccn {b['ccn']}), both to line {a['end']}")
+        elif a:
+            s["lizard_only"] += 1
+            diffs.append(f"  {path}:{line} only lizard: {a['long_name']} (ccn {a['ccn']}, to line {a['end']})")
+        elif line not in moved_o:
+            s["debtgate_only"] += 1
+            diffs.append(f"  {path}:{line} only debtgate: {b['long_name']} (ccn {b['ccn']}, to line {b['end']})")
+
+
+def compare(liz, lizard_failed, ours, only_lang):
+    stats = collections.defaultdict(collections.Counter)
+    diffs = collections.defaultdict(list)
+    for path in sorted(set(liz) | set(ours)):
+        lang = EXT.get(os.path.splitext(path)[1])
+        if lang is None or (only_lang and lang != only_lang):
+            continue
+        if path in lizard_failed:
+            stats[lang]["lizard_failed_files"] += 1
+            continue
+        compare_file(path, liz.get(path, {}), ours.get(path, {}), stats[lang], diffs[lang])
+    return stats, diffs
+
+
+def print_table(stats):
+    print(f"{'language':<11} {'common':>7} {'equal':>7} {'equal%':>7} {'lizard-only':>12} {'debtgate-only':>14} {'start-differs':>14} {'set-match%':>10}")
+
+    def row(name, s):
+        union = s["common"] + s["lizard_only"] + s["debtgate_only"] + s["start_differs"]
+        print(f"{name:<11} {s['common']:>7} {s['equal']:>7} {100*s['equal']/max(1,s['common']):>6.1f}% {s['lizard_only']:>12} {s['debtgate_only']:>14} {s['start_differs']:>14} {100*s['common']/max(1,union):>9.1f}%")
+
+    total = collections.Counter()
+    for lang in sorted(stats):
+        total.update(stats[lang])
+        row(lang, stats[lang])
+    row("all", total)
+    for lang in sorted(stats):
+        s = stats[lang]
+        if s["start_differs"]:
+            print(f"{lang}: of {s['start_differs']} functions whose start lines differ, {s['start_differs_equal']} have equal ccn")
+        if s["lizard_failed_files"]:
+            print(f"{lang}: {s['lizard_failed_files']} file(s) left out, lizard failed to parse them")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--debtgate", default="target/release/debtgate")
@@ -116,88 +201,15 @@ def main():
     ensure_lizard()
     liz, lizard_failed = lizard_functions(args.paths)
     ours = debtgate_functions(args.debtgate, args.paths)
-    stats = collections.defaultdict(lambda: collections.Counter())
-    diffs = collections.defaultdict(list)
-    for path in sorted(set(liz) | set(ours)):
-        lang = EXT.get(os.path.splitext(path)[1])
-        if lang is None or (args.lang and lang != args.lang):
-            continue
-        if path in lizard_failed:
-            stats[lang]["lizard_failed_files"] += 1
-            continue
-        l, o = liz.get(path, {}), ours.get(path, {})
-        s = stats[lang]
-        # A function both found but at different start lines (a decorator or annotation line,
-        # say) pairs up by its end line when that is unambiguous.
-        only_l = {k: v for k, v in l.items() if k not in o}
-        only_o = {k: v for k, v in o.items() if k not in l}
-        by_end_l = collections.Counter(v["end"] for v in only_l.values())
-        by_end_o = collections.Counter(v["end"] for v in only_o.values())
-        moved = {}
-        for k, a in only_l.items():
-            if by_end_l[a["end"]] == 1 and by_end_o[a["end"]] == 1:
-                kb = next(kb for kb, b in only_o.items() if b["end"] == a["end"])
-                moved[k] = kb
-        # Then, in order, the remaining functions of the same name (lizard's line numbers drift
-        # inside JSX, so its start lines can be off by several lines).
-        rest_l = sorted(k for k in only_l if k not in moved)
-        rest_o = sorted(k for k in only_o if k not in moved.values())
-        names_l = [short_name(l[k]["name"]) for k in rest_l]
-        names_o = [short_name(o[k]["name"]) for k in rest_o]
-        sm = difflib.SequenceMatcher(None, names_l, names_o, autojunk=False)
-        for tag, i1, i2, j1, j2 in sm.get_opcodes():
-            if tag == "equal":
-                for i, j in zip(range(i1, i2), range(j1, j2)):
-                    moved[rest_l[i]] = rest_o[j]
-        moved_o = set(moved.values())
-        for line in sorted(set(l) | set(o)):
-            a, b = l.get(line), o.get(line)
-            if a and b:
-                s["common"] += 1
-                if a["ccn"] == b["ccn"]:
-                    s["equal"] += 1
-                else:
-                    diffs[lang].append(f"  {path}:{line} {b['long_name']}: lizard {a['ccn']}, debtgate {b['ccn']}")
-            elif a and line in moved:
-                b = o[moved[line]]
-                s["start_differs"] += 1
-                s["start_differs_equal"] += a["ccn"] == b["ccn"]
-                diffs[lang].append(f"  {path}:{line} start differs: lizard {line} {a['long_name']} (ccn {a['ccn']}), debtgate {moved[line]} {b['long_name']} (ccn {b['ccn']}), both to line {a['end']}")
-            elif a:
-                s["lizard_only"] += 1
-                diffs[lang].append(f"  {path}:{line} only lizard: {a['long_name']} (ccn {a['ccn']}, to line {a['end']})")
-            elif line in moved_o:
-                continue
-            else:
-                s["debtgate_only"] += 1
-                diffs[lang].append(f"  {path}:{line} only debtgate: {b['long_name']} (ccn {b['ccn']}, to line {b['end']})")
-    total = collections.Counter()
-    print(f"{'language':<11} {'common':>7} {'equal':>7} {'equal%':>7} {'lizard-only':>12} {'debtgate-only':>14} {'start-differs':>14} {'set-match%':>10}")
-
-    def row(name, s):
-        union = s["common"] + s["lizard_only"] + s["debtgate_only"] + s["start_differs"]
-        print(f"{name:<11} {s['common']:>7} {s['equal']:>7} {100*s['equal']/max(1,s['common']):>6.1f}% {s['lizard_only']:>12} {s['debtgate_only']:>14} {s['start_differs']:>14} {100*s['common']/max(1,union):>9.1f}%")
-
-    for lang in sorted(stats):
-        total.update(stats[lang])
-        row(lang, stats[lang])
-    row("all", total)
-    for lang in sorted(stats):
-        s = stats[lang]
-        if s["start_differs"]:
-            print(f"{lang}: of {s['start_differs']} functions whose start lines differ, {s['start_differs_equal']} have equal ccn")
-    for lang in sorted(stats):
-        if stats[lang]["lizard_failed_files"]:
-            print(f"{lang}: {stats[lang]['lizard_failed_files']} file(s) left out, lizard failed to parse them")
+    stats, diffs = compare(liz, lizard_failed, ours, args.lang)
+    print_table(stats)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({k: dict(v) for k, v in stats.items()}, fh, indent=2)
-    if args.show:
-        for lang in sorted(diffs):
-            print(f"\n{lang}: first {args.show} of {len(diffs[lang])} disagreements")
-            for d in diffs[lang][: args.show]:
-                print(d)
-
+    for lang in sorted(diffs) if args.show else []:
+        print(f"\n{lang}: first {args.show} of {len(diffs[lang])} disagreements")
+        for d in diffs[lang][: args.show]:
+            print(d)
 
 if __name__ == "__main__":
     main()
