@@ -85,9 +85,21 @@ impl Analyzer {
         let parser = self.parser(language);
         // No timeout or cancellation flag is set, so parse always returns a tree; keep the
         // fallback anyway rather than trusting that across tree-sitter upgrades.
-        let Some(tree) = parser.parse(src, None) else {
+        let Some(mut tree) = parser.parse(src, None) else {
             return FileMetrics::unparsed(language, "the parser returned no tree");
         };
+        // Some grammars reject valid code that a related grammar reads (see
+        // `Language::fallback_grammar`): when the first reading has errors and the other has none,
+        // measure the other, with this language's rules.
+        if tree.root_node().has_error() {
+            if let Some(other) = language.fallback_grammar() {
+                if let Some(t) = self.parser(other).parse(src, None) {
+                    if !t.root_node().has_error() {
+                        tree = t;
+                    }
+                }
+            }
+        }
         let out = walk::walk(&tree, src, language.spec());
         let mut functions = out.functions;
         functions.sort_by(|a, b| {

@@ -68,6 +68,13 @@ impl Spec for Java {
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
+        // `f(…)` or `this.f(…)`; `other.f(…)` and `super.f(…)` call another object's method.
+        if node
+            .child_by_field_name("object")
+            .is_some_and(|o| o.kind() != "this")
+        {
+            return None;
+        }
         let name = node.child_by_field_name("name")?;
         std::str::from_utf8(&src[name.byte_range()]).ok()
     }

@@ -108,7 +108,7 @@ pub(crate) fn scope(node: Node, src: &[u8]) -> Option<String> {
     }
 }
 
-pub(crate) fn construct(node: Node, ancestors: &[Node], _src: &[u8]) -> Construct {
+pub(crate) fn construct(node: Node, _ancestors: &[Node], _src: &[u8]) -> Construct {
     match node.kind() {
         "if_statement" => Construct::If,
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
@@ -125,8 +125,11 @@ pub(crate) fn construct(node: Node, ancestors: &[Node], _src: &[u8]) -> Construc
             Some(_) => Construct::Decision,
             None => Construct::None,
         },
-        // A default parameter value: `function f(a = 1)` (JS) / `f(a: T = 1)` (TS).
-        "assignment_pattern" if is_parameter(ancestors) => Construct::Decision,
+        // A default value: of a parameter, `function f(a = 1)` (JS) / `f(a: T = 1)` (TS), or
+        // inside a destructuring pattern, `const { a = 1, b: [c = 2] } = p`, in a parameter, a
+        // declaration, a `for…of` head or an assignment alike (each is `p.a === undefined ? 1 :
+        // p.a`; lizard counts them all the same way).
+        "assignment_pattern" | "object_assignment_pattern" => Construct::Decision,
         "required_parameter" | "optional_parameter"
             if node.child_by_field_name("value").is_some() =>
         {
@@ -140,17 +143,17 @@ pub(crate) fn construct(node: Node, ancestors: &[Node], _src: &[u8]) -> Construc
     }
 }
 
-fn is_parameter(ancestors: &[Node]) -> bool {
-    ancestors
-        .last()
-        .is_some_and(|p| p.kind() == "formal_parameters")
-}
-
 pub(crate) fn callee<'s>(node: Node, src: &'s [u8]) -> Option<&'s str> {
+    // `f(…)` or `this.f(…)`; `other.f(…)` calls another object's function, whatever its name.
     let f = node.child_by_field_name("function")?;
     let name = match f.kind() {
         "identifier" => f,
-        "member_expression" => f.child_by_field_name("property")?,
+        "member_expression"
+            if f.child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "this") =>
+        {
+            f.child_by_field_name("property")?
+        }
         _ => return None,
     };
     std::str::from_utf8(&src[name.byte_range()]).ok()

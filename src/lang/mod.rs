@@ -9,8 +9,11 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
+pub use detect::detect;
+
 mod c;
 mod cpp;
+mod detect;
 mod go;
 mod java;
 mod javascript;
@@ -95,6 +98,18 @@ impl Language {
         }
     }
 
+    /// A grammar to read a file with when this language's own grammar finds errors in it; it is
+    /// used only if it reads the file without any. tree-sitter-javascript rejects JSX attributes
+    /// named with a reserved word (`<div class={c}>` in Preact, `<Fade in={open}>` in MUI:
+    /// tree-sitter-javascript issue #387), which the TSX grammar, a superset of JavaScript with
+    /// JSX, accepts; its node kinds are the ones `javascript.rs` maps.
+    pub fn fallback_grammar(self) -> Option<Language> {
+        match self {
+            Language::JavaScript => Some(Language::Tsx),
+            _ => None,
+        }
+    }
+
     /// How this language's node kinds map onto constructs.
     pub fn spec(self) -> &'static dyn Spec {
         match self {
@@ -135,9 +150,12 @@ pub enum Construct {
     Ternary,
     /// A short-circuit binary operator (`&&`, `||`, `and`, `or`, `??`), with its operator.
     Logical(&'static str),
-    /// A decision that is not a nesting structure: match guard, Rust `?`, comprehension
-    /// `for`/`if`, default parameter value, logical assignment, `let … else`.
+    /// A decision that is not a nesting structure: match guard, Rust `?`, the first `for` of a
+    /// comprehension, default parameter value, logical assignment, `let … else`.
     Decision,
+    /// A filter: a decision that is also a fundamental cognitive increment (+1, never more for
+    /// nesting), such as the `if` of a Python comprehension.
+    Filter,
     /// A jump that breaks linear flow: `goto`, `break`/`continue` to a label.
     Jump,
     /// A closure or lambda that folds into its enclosing function (one nesting level deeper).

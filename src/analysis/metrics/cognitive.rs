@@ -4,7 +4,8 @@
 //!   `switch` / `match`, loops, `catch`.
 //! - Hybrid increments, +1 without nesting: `else if` / `elif`, `else` (see `nesting.rs`).
 //! - Fundamental increments, +1: each *sequence* of like boolean operators (`a && b && c` is one,
-//!   `a && b || c` is two), `goto` and `break` / `continue` to a label, each recursive call.
+//!   `a && b || c` is two), `goto` and `break` / `continue` to a label, each recursive call, each
+//!   filter (a Python comprehension's `if`).
 //! - Nesting rises inside the bodies of those structures and inside folded lambdas / closures.
 
 use tree_sitter::Node;
@@ -15,7 +16,7 @@ use crate::lang::{Construct, Spec};
 pub(crate) fn increment(construct: Construct, is_else_if: bool, nesting: u32) -> u32 {
     match construct {
         Construct::If if is_else_if => 1,
-        Construct::ElseIf | Construct::Jump => 1,
+        Construct::ElseIf | Construct::Jump | Construct::Filter => 1,
         Construct::If
         | Construct::Loop
         | Construct::UnconditionalLoop

@@ -19,7 +19,8 @@ pub(crate) fn increment(construct: Construct) -> u32 {
         | Construct::Catch
         | Construct::Ternary
         | Construct::Logical(_)
-        | Construct::Decision => 1,
+        | Construct::Decision
+        | Construct::Filter => 1,
         Construct::Match(arms) => arms.saturating_sub(1),
         Construct::None
         | Construct::UnconditionalLoop
