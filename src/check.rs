@@ -220,18 +220,18 @@ fn judge_file(
         Ok(b) => b,
         Err(reason) => return skipped(file, reason),
     };
+    let language = crate::lang::detect(Path::new(&file.path), &bytes).unwrap_or(language);
     let head = analyzer.analyze(&bytes, language);
     // The base side matters only when the mode compares with it.
     let base = match (&file.old, settings.mode) {
         (Some(old), PolicyMode::New | PolicyMode::Ratchet) => {
-            let old_language = file
-                .old_path
-                .as_deref()
-                .map_or(Some(language), |p| Language::from_path(Path::new(p)));
-            match (readable(repo, old, settings.max_file_size), old_language) {
-                (Ok(b), Some(lang)) => Some(analyzer.analyze(&b, lang)),
-                _ => None,
-            }
+            let old_path = file.old_path.as_deref().unwrap_or(&file.path);
+            readable(repo, old, settings.max_file_size)
+                .ok()
+                .and_then(|b| {
+                    let lang = crate::lang::detect(Path::new(old_path), &b)?;
+                    Some(analyzer.analyze(&b, lang))
+                })
         }
         _ => None,
     };

@@ -54,6 +54,7 @@ pub fn explain(opts: &ExplainOptions) -> Result<String> {
         writeln!(out, "  not analysed: {reason}")?;
         return Ok(out);
     }
+    let language = crate::lang::detect(Path::new(&rel), &bytes).unwrap_or(language);
     let m = Analyzer::new().analyze(&bytes, language);
     let grade = settings.min_grade_applied(&rel);
     let verdict = grade

@@ -90,6 +90,7 @@ pub fn load(path: &Path, max_size: u64) -> Input {
     if let Some(reason) = binary(&bytes) {
         return skipped(shown, reason);
     }
+    let language = crate::lang::detect(path, &bytes).unwrap_or(language);
     Input {
         path: shown,
         source: Source::Content { language, bytes },

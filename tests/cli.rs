@@ -149,3 +149,24 @@ fn human_report_lists_worst_functions_first_without_colour_when_asked() {
         "{text}"
     );
 }
+
+#[test]
+fn a_header_is_read_as_cpp_when_it_holds_cpp_and_as_c_otherwise() {
+    let dir = tree(&[
+        (
+            "cpp.h",
+            b"namespace fmt {\nclass W {\npublic:\n  int f(int a) { return a ? 1 : 2; }\n};\n}\n",
+        ),
+        (
+            "c.h",
+            b"static inline int g(int class) { return class ? 1 : 2; }\n",
+        ),
+    ]);
+    let report = json(&run_in(dir.path(), &["analyze", "--format", "json"]));
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files[0]["path"], "c.h");
+    assert_eq!(files[0]["language"], "c");
+    assert_eq!(files[0]["functions"][0]["cyclomatic"], 2);
+    assert_eq!(files[1]["language"], "cpp");
+    assert_eq!(files[1]["functions"][0]["qualified_name"], "fmt::W::f");
+}

@@ -9,8 +9,11 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
+pub use detect::detect;
+
 mod c;
 mod cpp;
+mod detect;
 mod go;
 mod java;
 mod javascript;
