@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::analysis::Analyzer;
+use crate::analysis::{self, Analyzer};
 use crate::change::{ChangeSet, ChangedFile, Content, EntryKind, Repo, Source};
 use crate::config::{self, ConfigOrigin, PolicyMode, Settings};
 use crate::inputs;
@@ -64,8 +64,10 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
     let judged: Vec<Judged> = changes
         .files
         .par_iter()
-        .map_init(Analyzer::new, |analyzer, file| {
-            judge_file(&repo, &settings, analyzer, file, today)
+        .map(|file| {
+            analysis::with_thread_analyzer(|analyzer| {
+                judge_file(&repo, &settings, analyzer, file, today)
+            })
         })
         .collect();
 

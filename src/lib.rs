@@ -32,7 +32,6 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use analysis::Analyzer;
 use inputs::Source;
 use report::{FileReport, Mode, NotAnalysed, Report};
 
@@ -48,7 +47,7 @@ pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError
     let files = inputs::discover(&opts.paths)?;
     let results: Vec<Result<FileReport, NotAnalysed>> = files
         .par_iter()
-        .map_init(Analyzer::new, |analyzer, path| {
+        .map(|path| {
             let input = inputs::load(path, opts.max_file_size);
             match input.source {
                 Source::Skipped(reason) => Err(NotAnalysed {
@@ -56,7 +55,7 @@ pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError
                     reason,
                 }),
                 Source::Content { language, bytes } => {
-                    let m = analyzer.analyze(&bytes, language);
+                    let m = analysis::with_thread_analyzer(|a| a.analyze(&bytes, language));
                     Ok(FileReport {
                         path: input.path,
                         old_path: None,
