@@ -7,9 +7,19 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::util::{commit, git, git_command, git_repo};
+use crate::util::{commit, git, git_command, git_repo, write};
 
 const BIN: &str = env!("CARGO_BIN_EXE_debtgate");
+
+/// A Python function with cyclomatic complexity 41, over the default fail level (30).
+fn tangled_py() -> Vec<u8> {
+    let mut s = String::from("def tangled(x):\n");
+    for i in 0..40 {
+        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
+    }
+    s.push_str("    return -1\n");
+    s.into_bytes()
+}
 
 const TIDY_PY: &[u8] = b"def tidy(x):\n    return x + 1\n";
 
@@ -450,6 +460,108 @@ fn a_chained_pre_push_hook_gets_the_same_arguments_and_stdin() {
     );
 }
 
+// --- end to end: the gate through real git commands -------------------------------------------
+
+/// Asserts that a commit or push was refused by debtgate's finding on `tangled`.
+fn assert_refused_for_tangled(out: &Output) {
+    let text = both(out);
+    assert!(!out.status.success(), "refused: {text}");
+    assert!(
+        text.contains("tangled") && text.contains("cyclomatic is 41"),
+        "the finding is shown: {text}"
+    );
+}
+
+#[test]
+fn the_installed_pre_commit_hook_refuses_a_tangled_commit_and_passes_a_tidy_one() {
+    let dir = git_repo();
+    let root = dir.path();
+    let first = commit(root, &[("a.py", TIDY_PY)], "one");
+    ok(&debtgate(root, &["hook", "install"]));
+
+    write(root, "b.py", &tangled_py());
+    git(root, &["add", "b.py"]);
+    assert_refused_for_tangled(&git_try(root, &["commit", "-m", "tangled"], &[]));
+    assert_eq!(
+        git(root, &["rev-parse", "HEAD"]),
+        first,
+        "nothing was committed"
+    );
+
+    // `commit -a` stages into a temporary index (GIT_INDEX_FILE): judged the same.
+    git(root, &["reset", "-q"]);
+    std::fs::remove_file(root.join("b.py")).unwrap();
+    write(root, "a.py", &tangled_py());
+    assert_refused_for_tangled(&git_try(root, &["commit", "-a", "-m", "tangled"], &[]));
+    assert_eq!(git(root, &["rev-parse", "HEAD"]), first);
+
+    // Skipping lets it through, with a notice.
+    let out = git_try(
+        root,
+        &["commit", "-a", "-m", "skipped"],
+        &[("DEBTGATE_SKIP", "1")],
+    );
+    assert!(ok(&out).contains("skipped"));
+    git(root, &["reset", "-q", "--hard", &first]);
+
+    write(root, "b.py", TIDY_PY);
+    git(root, &["add", "b.py"]);
+    ok(&git_try(root, &["commit", "-m", "tidy"], &[]));
+    assert_ne!(
+        git(root, &["rev-parse", "HEAD"]),
+        first,
+        "the tidy commit went through"
+    );
+}
+
+#[test]
+fn the_installed_pre_push_hook_judges_each_pushed_ref() {
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["init", "-q", "--bare"]);
+    let url = remote.path().to_str().unwrap();
+    let dir = git_repo();
+    let root = dir.path();
+    commit(root, &[("a.py", TIDY_PY)], "one");
+    git(root, &["remote", "add", "origin", url]);
+    ok(&debtgate(root, &["hook", "install", "--pre-push"]));
+    let push = |args: &[&str], env: &[(&str, &str)]| {
+        git_try(root, &[&["push", "origin"][..], args].concat(), env)
+    };
+
+    // The first push of a new repository has nothing to compare with: let through, with a notice.
+    let text = ok(&push(&["main"], &[]));
+    assert!(text.contains("nothing to compare with"), "{text}");
+
+    // A new branch is judged from where it left what the remote has.
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    commit(root, &[("b.py", &tangled_py())], "tangled");
+    assert_refused_for_tangled(&push(&["feature"], &[]));
+    ok(&push(&["feature"], &[("DEBTGATE_SKIP", "1")]));
+
+    // An update is judged from the remote's commit.
+    git(root, &["checkout", "-q", "main"]);
+    let tidy = commit(root, &[("c.py", TIDY_PY)], "tidy");
+    ok(&push(&["main"], &[]));
+    commit(root, &[("d.py", &tangled_py())], "tangled again");
+    assert_refused_for_tangled(&push(&["main"], &[]));
+
+    // A new ref whose commits the remote has already, and a deletion: nothing to judge.
+    ok(&push(&["feature:refs/heads/other"], &[]));
+    ok(&push(&["--delete", "other"], &[]));
+
+    // The remote moved on without this clone knowing (someone else pushed): a force-push is judged
+    // on the commits no remote-tracking branch has, not refused for the unknown remote commit.
+    let other = tempfile::tempdir().unwrap();
+    git(other.path(), &["clone", "-q", url, "."]);
+    commit(other.path(), &[("e.py", TIDY_PY)], "elsewhere");
+    git(other.path(), &["push", "-q", "origin", "main"]);
+    git(root, &["reset", "-q", "--hard", &tidy]);
+    commit(root, &[("f.py", TIDY_PY)], "tidy again");
+    ok(&push(&["--force", "main"], &[]));
+    commit(root, &[("g.py", &tangled_py())], "tangled once more");
+    assert_refused_for_tangled(&push(&["main"], &[]));
+}
+
 // --- the pre-commit framework -----------------------------------------------------------------
 
 /// The pre-commit framework's command line: `pre-commit`, or `python3 -m pre_commit`. Fails the
@@ -489,4 +601,130 @@ fn the_pre_commit_hooks_manifest_is_valid() {
     for id in ["debtgate", "debtgate-system"] {
         assert!(text.contains(&format!("- id: {id}\n")), "{id}");
     }
+}
+
+/// Runs `pre-commit ARGS` in `dir` with the test's git environment and a private cache.
+fn pre_commit_in(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    let git = git_command(dir);
+    let mut cmd = pre_commit();
+    cmd.current_dir(dir)
+        .args(args)
+        .env("PRE_COMMIT_HOME", cache);
+    for (k, v) in git.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.output().expect("pre-commit runs")
+}
+
+#[test]
+fn the_pre_commit_framework_runs_debtgate_from_a_local_hook() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = git_repo();
+    let root = dir.path();
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: debtgate\n        name: debtgate\n        \
+         entry: \"'{BIN}' check\"\n        language: system\n        pass_filenames: false\n        \
+         always_run: true\n"
+    );
+    let first = commit(
+        root,
+        &[
+            (".pre-commit-config.yaml", config.as_bytes()),
+            ("a.py", TIDY_PY),
+        ],
+        "one",
+    );
+    ok(&pre_commit_in(root, cache.path(), &["install"]));
+    let env = [("PRE_COMMIT_HOME", cache.path().to_str().unwrap())];
+
+    write(root, "b.py", &tangled_py());
+    git(root, &["add", "b.py"]);
+    assert_refused_for_tangled(&git_try(root, &["commit", "-m", "tangled"], &env));
+    assert_eq!(git(root, &["rev-parse", "HEAD"]), first);
+
+    write(root, "b.py", TIDY_PY);
+    git(root, &["add", "b.py"]);
+    let text = ok(&git_try(root, &["commit", "-m", "tidy"], &env));
+    assert!(
+        text.contains("debtgate") && text.contains("Passed"),
+        "{text}"
+    );
+    assert_ne!(git(root, &["rev-parse", "HEAD"]), first);
+}
+
+#[test]
+fn the_pre_commit_framework_runs_the_hook_ids_of_our_manifest() {
+    // A hook repository holding only this project's .pre-commit-hooks.yaml: the `*-system` ids
+    // run the debtgate on PATH, so nothing needs building.
+    let hook_repo = git_repo();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let rev = commit(
+        hook_repo.path(),
+        &[(".pre-commit-hooks.yaml", &read(&manifest))],
+        "manifest",
+    );
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+
+    let cache = tempfile::tempdir().unwrap();
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["init", "-q", "--bare"]);
+    let dir = git_repo();
+    let root = dir.path();
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: debtgate-system\n      \
+         - id: debtgate-push-system\n",
+        hook_repo.path().display()
+    );
+    commit(
+        root,
+        &[
+            (".pre-commit-config.yaml", config.as_bytes()),
+            ("a.py", TIDY_PY),
+        ],
+        "one",
+    );
+    git(
+        root,
+        &["remote", "add", "origin", remote.path().to_str().unwrap()],
+    );
+    ok(&pre_commit_in(
+        root,
+        cache.path(),
+        &[
+            "install",
+            "--hook-type",
+            "pre-commit",
+            "--hook-type",
+            "pre-push",
+        ],
+    ));
+    let env = [
+        ("PRE_COMMIT_HOME", cache.path().to_str().unwrap()),
+        ("PATH", path.to_str().unwrap()),
+    ];
+    ok(&git_try(root, &["push", "-q", "origin", "main"], &env));
+
+    write(root, "b.py", &tangled_py());
+    git(root, &["add", "b.py"]);
+    assert_refused_for_tangled(&git_try(root, &["commit", "-m", "tangled"], &env));
+    // Committed past the pre-commit stage, the push stage still refuses it.
+    ok(&git_try(
+        root,
+        &["commit", "--no-verify", "-q", "-m", "tangled"],
+        &env,
+    ));
+    assert_refused_for_tangled(&git_try(root, &["push", "origin", "main"], &env));
+
+    git(root, &["reset", "-q", "--hard", "HEAD^"]);
+    write(root, "b.py", TIDY_PY);
+    git(root, &["add", "b.py"]);
+    ok(&git_try(root, &["commit", "-m", "tidy"], &env));
+    ok(&git_try(root, &["push", "origin", "main"], &env));
 }
