@@ -75,9 +75,13 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
     for j in judged {
         match j {
             Judged::Measured {
-                report,
+                mut report,
                 findings: f,
             } => {
+                // Every file at HEAD is not a change: it has no status.
+                if changes.source == Source::All {
+                    report.status = None;
+                }
                 files.push(*report);
                 findings.extend(f);
             }
