@@ -53,6 +53,12 @@ def _lizard_file(path):
     return path, rows, None
 
 
+# How far apart two start lines may be for one function: a few decorator / annotation lines when
+# the end lines agree, lizard's line drift inside JSX when only the names do.
+MAX_START_SHIFT = 5
+MAX_DRIFT = 30
+
+
 def short_name(name):
     """The last component of a function name, as both tools write it."""
     return name.replace("::", ".").rsplit(".", 1)[-1].strip()
@@ -116,7 +122,10 @@ def pair_moved(l, o):
     moved = {}
     for k, a in only_l.items():
         if by_end_l[a["end"]] == 1 and by_end_o[a["end"]] == 1:
-            moved[k] = next(kb for kb, b in only_o.items() if b["end"] == a["end"])
+            kb = next(kb for kb, b in only_o.items() if b["end"] == a["end"])
+            # A decorator or annotation line apart, not an inner function ending with an outer.
+            if abs(k - kb) <= MAX_START_SHIFT:
+                moved[k] = kb
     # Then, in order, the remaining functions of the same name (lizard's line numbers drift
     # inside JSX, so its start lines can be off by several lines).
     rest_l = sorted(k for k in only_l if k not in moved)
@@ -127,7 +136,8 @@ def pair_moved(l, o):
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2)):
-                moved[rest_l[i]] = rest_o[j]
+                if abs(rest_l[i] - rest_o[j]) <= MAX_DRIFT:
+                    moved[rest_l[i]] = rest_o[j]
     return moved
 
 
