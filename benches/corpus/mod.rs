@@ -1169,87 +1169,7 @@ impl FileGen {
             self.doc(&name);
         }
         let plist = self.param_list(&params);
-        let with_self = |recv: &str| {
-            if plist.is_empty() {
-                recv.to_string()
-            } else {
-                format!("{recv}, {plist}")
-            }
-        };
-        let header = match self.lang {
-            Language::Rust => {
-                let recv = if owner.is_some() {
-                    with_self(if self.rng.chance(50) {
-                        "&self"
-                    } else {
-                        "&mut self"
-                    })
-                } else {
-                    plist.clone()
-                };
-                let ret = if fallible {
-                    "Result<i64, String>"
-                } else {
-                    "i64"
-                };
-                let vis = if exported { "pub " } else { "" };
-                format!("{vis}fn {name}({recv}) -> {ret}")
-            }
-            Language::Python => {
-                if owner.is_some() && self.rng.chance(10) {
-                    self.line("@functools.lru_cache(maxsize=None)");
-                }
-                let recv = if owner.is_some() {
-                    with_self("self")
-                } else {
-                    plist.clone()
-                };
-                format!("def {name}({recv})")
-            }
-            Language::JavaScript => match owner {
-                Some(_) => format!("{name}({plist})"),
-                None if self.rng.chance(30) => {
-                    format!("export const {name} = ({plist}) =>")
-                }
-                None => format!("export function {name}({plist})"),
-            },
-            Language::TypeScript | Language::Tsx => match owner {
-                Some(_) => {
-                    let vis = self.rng.pick(&["", "public ", "private "]);
-                    format!("{vis}{name}({plist}): number")
-                }
-                None if self.rng.chance(30) => {
-                    format!("export const {name} = ({plist}): number =>")
-                }
-                None => format!("export function {name}({plist}): number"),
-            },
-            Language::Go => {
-                let ret = if fallible { "(int, error)" } else { "int" };
-                match owner {
-                    Some(t) => format!("func (r *{t}) {name}({plist}) {ret}"),
-                    None => format!("func {name}({plist}) {ret}"),
-                }
-            }
-            Language::Java => {
-                let vis = self.rng.pick(&["public ", "private ", "protected ", ""]);
-                let stat = if owner.is_none() { "static " } else { "" };
-                format!("{vis}{stat}int {name}({plist})")
-            }
-            Language::C => {
-                let recv = match owner {
-                    Some(t) => with_self(&format!("struct {t} *self")),
-                    None if plist.is_empty() => "void".to_string(),
-                    None => plist.clone(),
-                };
-                let stat = if exported { "" } else { "static " };
-                format!("{stat}int {name}({recv})")
-            }
-            Language::Cpp => match owner {
-                // Out-of-line definition of a declared member.
-                Some(t) if t.contains("::") => format!("int {t}{name}({plist})"),
-                _ => format!("int {name}({plist})"),
-            },
-        };
+        let header = self.signature(&name, owner, exported, fallible, &plist);
         if self.lang == Language::C {
             // K&R-ish: the brace of a function on its own line.
             self.line(&header);
@@ -1289,6 +1209,109 @@ impl FileGen {
             self.close();
         }
         self.vars.clear();
+    }
+
+    /// The signature line of a function in the file's language.
+    fn signature(
+        &mut self,
+        name: &str,
+        owner: Option<&str>,
+        exported: bool,
+        fallible: bool,
+        plist: &str,
+    ) -> String {
+        let with_self = |recv: &str| {
+            if plist.is_empty() {
+                recv.to_string()
+            } else {
+                format!("{recv}, {plist}")
+            }
+        };
+        match self.lang {
+            Language::Rust => {
+                let recv = if owner.is_some() {
+                    with_self(if self.rng.chance(50) {
+                        "&self"
+                    } else {
+                        "&mut self"
+                    })
+                } else {
+                    plist.to_string()
+                };
+                let ret = if fallible {
+                    "Result<i64, String>"
+                } else {
+                    "i64"
+                };
+                let vis = if exported { "pub " } else { "" };
+                format!("{vis}fn {name}({recv}) -> {ret}")
+            }
+            Language::Python => {
+                if owner.is_some() && self.rng.chance(10) {
+                    self.line("@functools.lru_cache(maxsize=None)");
+                }
+                let recv = if owner.is_some() {
+                    with_self("self")
+                } else {
+                    plist.to_string()
+                };
+                format!("def {name}({recv})")
+            }
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                self.script_signature(name, owner, plist)
+            }
+            Language::Go => {
+                let ret = if fallible { "(int, error)" } else { "int" };
+                match owner {
+                    Some(t) => format!("func (r *{t}) {name}({plist}) {ret}"),
+                    None => format!("func {name}({plist}) {ret}"),
+                }
+            }
+            Language::Java => {
+                let vis = self.rng.pick(&["public ", "private ", "protected ", ""]);
+                let stat = if owner.is_none() { "static " } else { "" };
+                format!("{vis}{stat}int {name}({plist})")
+            }
+            Language::C => {
+                let recv = match owner {
+                    Some(t) => with_self(&format!("struct {t} *self")),
+                    None if plist.is_empty() => "void".to_string(),
+                    None => plist.to_string(),
+                };
+                let stat = if exported { "" } else { "static " };
+                format!("{stat}int {name}({recv})")
+            }
+            Language::Cpp => match owner {
+                // Out-of-line definition of a declared member.
+                Some(t) if t.contains("::") => format!("int {t}{name}({plist})"),
+                _ => format!("int {name}({plist})"),
+            },
+        }
+    }
+
+    /// JavaScript and TypeScript signatures: methods, arrow functions bound to a `const`, and
+    /// function declarations.
+    fn script_signature(&mut self, name: &str, owner: Option<&str>, plist: &str) -> String {
+        match self.lang {
+            Language::JavaScript => match owner {
+                Some(_) => format!("{name}({plist})"),
+                None if self.rng.chance(30) => {
+                    format!("export const {name} = ({plist}) =>")
+                }
+                None => format!("export function {name}({plist})"),
+            },
+            Language::TypeScript | Language::Tsx => match owner {
+                Some(_) => {
+                    let vis = self.rng.pick(&["", "public ", "private "]);
+                    format!("{vis}{name}({plist}): number")
+                }
+                None if self.rng.chance(30) => {
+                    format!("export const {name} = ({plist}): number =>")
+                }
+                None => format!("export function {name}({plist}): number"),
+            },
+            _ => unreachable!("only called for JavaScript and TypeScript"),
+        }
     }
 
     fn declare_acc(&mut self) {
@@ -1396,175 +1419,190 @@ impl FileGen {
         };
         let fields = self.fields.clone();
         match self.lang {
-            Language::Rust => {
-                self.doc(&ty);
-                self.line("#[derive(Debug, Clone, Default)]");
-                self.open(&format!("pub struct {ty}"));
-                for f in &fields {
-                    self.line(&format!("{f}: i64,"));
-                }
-                self.line("items: Vec<i64>,");
-                self.close();
-                self.line("");
-                self.open(&format!("impl {ty}"));
-                self.open("pub fn new(limit: i64) -> Self");
-                self.line(&format!(
-                    "Self {{ {}: limit, ..Default::default() }}",
-                    fields[0]
-                ));
-                self.close();
-                for _ in 0..methods {
-                    self.line("");
-                    let exported = self.rng.chance(60);
-                    self.function(Some(&ty), exported);
-                }
-                self.close();
-                if self.rng.chance(25) {
-                    self.line("");
-                    self.open(&format!("impl fmt::Display for {ty}"));
-                    self.open("fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result");
-                    self.line(&format!("write!(f, \"{ty}({{}})\", self.{})", fields[0]));
-                    self.close();
-                    self.close();
-                }
-            }
-            Language::Python => {
-                self.open(&format!("class {ty}"));
-                let text = self.sentence(4, 10);
-                self.line(&format!("\"\"\"{ty}: {text}.\"\"\""));
-                self.line("");
-                self.open("def __init__(self, limit=0)");
-                for f in &fields {
-                    self.line(&format!("self.{f} = limit"));
-                }
-                self.line("self.items = []");
-                self.close();
-                for _ in 0..methods {
-                    self.line("");
-                    self.function(Some(&ty), true);
-                }
-                self.indent -= 1;
-            }
+            Language::Rust => self.type_rust(&ty, &fields, methods),
+            Language::Python => self.type_python(&ty, &fields, methods),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                let ts = self.lang != Language::JavaScript;
-                if ts && self.rng.chance(50) {
-                    self.open(&format!("export interface {ty}Options"));
-                    for f in &fields {
-                        self.line(&format!("{f}?: number;"));
-                    }
-                    self.close();
-                    self.line("");
-                }
-                self.doc(&ty);
-                self.open(&format!("export class {ty}"));
-                if ts {
-                    for f in &fields {
-                        self.line(&format!("private {f}: number;"));
-                    }
-                    self.line("private items: number[] = [];");
-                    self.line("");
-                }
-                let arg = if ts { "limit: number" } else { "limit" };
-                self.open(&format!("constructor({arg})"));
-                for f in &fields {
-                    self.line(&format!("this.{f} = limit;"));
-                }
-                if !ts {
-                    self.line("this.items = [];");
-                }
-                self.close();
-                for _ in 0..methods {
-                    self.line("");
-                    self.function(Some(&ty), true);
-                }
-                self.close();
+                self.type_javascript(&ty, &fields, methods)
             }
-            Language::Go => {
-                self.doc(&ty);
-                self.open(&format!("type {ty} struct"));
-                for f in &fields {
-                    self.line(&format!("{f} int"));
-                }
-                self.line("items []int");
-                self.close();
-                self.line("");
-                self.open(&format!("func New{ty}(limit int) *{ty}"));
-                self.line(&format!("return &{ty}{{{}: limit}}", fields[0]));
-                self.close();
-                for _ in 0..methods {
-                    self.line("");
-                    let exported = self.rng.chance(60);
-                    self.function(Some(&ty), exported);
-                }
-            }
-            Language::Java => {
-                self.doc(&ty);
-                self.open(&format!("static final class {ty}"));
-                for f in &fields {
-                    self.line(&format!("private int {f};"));
-                }
-                self.line("private final List<Integer> items = new ArrayList<>();");
-                self.line("");
-                self.open(&format!("{ty}(int limit)"));
-                self.line(&format!("this.{} = limit;", fields[0]));
-                self.close();
-                for _ in 0..methods {
-                    self.line("");
-                    self.function(Some(&ty), true);
-                }
-                self.close();
-            }
-            Language::C => {
-                self.open(&format!("struct {ty}"));
-                for f in &fields {
-                    self.line(&format!("int {f};"));
-                }
-                self.line("int *items;");
-                self.line("size_t n_items;");
-                self.indent -= 1;
-                self.line("};");
-                for _ in 0..methods {
-                    self.line("");
-                    let exported = self.rng.chance(40);
-                    self.function(Some(&ty), exported);
-                }
-            }
-            Language::Cpp => {
-                let inline = self.rng.range(0, methods);
-                self.doc(&ty);
-                self.line(&format!("class {ty} {{"));
-                self.line("public:");
-                self.indent += 1;
-                self.line(&format!(
-                    "explicit {ty}(int limit) : {}_(limit) {{}}",
-                    fields[0]
-                ));
-                let declared: Vec<String> =
-                    (inline..methods).map(|_| self.fn_name(false)).collect();
-                for d in &declared {
-                    self.line(&format!("int {d}(int value);"));
-                }
-                for _ in 0..inline {
-                    self.line("");
-                    self.function(Some(&ty), true);
-                }
-                self.indent -= 1;
-                self.line("");
-                self.line("private:");
-                self.indent += 1;
-                for f in &fields {
-                    self.line(&format!("int {f}_ = 0;"));
-                }
-                self.line("std::vector<int> items_;");
-                self.indent -= 1;
-                self.line("};");
-                for d in declared {
-                    self.line("");
-                    self.function_named(d, Some(&format!("{ty}::")), true);
-                }
-            }
+            Language::Go => self.type_go(&ty, &fields, methods),
+            Language::Java => self.type_java(&ty, &fields, methods),
+            Language::C => self.type_c(&ty, &fields, methods),
+            Language::Cpp => self.type_cpp(&ty, &fields, methods),
         }
         self.fields.clear();
+    }
+
+    fn type_rust(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        self.line("#[derive(Debug, Clone, Default)]");
+        self.open(&format!("pub struct {ty}"));
+        for f in fields {
+            self.line(&format!("{f}: i64,"));
+        }
+        self.line("items: Vec<i64>,");
+        self.close();
+        self.line("");
+        self.open(&format!("impl {ty}"));
+        self.open("pub fn new(limit: i64) -> Self");
+        self.line(&format!(
+            "Self {{ {}: limit, ..Default::default() }}",
+            fields[0]
+        ));
+        self.close();
+        for _ in 0..methods {
+            self.line("");
+            let exported = self.rng.chance(60);
+            self.function(Some(ty), exported);
+        }
+        self.close();
+        if self.rng.chance(25) {
+            self.line("");
+            self.open(&format!("impl fmt::Display for {ty}"));
+            self.open("fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result");
+            self.line(&format!("write!(f, \"{ty}({{}})\", self.{})", fields[0]));
+            self.close();
+            self.close();
+        }
+    }
+
+    fn type_python(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.open(&format!("class {ty}"));
+        let text = self.sentence(4, 10);
+        self.line(&format!("\"\"\"{ty}: {text}.\"\"\""));
+        self.line("");
+        self.open("def __init__(self, limit=0)");
+        for f in fields {
+            self.line(&format!("self.{f} = limit"));
+        }
+        self.line("self.items = []");
+        self.close();
+        for _ in 0..methods {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.indent -= 1;
+    }
+
+    fn type_javascript(&mut self, ty: &str, fields: &[String], methods: usize) {
+        let ts = self.lang != Language::JavaScript;
+        if ts && self.rng.chance(50) {
+            self.open(&format!("export interface {ty}Options"));
+            for f in fields {
+                self.line(&format!("{f}?: number;"));
+            }
+            self.close();
+            self.line("");
+        }
+        self.doc(ty);
+        self.open(&format!("export class {ty}"));
+        if ts {
+            for f in fields {
+                self.line(&format!("private {f}: number;"));
+            }
+            self.line("private items: number[] = [];");
+            self.line("");
+        }
+        let arg = if ts { "limit: number" } else { "limit" };
+        self.open(&format!("constructor({arg})"));
+        for f in fields {
+            self.line(&format!("this.{f} = limit;"));
+        }
+        if !ts {
+            self.line("this.items = [];");
+        }
+        self.close();
+        for _ in 0..methods {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.close();
+    }
+
+    fn type_go(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        self.open(&format!("type {ty} struct"));
+        for f in fields {
+            self.line(&format!("{f} int"));
+        }
+        self.line("items []int");
+        self.close();
+        self.line("");
+        self.open(&format!("func New{ty}(limit int) *{ty}"));
+        self.line(&format!("return &{ty}{{{}: limit}}", fields[0]));
+        self.close();
+        for _ in 0..methods {
+            self.line("");
+            let exported = self.rng.chance(60);
+            self.function(Some(ty), exported);
+        }
+    }
+
+    fn type_java(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        self.open(&format!("static final class {ty}"));
+        for f in fields {
+            self.line(&format!("private int {f};"));
+        }
+        self.line("private final List<Integer> items = new ArrayList<>();");
+        self.line("");
+        self.open(&format!("{ty}(int limit)"));
+        self.line(&format!("this.{} = limit;", fields[0]));
+        self.close();
+        for _ in 0..methods {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.close();
+    }
+
+    fn type_c(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.open(&format!("struct {ty}"));
+        for f in fields {
+            self.line(&format!("int {f};"));
+        }
+        self.line("int *items;");
+        self.line("size_t n_items;");
+        self.indent -= 1;
+        self.line("};");
+        for _ in 0..methods {
+            self.line("");
+            let exported = self.rng.chance(40);
+            self.function(Some(ty), exported);
+        }
+    }
+
+    fn type_cpp(&mut self, ty: &str, fields: &[String], methods: usize) {
+        let inline = self.rng.range(0, methods);
+        self.doc(ty);
+        self.line(&format!("class {ty} {{"));
+        self.line("public:");
+        self.indent += 1;
+        self.line(&format!(
+            "explicit {ty}(int limit) : {}_(limit) {{}}",
+            fields[0]
+        ));
+        let declared: Vec<String> = (inline..methods).map(|_| self.fn_name(false)).collect();
+        for d in &declared {
+            self.line(&format!("int {d}(int value);"));
+        }
+        for _ in 0..inline {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.indent -= 1;
+        self.line("");
+        self.line("private:");
+        self.indent += 1;
+        for f in fields {
+            self.line(&format!("int {f}_ = 0;"));
+        }
+        self.line("std::vector<int> items_;");
+        self.indent -= 1;
+        self.line("};");
+        for d in declared {
+            self.line("");
+            self.function_named(d, Some(&format!("{ty}::")), true);
+        }
     }
 
     fn generate(mut self, target_lines: usize) -> SourceFile {
