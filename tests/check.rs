@@ -423,3 +423,33 @@ fn explain_names_the_threshold_its_source_and_the_level() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope"));
 }
+
+/// House rule: debtgate passes its own default thresholds on its own code (as committed).
+#[test]
+fn the_gate_passes_on_debtgate_itself() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !root.join(".git").exists() {
+        panic!("run the tests from a git checkout of debtgate: this test judges HEAD");
+    }
+    let out = crate::util::debtgate()
+        .args(["check", "--all", "--format", "json"])
+        .current_dir(root)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("debtgate runs");
+    let report = json(&out);
+    let failing: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["level"] == "fail" && f["suppressed"] == false)
+        .map(|f| format!("{}:{} {}", f["path"], f["line"], f["message"]))
+        .collect();
+    assert!(
+        failing.is_empty(),
+        "debtgate fails its own gate:\n{}",
+        failing.join("\n")
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
