@@ -453,3 +453,73 @@ fn the_gate_passes_on_debtgate_itself() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn paths_judge_worktree_content_and_odd_files_do_not_break_the_gate() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(
+        dir,
+        &[
+            (
+                ".debtgate.yaml",
+                "max_file_size: 4096\nthresholds:\n  cyclomatic: { fail: 10 }\n".as_bytes(),
+            ),
+            ("w.py", branchy("f", 2).as_bytes()),
+        ],
+        "base",
+    );
+    // Worktree only, nothing staged: `--paths` sees it, the staged check does not.
+    write(
+        dir,
+        "w.py",
+        branchy("f", 12).replace('\n', "\r\n").as_bytes(),
+    );
+    assert_eq!(check(dir, &[]).status.code(), Some(0));
+    let out = check(dir, &["--paths", "w.py"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["mode"], "worktree");
+    assert_eq!(
+        report["findings"][0]["value"], 13.0,
+        "CRLF lines count once"
+    );
+
+    // A huge file and a file with invalid UTF-8 in a linked worktree's staged change.
+    let wt = tempfile::tempdir().expect("a temp dir");
+    let wt_path = wt.path().join("wt");
+    git(
+        dir,
+        &[
+            "worktree",
+            "add",
+            "-q",
+            wt_path.to_str().expect("utf-8 temp path"),
+        ],
+    );
+    write(
+        &wt_path,
+        "big.py",
+        format!("X = 1\n{}", "# pad\n".repeat(2000)).as_bytes(),
+    );
+    write(
+        &wt_path,
+        "latin1.py",
+        b"def f(x):\n    return '\xe9t\xe9' if x else ''\n",
+    );
+    git(&wt_path, &["add", "big.py", "latin1.py"]);
+    let out = check(&wt_path, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert!(report["not_analysed"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .starts_with("too large"));
+    assert_eq!(report["files"][0]["path"], "latin1.py");
+    assert_eq!(report["files"][0]["functions"][0]["cyclomatic"], 2);
+}
