@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Replay the gate over a repository's recent history, one commit at a time.
+
+    scripts/replay-history.py CLONE [COUNT] [--debtgate BIN] [--config YAML] [--jobs N]
+                              [--json OUT] [--timeout SECONDS]
+
+For each of the last COUNT (default 300) first-parent commits C of CLONE's HEAD, merges
+included, it runs (from inside CLONE)
+
+    debtgate check --base C^ --head C --format json
+
+and prints one summary: exit codes (only 0 and 1 are allowed; anything else, a timeout or a
+signal is listed with the commit and stderr), verdicts, findings per rule and level, wall and CPU
+time per commit (median, p95, max), and what looks wrong:
+
+- the report is not JSON, or its verdict disagrees with the exit code;
+- debtgate's file list differs from `git diff --name-status -M C^ C` (missing or extra paths,
+  a rename git sees and debtgate does not, or the reverse);
+- a function finding (mode `new`) whose function touches no changed line of
+  `git diff -U0 -M C^ C`: a function misidentified as changed.
+
+The root commit (no parent) is skipped. The clone is only read: git runs with
+GIT_OPTIONAL_LOCKS=0, and the script checks that HEAD, the refs and the index are the same
+afterwards. BIN defaults to target/release/debtgate next to this script; copy it elsewhere first
+if other builds may replace it during a long replay.
+"""
+
+import argparse
+import collections
+import hashlib
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ENV = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+ENV.pop("DEBTGATE_SKIP", None)
+
+
+def git(clone, *args):
+    return subprocess.run(
+        ["git", "-C", clone, *args], env=ENV, check=True, capture_output=True
+    ).stdout
+
+
+def unquote(path):
+    """A path as git prints it (C-quoted when it has unusual bytes)."""
+    if not path.startswith('"'):
+        return path
+    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    return raw.encode("latin-1").decode("utf-8", "replace")
+
+
+def name_status(clone, base, head):
+    """{new path: (status letter, old path or None)} from git's own rename detection."""
+    out = git(clone, "diff", "--no-ext-diff", "--name-status", "-M", base, head)
+    files = {}
+    for line in out.decode("utf-8", "replace").splitlines():
+        parts = line.split("\t")
+        letter = parts[0][0]
+        if letter in "RC":
+            files[unquote(parts[2])] = (letter, unquote(parts[1]))
+        else:
+            files[unquote(parts[1])] = (letter, None)
+    return files
+
+
+HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def changed_rows(clone, base, head, path, old_path):
+    """New-side line numbers the diff adds or replaces in one file (pure deletions mark the
+    line after them, where the removed code was)."""
+    paths = [old_path, path] if old_path else [path]
+    out = git(clone, "diff", "--no-ext-diff", "-U0", "-M", base, head, "--", *paths)
+    rows = set()
+    for line in out.decode("utf-8", "replace").splitlines():
+        m = HUNK.match(line)
+        if m:
+            start, count = int(m.group(1)), int(m.group(2) or 1)
+            if count == 0:
+                rows.update((start, start + 1))
+            else:
+                rows.update(range(start, start + count))
+    return rows
+
+
+def state(clone):
+    """What a read-only run must leave as it was."""
+    gitdir = git(clone, "rev-parse", "--absolute-git-dir").decode().strip()
+    index = os.path.join(gitdir, "index")
+    digest = None
+    if os.path.exists(index):
+        with open(index, "rb") as f:
+            digest = hashlib.sha1(f.read()).hexdigest()
+    return (git(clone, "rev-parse", "HEAD"), git(clone, "for-each-ref"), digest)
+
+
+def pct(values, p):
+    if not values:
+        return 0.0
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def run_one(args, clone, commit):
+    cmd = [args.debtgate, "check", "--base", commit + "^", "--head", commit, "--format", "json"]
+    if args.jobs:
+        cmd += ["--jobs", str(args.jobs)]
+    if args.config:
+        cmd += ["--config", args.config]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, cwd=clone, env=ENV, capture_output=True, timeout=args.timeout)
+        rc, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        rc, out, err = "timeout", e.stdout or b"", e.stderr or b""
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return rc, out, err.decode("utf-8", "replace"), wall, cpu
+
+
+def inspect(clone, commit, parent, report, problems):
+    """Cross-checks one report against git's view of the same change."""
+    ours = {}
+    for f in report.get("files", []):
+        ours[f["path"]] = f.get("old_path")
+    for n in report.get("not_analysed", []):
+        ours.setdefault(n["path"], None)
+    theirs = name_status(clone, parent, commit)
+    for path in sorted(set(theirs) - set(ours)):
+        problems["path git lists, debtgate does not"].append(f"{commit[:10]} {path}")
+    for path in sorted(set(ours) - set(theirs)):
+        problems["path debtgate lists, git does not"].append(f"{commit[:10]} {path}")
+    for f in report.get("files", []):
+        letter, git_old = theirs.get(f["path"], (None, None))
+        if letter == "R" and f.get("old_path") != git_old:
+            problems["rename git sees, debtgate does not"].append(
+                f"{commit[:10]} {git_old} -> {f['path']} (debtgate: {f.get('status')})"
+            )
+        elif f.get("old_path") and letter != "R":
+            problems["rename debtgate sees, git does not"].append(
+                f"{commit[:10]} {f['old_path']} -> {f['path']} (git: {letter})"
+            )
+
+    if report.get("mode") != "range":
+        return
+    by_file = {f["path"]: f for f in report.get("files", [])}
+    rows_cache = {}
+    for finding in report.get("findings", []):
+        name = finding.get("function")
+        if not name or finding.get("rule") == "suppression":
+            continue
+        f = by_file.get(finding["path"])
+        if f is None:
+            continue
+        fn = next(
+            (
+                x
+                for x in f.get("functions", [])
+                if x["qualified_name"] == name and x["start_line"] == finding["line"]
+            ),
+            None,
+        )
+        if fn is None:
+            problems["finding names a function the report does not list"].append(
+                f"{commit[:10]} {finding['path']}:{finding['line']} {name}"
+            )
+            continue
+        if f.get("status") == "added":
+            continue
+        if finding["path"] not in rows_cache:
+            rows_cache[finding["path"]] = changed_rows(
+                clone, parent, commit, finding["path"], f.get("old_path")
+            )
+        rows = rows_cache[finding["path"]]
+        if not any(fn["start_line"] <= r <= fn["end_line"] for r in rows):
+            problems["function judged as changed, but no changed line in it"].append(
+                f"{commit[:10]} {finding['path']}:{fn['start_line']}-{fn['end_line']} "
+                f"{name} ({finding['rule']})"
+            )
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("clone")
+    ap.add_argument("count", nargs="?", type=int, default=300)
+    ap.add_argument(
+        "--debtgate", default=os.path.join(here, "..", "target", "release", "debtgate")
+    )
+    ap.add_argument("--jobs", type=int, help="passed to debtgate check -j")
+    ap.add_argument("--config", help="passed to debtgate check --config (e.g. a ratchet policy)")
+    ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument("--json", help="also write every commit's outcome to this file")
+    args = ap.parse_args()
+    args.debtgate = os.path.abspath(args.debtgate)
+    if args.config:
+        args.config = os.path.abspath(args.config)
+    clone = os.path.abspath(args.clone)
+
+    start_state = state(clone)
+    commits = git(clone, "rev-list", "--first-parent", "-n", str(args.count), "HEAD")
+    commits = commits.decode().split()
+
+    codes = collections.Counter()
+    verdicts = collections.Counter()
+    rules = collections.Counter()
+    reasons = collections.Counter()
+    with_diagnostics = set()
+    problems = collections.defaultdict(list)
+    errors = []
+    walls, cpus, rows = [], [], []
+    merges = roots = files = functions = not_analysed = 0
+    for i, c in enumerate(commits, 1):
+        parents = git(clone, "rev-list", "--parents", "-n", "1", c).decode().split()[1:]
+        if not parents:
+            roots += 1
+            continue
+        merges += len(parents) > 1
+        rc, out, err, wall, cpu = run_one(args, clone, c)
+        codes[rc] += 1
+        walls.append(wall)
+        cpus.append(cpu)
+        row = {"commit": c, "exit": rc, "wall": wall, "cpu": cpu, "merge": len(parents) > 1}
+        if rc not in (0, 1):
+            errors.append((c, rc, err.strip()))
+            row["stderr"] = err
+            rows.append(row)
+            continue
+        try:
+            report = json.loads(out)
+        except ValueError as e:
+            problems["stdout is not JSON"].append(f"{c[:10]} {e}")
+            rows.append(row)
+            continue
+        verdict = report.get("verdict")
+        verdicts[verdict] += 1
+        if (verdict == "pass") != (rc == 0):
+            problems["verdict disagrees with exit code"].append(f"{c[:10]} {verdict} {rc}")
+        s = report.get("summary", {})
+        files += s.get("files", 0)
+        functions += s.get("functions", 0)
+        not_analysed += s.get("not_analysed", 0)
+        for n in report.get("not_analysed", []):
+            reasons[n.get("reason", "?").split(":")[0]] += 1
+        for f in report.get("files", []):
+            if f.get("diagnostics"):
+                with_diagnostics.add(f["path"])
+        for f in report.get("findings", []):
+            tag = "suppressed" if f.get("suppressed") else f.get("level")
+            rules[(f.get("rule"), tag)] += 1
+        if err.strip():
+            for line in err.strip().splitlines():
+                problems["stderr on a 0/1 exit"].append(f"{c[:10]} {line[:200]}")
+        inspect(clone, c, parents[0], report, problems)
+        row.update(
+            verdict=verdict,
+            files=s.get("files", 0),
+            findings=[(f["rule"], f["level"], f["path"], f.get("function")) for f in report.get("findings", [])],
+        )
+        rows.append(row)
+        if i % 50 == 0:
+            print(f"  … {i}/{len(commits)}", file=sys.stderr)
+
+    if state(clone) != start_state:
+        problems["the clone changed (HEAD, refs or index)"].append(clone)
+
+    name = os.path.basename(clone.rstrip("/"))
+    ran = sum(codes.values())
+    print(f"== {name}: {ran} commits replayed ({merges} merges, {roots} root commits skipped)")
+    print("exit codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items(), key=str)))
+    print("verdicts:   " + ", ".join(f"{k}: {v}" for k, v in sorted(verdicts.items())))
+    print(f"analysed:   {files} files, {functions} functions; {not_analysed} not analysed")
+    if reasons:
+        print("not analysed: " + ", ".join(f"{k} {v}" for k, v in reasons.most_common()))
+    if with_diagnostics:
+        print(f"paths with parser diagnostics (syntax errors): {len(with_diagnostics)}")
+    if rules:
+        print("findings by rule (fail / warn / suppressed):")
+        for rule in sorted({r for r, _ in rules}):
+            f, w, s = (rules[(rule, t)] for t in ("fail", "warn", "suppressed"))
+            print(f"  {rule:12} {f:5} / {w:5} / {s:5}")
+    else:
+        print("findings:   none")
+    if walls:
+        slowest = max(rows, key=lambda r: r["wall"])
+        print(
+            "wall ms:    median {:.0f}, p95 {:.0f}, max {:.0f} ({}, {} files)".format(
+                1000 * statistics.median(walls),
+                1000 * pct(walls, 95),
+                1000 * max(walls),
+                slowest["commit"][:10],
+                slowest.get("files", "?"),
+            )
+        )
+        print(
+            "cpu ms:     median {:.0f}, p95 {:.0f}, max {:.0f}".format(
+                1000 * statistics.median(cpus), 1000 * pct(cpus, 95), 1000 * max(cpus)
+            )
+        )
+    for c, rc, err in errors:
+        print(f"ERROR exit {rc} at {c}:\n    " + "\n    ".join(err.splitlines()[-20:]))
+    for what, items in problems.items():
+        print(f"{what}: {len(items)}")
+        for item in items[:15]:
+            print(f"    {item}")
+        if len(items) > 15:
+            print(f"    … {len(items) - 15} more")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f, indent=1)
+    return 1 if errors or problems.get("the clone changed (HEAD, refs or index)") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
