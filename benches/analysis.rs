@@ -21,7 +21,6 @@ use divan::Bencher;
 
 use corpus::SourceFile;
 use debtgate::analysis::Analyzer;
-use debtgate::inputs::DEFAULT_MAX_FILE_SIZE;
 use debtgate::{analyze_paths, AnalyzeOptions};
 
 /// The full corpus under `cargo bench`; a small one when `cargo test --benches` (or
@@ -101,7 +100,7 @@ fn whole_corpus(bencher: Bencher, threads: usize) {
         .expect("a worker pool");
     let opts = AnalyzeOptions {
         paths: vec![dir.path().to_path_buf()],
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
+        max_file_size: debtgate::config::Settings::embedded().max_file_size,
     };
     bencher.counter(lines).counter(bytes).bench_local(|| {
         let report = pool

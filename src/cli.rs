@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::check::{CheckOptions, ConfigFrom, Target};
 use crate::config;
 use crate::exit::Exit;
-use crate::inputs::DEFAULT_MAX_FILE_SIZE;
 use crate::{analyze_paths, report, AnalyzeOptions};
 
 #[derive(Debug, Parser)]
@@ -96,9 +95,10 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Files larger than this many bytes are listed as skipped, not measured.
-    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
+    /// Files larger than this many bytes are listed as skipped, not measured (default: the
+    /// policy's `max_file_size`, from .debtgate.yaml or the built-in default).
+    #[arg(long)]
+    pub max_file_size: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -180,10 +180,21 @@ fn analyze(args: AnalyzeArgs) -> Result<Exit> {
     size_pool(args.jobs)?;
     let report = analyze_paths(&AnalyzeOptions {
         paths: args.paths,
-        max_file_size: args.max_file_size,
+        max_file_size: match args.max_file_size {
+            Some(max) => max,
+            None => policy_here()?.max_file_size,
+        },
     })?;
     write_report(&report, args.format)?;
     Ok(Exit::Pass)
+}
+
+/// The policy of the repository around the current directory (or the built-in default outside
+/// one), for options that follow it.
+fn policy_here() -> Result<config::Settings> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let root = config::find_repo_root(&cwd).unwrap_or(cwd);
+    Ok(config::Settings::discover(&root, None)?)
 }
 
 fn write_report(report: &report::Report, format: Format) -> io::Result<()> {

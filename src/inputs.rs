@@ -9,9 +9,6 @@ use thiserror::Error;
 
 use crate::lang::Language;
 
-/// The default size limit: larger files are listed as skipped, not measured.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
-
 /// How much of a file is searched for a NUL byte to call it binary (as git and ripgrep do).
 const BINARY_PROBE: usize = 8 * 1024;
 

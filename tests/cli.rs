@@ -170,3 +170,24 @@ fn a_header_is_read_as_cpp_when_it_holds_cpp_and_as_c_otherwise() {
     assert_eq!(files[1]["language"], "cpp");
     assert_eq!(files[1]["functions"][0]["qualified_name"], "fmt::W::f");
 }
+
+#[test]
+fn analyze_takes_its_size_limit_from_the_policy_unless_told() {
+    let dir = tree(&[
+        (".debtgate.yaml", b"max_file_size: 100\n"),
+        ("small.py", b"def f():\n    return 1\n"),
+        (
+            "big.py",
+            format!("def g():\n    return 1\n{}", "# pad\n".repeat(30)).as_bytes(),
+        ),
+    ]);
+    crate::util::git(dir.path(), &["init", "-q"]);
+    let report = json(&run_in(dir.path(), &["analyze", "--format", "json"]));
+    assert_eq!(report["files"][0]["path"], "small.py");
+    assert_eq!(report["not_analysed"][0]["path"], "big.py");
+    let told = json(&run_in(
+        dir.path(),
+        &["analyze", "--format", "json", "--max-file-size", "100000"],
+    ));
+    assert_eq!(told["summary"]["files"], 2);
+}
