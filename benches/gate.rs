@@ -41,12 +41,16 @@ const CHANGED: usize = 10;
 fn main() {
     LazyLock::force(&REPO);
     divan::main();
+    // A static is never dropped, so its temporary directory would outlive the run.
+    if !REPO.keep {
+        let _ = std::fs::remove_dir_all(&REPO.root);
+    }
 }
 
 struct Fixture {
-    /// Keeps the repository alive for the whole run (`None`: kept after it).
-    _dir: Option<tempfile::TempDir>,
     root: PathBuf,
+    /// `DEBTGATE_BENCH_KEEP`: leave the repository in place after the run.
+    keep: bool,
 }
 
 /// The repository, built on first use. A small one when `cargo test --benches` (or
@@ -58,11 +62,11 @@ static REPO: LazyLock<Fixture> = LazyLock::new(|| {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(if bench { FILES } else { 400 });
+    let keep = std::env::var_os("DEBTGATE_BENCH_KEEP").is_some();
     let started = std::time::Instant::now();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    build(dir.path(), files);
-    let root = dir.path().to_path_buf();
-    let keep = std::env::var_os("DEBTGATE_BENCH_KEEP").is_some();
+    build(dir.path(), files); // a panic here drops `dir`, which removes it
+    let root = dir.keep(); // from here on, `main` removes it
     eprintln!(
         "gate bench: generated a repository of {} files in {:.1?} at {}{}",
         files + 2 * CHANGED,
@@ -70,15 +74,7 @@ static REPO: LazyLock<Fixture> = LazyLock::new(|| {
         root.display(),
         if keep { " (kept)" } else { "" }
     );
-    Fixture {
-        _dir: if keep {
-            let _ = dir.keep();
-            None
-        } else {
-            Some(dir)
-        },
-        root,
-    }
+    Fixture { root, keep }
 });
 
 // ---- the benchmarks ------------------------------------------------------------------------
