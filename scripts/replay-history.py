@@ -187,6 +187,115 @@ def inspect(clone, commit, parent, report, problems):
             )
 
 
+class Tally:
+    """Everything the replay learns, commit by commit."""
+
+    def __init__(self):
+        self.codes = collections.Counter()
+        self.verdicts = collections.Counter()
+        self.rules = collections.Counter()
+        self.reasons = collections.Counter()
+        self.with_diagnostics = set()
+        self.problems = collections.defaultdict(list)
+        self.errors = []
+        self.walls, self.cpus, self.rows = [], [], []
+        self.merges = self.roots = self.files = self.functions = self.not_analysed = 0
+
+    def add(self, clone, c, parents, outcome):
+        """Records one replayed commit: its exit code, report and cross-checks against git."""
+        rc, out, err, wall, cpu = outcome
+        self.codes[rc] += 1
+        self.walls.append(wall)
+        self.cpus.append(cpu)
+        row = {"commit": c, "exit": rc, "wall": wall, "cpu": cpu, "merge": len(parents) > 1}
+        self.rows.append(row)
+        if rc not in (0, 1):
+            self.errors.append((c, rc, err.strip()))
+            row["stderr"] = err
+            return
+        try:
+            report = json.loads(out)
+        except ValueError as e:
+            self.problems["stdout is not JSON"].append(f"{c[:10]} {e}")
+            return
+        verdict = report.get("verdict")
+        self.verdicts[verdict] += 1
+        if (verdict == "pass") != (rc == 0):
+            self.problems["verdict disagrees with exit code"].append(f"{c[:10]} {verdict} {rc}")
+        s = report.get("summary", {})
+        self.files += s.get("files", 0)
+        self.functions += s.get("functions", 0)
+        self.not_analysed += s.get("not_analysed", 0)
+        self.count_report(report)
+        for line in err.strip().splitlines():
+            self.problems["stderr on a 0/1 exit"].append(f"{c[:10]} {line[:200]}")
+        inspect(clone, c, parents[0], report, self.problems)
+        row.update(
+            verdict=verdict,
+            files=s.get("files", 0),
+            findings=[(f["rule"], f["level"], f["path"], f.get("function")) for f in report.get("findings", [])],
+        )
+
+    def count_report(self, report):
+        for n in report.get("not_analysed", []):
+            self.reasons[n.get("reason", "?").split(":")[0]] += 1
+        for f in report.get("files", []):
+            if f.get("diagnostics"):
+                self.with_diagnostics.add(f["path"])
+        for f in report.get("findings", []):
+            tag = "suppressed" if f.get("suppressed") else f.get("level")
+            self.rules[(f.get("rule"), tag)] += 1
+
+    def print_summary(self, name):
+        ran = sum(self.codes.values())
+        print(f"== {name}: {ran} commits replayed ({self.merges} merges, {self.roots} root commits skipped)")
+        print("exit codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(self.codes.items(), key=str)))
+        print("verdicts:   " + ", ".join(f"{k}: {v}" for k, v in sorted(self.verdicts.items())))
+        print(f"analysed:   {self.files} files, {self.functions} functions; {self.not_analysed} not analysed")
+        if self.reasons:
+            print("not analysed: " + ", ".join(f"{k} {v}" for k, v in self.reasons.most_common()))
+        if self.with_diagnostics:
+            print(f"paths with parser diagnostics (syntax errors): {len(self.with_diagnostics)}")
+        self.print_rules()
+        self.print_timings()
+        for c, rc, err in self.errors:
+            print(f"ERROR exit {rc} at {c}:\n    " + "\n    ".join(err.splitlines()[-20:]))
+        for what, items in self.problems.items():
+            print(f"{what}: {len(items)}")
+            for item in items[:15]:
+                print(f"    {item}")
+            if len(items) > 15:
+                print(f"    … {len(items) - 15} more")
+
+    def print_rules(self):
+        if not self.rules:
+            print("findings:   none")
+            return
+        print("findings by rule (fail / warn / suppressed):")
+        for rule in sorted({r for r, _ in self.rules}):
+            f, w, s = (self.rules[(rule, t)] for t in ("fail", "warn", "suppressed"))
+            print(f"  {rule:12} {f:5} / {w:5} / {s:5}")
+
+    def print_timings(self):
+        if not self.walls:
+            return
+        slowest = max(self.rows, key=lambda r: r["wall"])
+        print(
+            "wall ms:    median {:.0f}, p95 {:.0f}, max {:.0f} ({}, {} files)".format(
+                1000 * statistics.median(self.walls),
+                1000 * pct(self.walls, 95),
+                1000 * max(self.walls),
+                slowest["commit"][:10],
+                slowest.get("files", "?"),
+            )
+        )
+        print(
+            "cpu ms:     median {:.0f}, p95 {:.0f}, max {:.0f}".format(
+                1000 * statistics.median(self.cpus), 1000 * pct(self.cpus, 95), 1000 * max(self.cpus)
+            )
+        )
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -208,116 +317,23 @@ def main():
     start_state = state(clone)
     commits = git(clone, "rev-list", "--first-parent", "-n", str(args.count), "HEAD")
     commits = commits.decode().split()
-
-    codes = collections.Counter()
-    verdicts = collections.Counter()
-    rules = collections.Counter()
-    reasons = collections.Counter()
-    with_diagnostics = set()
-    problems = collections.defaultdict(list)
-    errors = []
-    walls, cpus, rows = [], [], []
-    merges = roots = files = functions = not_analysed = 0
+    tally = Tally()
     for i, c in enumerate(commits, 1):
         parents = git(clone, "rev-list", "--parents", "-n", "1", c).decode().split()[1:]
         if not parents:
-            roots += 1
+            tally.roots += 1
             continue
-        merges += len(parents) > 1
-        rc, out, err, wall, cpu = run_one(args, clone, c)
-        codes[rc] += 1
-        walls.append(wall)
-        cpus.append(cpu)
-        row = {"commit": c, "exit": rc, "wall": wall, "cpu": cpu, "merge": len(parents) > 1}
-        if rc not in (0, 1):
-            errors.append((c, rc, err.strip()))
-            row["stderr"] = err
-            rows.append(row)
-            continue
-        try:
-            report = json.loads(out)
-        except ValueError as e:
-            problems["stdout is not JSON"].append(f"{c[:10]} {e}")
-            rows.append(row)
-            continue
-        verdict = report.get("verdict")
-        verdicts[verdict] += 1
-        if (verdict == "pass") != (rc == 0):
-            problems["verdict disagrees with exit code"].append(f"{c[:10]} {verdict} {rc}")
-        s = report.get("summary", {})
-        files += s.get("files", 0)
-        functions += s.get("functions", 0)
-        not_analysed += s.get("not_analysed", 0)
-        for n in report.get("not_analysed", []):
-            reasons[n.get("reason", "?").split(":")[0]] += 1
-        for f in report.get("files", []):
-            if f.get("diagnostics"):
-                with_diagnostics.add(f["path"])
-        for f in report.get("findings", []):
-            tag = "suppressed" if f.get("suppressed") else f.get("level")
-            rules[(f.get("rule"), tag)] += 1
-        if err.strip():
-            for line in err.strip().splitlines():
-                problems["stderr on a 0/1 exit"].append(f"{c[:10]} {line[:200]}")
-        inspect(clone, c, parents[0], report, problems)
-        row.update(
-            verdict=verdict,
-            files=s.get("files", 0),
-            findings=[(f["rule"], f["level"], f["path"], f.get("function")) for f in report.get("findings", [])],
-        )
-        rows.append(row)
+        tally.merges += len(parents) > 1
+        tally.add(clone, c, parents, run_one(args, clone, c))
         if i % 50 == 0:
             print(f"  … {i}/{len(commits)}", file=sys.stderr)
-
     if state(clone) != start_state:
-        problems["the clone changed (HEAD, refs or index)"].append(clone)
-
-    name = os.path.basename(clone.rstrip("/"))
-    ran = sum(codes.values())
-    print(f"== {name}: {ran} commits replayed ({merges} merges, {roots} root commits skipped)")
-    print("exit codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items(), key=str)))
-    print("verdicts:   " + ", ".join(f"{k}: {v}" for k, v in sorted(verdicts.items())))
-    print(f"analysed:   {files} files, {functions} functions; {not_analysed} not analysed")
-    if reasons:
-        print("not analysed: " + ", ".join(f"{k} {v}" for k, v in reasons.most_common()))
-    if with_diagnostics:
-        print(f"paths with parser diagnostics (syntax errors): {len(with_diagnostics)}")
-    if rules:
-        print("findings by rule (fail / warn / suppressed):")
-        for rule in sorted({r for r, _ in rules}):
-            f, w, s = (rules[(rule, t)] for t in ("fail", "warn", "suppressed"))
-            print(f"  {rule:12} {f:5} / {w:5} / {s:5}")
-    else:
-        print("findings:   none")
-    if walls:
-        slowest = max(rows, key=lambda r: r["wall"])
-        print(
-            "wall ms:    median {:.0f}, p95 {:.0f}, max {:.0f} ({}, {} files)".format(
-                1000 * statistics.median(walls),
-                1000 * pct(walls, 95),
-                1000 * max(walls),
-                slowest["commit"][:10],
-                slowest.get("files", "?"),
-            )
-        )
-        print(
-            "cpu ms:     median {:.0f}, p95 {:.0f}, max {:.0f}".format(
-                1000 * statistics.median(cpus), 1000 * pct(cpus, 95), 1000 * max(cpus)
-            )
-        )
-    for c, rc, err in errors:
-        print(f"ERROR exit {rc} at {c}:\n    " + "\n    ".join(err.splitlines()[-20:]))
-    for what, items in problems.items():
-        print(f"{what}: {len(items)}")
-        for item in items[:15]:
-            print(f"    {item}")
-        if len(items) > 15:
-            print(f"    … {len(items) - 15} more")
+        tally.problems["the clone changed (HEAD, refs or index)"].append(clone)
+    tally.print_summary(os.path.basename(clone.rstrip("/")))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(rows, f, indent=1)
-    return 1 if errors or problems.get("the clone changed (HEAD, refs or index)") else 0
-
+            json.dump(tally.rows, f, indent=1)
+    return 1 if tally.errors or tally.problems.get("the clone changed (HEAD, refs or index)") else 0
 
 if __name__ == "__main__":
     sys.exit(main())
