@@ -523,3 +523,50 @@ fn paths_judge_worktree_content_and_odd_files_do_not_break_the_gate() {
     assert_eq!(report["files"][0]["path"], "latin1.py");
     assert_eq!(report["files"][0]["functions"][0]["cyclomatic"], 2);
 }
+
+#[test]
+fn adding_an_annotation_or_decorator_does_not_make_a_function_changed() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let mut java = String::from("class K {\n    int f(int x) {\n");
+    for i in 0..12 {
+        java.push_str(&format!("        if (x == {i}) return {i};\n"));
+    }
+    java.push_str("        return -1;\n    }\n}\n");
+    let ts = "class C {\n  m(x: number) {\n    return x ? 1 : 2;\n  }\n}\n";
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("K.java", java.as_bytes()),
+            ("c.ts", ts.as_bytes()),
+        ],
+        "legacy",
+    );
+    let annotated = java.replace(
+        "    int f(",
+        "    @SuppressWarnings(\"unused\")\n    int f(",
+    );
+    write(dir, "K.java", annotated.as_bytes());
+    write(
+        dir,
+        "c.ts",
+        ts.replace("  m(", "  @logged\n  m(").as_bytes(),
+    );
+    git(dir, &["add", "K.java", "c.ts"]);
+    let out = check(dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A real edit still counts.
+    write(
+        dir,
+        "K.java",
+        annotated.replace("return 3;", "return 33;").as_bytes(),
+    );
+    git(dir, &["add", "K.java"]);
+    assert_eq!(check(dir, &[]).status.code(), Some(1));
+}

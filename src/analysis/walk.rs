@@ -46,6 +46,8 @@ struct Frame {
     step: nesting::Step,
     /// This node is an `else` wrapper holding an `else if`.
     wraps_else_if: bool,
+    /// This node is an annotation or decorator (its tokens are not hashed).
+    annotation: bool,
     /// A logical operator directly below this node (through parentheses) continues a boolean
     /// sequence rather than starting one. Tracked here because `Node::parent` walks down from
     /// the root: asking it per node is quadratic on deeply nested expressions.
@@ -62,6 +64,7 @@ pub(crate) fn walk(tree: &Tree, src: &[u8], spec: &dyn Spec) -> WalkOutput {
         src,
         frames: Vec::new(),
         ancestors: Vec::new(),
+        in_annotation: 0,
         open: vec![OpenFunction::file(root)],
         scopes: Vec::new(),
         out: WalkOutput {
@@ -96,6 +99,8 @@ struct Walker<'a, 't> {
     frames: Vec<Frame>,
     /// The nodes entered and not yet left: the current node's ancestors.
     ancestors: Vec<Node<'t>>,
+    /// How many annotation / decorator nodes are open.
+    in_annotation: usize,
     open: Vec<OpenFunction>,
     scopes: Vec<String>,
     out: WalkOutput,
@@ -142,11 +147,18 @@ impl<'t> Walker<'_, 't> {
                 .code_rows
                 .insert_range(node.start_position().row, node.end_position().row);
             // Tokens, not bytes: re-indenting or re-wrapping a function does not change it.
-            let token = &self.src[node.byte_range()];
-            let hasher = &mut self.current().body;
-            hasher.update(token);
-            hasher.update(&[0]);
+            // Annotations and decorators are labels on the code, not the code: Java and
+            // TypeScript put them inside the function node, Python and Rust outside; either way
+            // adding `@Override` does not make a function changed.
+            if self.in_annotation == 0 {
+                let token = &self.src[node.byte_range()];
+                let hasher = &mut self.current().body;
+                hasher.update(token);
+                hasher.update(&[0]);
+            }
         }
+        let annotation = is_annotation(kind);
+        self.in_annotation += usize::from(annotation);
 
         let construct = self.spec.construct(node, &self.ancestors, self.src);
         let parent = self.frames.last().copied();
@@ -187,6 +199,7 @@ impl<'t> Walker<'_, 't> {
             || (kind == "parenthesized_expression" && !starts_sequence);
         self.ancestors.push(node);
         self.frames.push(Frame {
+            annotation,
             continues_logical,
             construct,
             opened_function,
@@ -199,6 +212,7 @@ impl<'t> Walker<'_, 't> {
 
     fn exit(&mut self) {
         let frame = self.frames.pop().expect("every exit follows an enter");
+        self.in_annotation -= usize::from(frame.annotation);
         self.ancestors.pop();
         if frame.opened_function {
             let f = self.open.pop().expect("an opened function is on the stack");
@@ -311,6 +325,11 @@ impl<'t> Walker<'_, 't> {
     }
 }
 
+/// Annotation and decorator nodes, in every grammar we read.
+fn is_annotation(kind: &str) -> bool {
+    matches!(kind, "annotation" | "marker_annotation" | "decorator")
+}
+
 /// The first 8 bytes of a function's token hash: enough to tell versions of one function apart.
 fn body_hash(hasher: &blake3::Hasher) -> u64 {
     let bytes = hasher.finalize();
@@ -356,6 +375,7 @@ impl Frame {
             opened_scope: false,
             step: nesting::Step::default(),
             wraps_else_if: false,
+            annotation: false,
             continues_logical: false,
         }
     }
