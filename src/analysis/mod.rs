@@ -167,11 +167,18 @@ impl Analyzer {
 }
 
 impl FileMetrics {
+    /// Nothing could be measured: the score is what the formula gives for no measurements.
     fn unparsed(language: Language, why: &str) -> Self {
+        let score = metrics::tdg::score(&metrics::tdg::Inputs {
+            functions: &[],
+            code_lines: 0,
+            duplicated_lines: 0,
+            satd: 0,
+        });
         FileMetrics {
             language,
-            score: 100.0,
-            grade: Grade::APlus,
+            score,
+            grade: Grade::from_score(score),
             code_lines: 0,
             functions: Vec::new(),
             satd: Vec::new(),
