@@ -27,6 +27,7 @@ pub mod inputs;
 pub mod lang;
 pub mod policy;
 pub mod report;
+pub mod store;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,282 @@
+//! The store's value format: `[FORMAT] ‖ lz4_flex::compress_prepend_size(payload)`.
+//!
+//! The payload is a small hand-written binary encoding of [`FileMetrics`] (LEB128 integers,
+//! length-prefixed strings), not the JSON report's shape: it keeps `body_hash`, which the report
+//! skips, and needs no extra crate. A value that does not decode exactly — wrong format byte, bad
+//! lz4 frame, truncated or trailing bytes, an out-of-range enum — is `None`, which the store treats
+//! as a miss.
+
+use crate::analysis::metrics::duplication::DuplicateBlock;
+use crate::analysis::metrics::satd::MARKERS;
+use crate::analysis::{Diagnostic, Duplication, FileMetrics, FunctionMetrics, Grade, Satd};
+use crate::lang::Language;
+
+/// Bump when the payload layout changes; old values then decode as misses.
+pub const FORMAT: u8 = 1;
+
+/// Largest payload a value may claim, so a corrupt length prefix cannot ask for gigabytes.
+const MAX_RAW: usize = 64 * 1024 * 1024;
+
+const GRADES: [Grade; 11] = [
+    Grade::F,
+    Grade::D,
+    Grade::CMinus,
+    Grade::C,
+    Grade::CPlus,
+    Grade::BMinus,
+    Grade::B,
+    Grade::BPlus,
+    Grade::AMinus,
+    Grade::A,
+    Grade::APlus,
+];
+
+/// Encodes and compresses `m`.
+pub fn encode(m: &FileMetrics) -> Vec<u8> {
+    let raw = payload(m);
+    let mut out = Vec::with_capacity(raw.len() / 2 + 8);
+    out.push(FORMAT);
+    out.extend_from_slice(&lz4_flex::compress_prepend_size(&raw));
+    out
+}
+
+/// The uncompressed payload size a stored value claims (for compression statistics), without
+/// decompressing it.
+pub fn raw_len(value: &[u8]) -> Option<usize> {
+    let prefix: [u8; 4] = value.get(1..5)?.try_into().ok()?;
+    Some(u32::from_le_bytes(prefix) as usize)
+}
+
+/// Decodes a stored value; `None` for anything that is not exactly a value of this format.
+pub fn decode(value: &[u8]) -> Option<FileMetrics> {
+    let (&format, rest) = value.split_first()?;
+    if format != FORMAT || raw_len(value)? > MAX_RAW {
+        return None;
+    }
+    let raw = lz4_flex::decompress_size_prepended(rest).ok()?;
+    let mut r = Reader { buf: &raw, at: 0 };
+    let m = r.file_metrics()?;
+    (r.at == raw.len()).then_some(m)
+}
+
+fn payload(m: &FileMetrics) -> Vec<u8> {
+    let mut w = Vec::with_capacity(64 + m.functions.len() * 48);
+    let lang = Language::ALL.iter().position(|l| *l == m.language);
+    w.push(lang.expect("every language is in Language::ALL") as u8);
+    w.extend_from_slice(&m.score.to_bits().to_le_bytes());
+    let grade = GRADES.iter().position(|g| *g == m.grade);
+    w.push(grade.expect("every grade is in GRADES") as u8);
+    uint(&mut w, m.code_lines as u64);
+    uint(&mut w, m.functions.len() as u64);
+    for f in &m.functions {
+        string(&mut w, &f.name);
+        string(&mut w, &f.qualified_name);
+        for n in [f.start_line, f.end_line] {
+            uint(&mut w, n as u64);
+        }
+        for n in [f.cyclomatic, f.cognitive, f.max_nesting, f.params] {
+            uint(&mut w, u64::from(n));
+        }
+        uint(&mut w, f.length as u64);
+        w.extend_from_slice(&f.body_hash.to_le_bytes());
+    }
+    uint(&mut w, m.satd.len() as u64);
+    for s in &m.satd {
+        uint(&mut w, s.line as u64);
+        // An unknown marker cannot happen (satd only reports MARKERS); 255 would fail to decode.
+        let marker = MARKERS.iter().position(|k| *k == s.marker).unwrap_or(255);
+        w.push(marker as u8);
+        string(&mut w, &s.text);
+    }
+    uint(&mut w, m.duplication.duplicated_lines as u64);
+    uint(&mut w, m.duplication.blocks.len() as u64);
+    for b in &m.duplication.blocks {
+        for n in [b.line, b.first_line, b.lines] {
+            uint(&mut w, n as u64);
+        }
+    }
+    uint(&mut w, m.diagnostics.len() as u64);
+    for d in &m.diagnostics {
+        uint(&mut w, d.line.map_or(0, |l| l as u64 + 1));
+        string(&mut w, &d.message);
+    }
+    w
+}
+
+fn uint(w: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            w.push(byte);
+            return;
+        }
+        w.push(byte | 0x80);
+    }
+}
+
+fn string(w: &mut Vec<u8>, s: &str) {
+    uint(w, s.len() as u64);
+    w.extend_from_slice(s.as_bytes());
+}
+
+struct Reader<'a> {
+    buf: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn bytes(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.at.checked_add(n)?;
+        let out = self.buf.get(self.at..end)?;
+        self.at = end;
+        Some(out)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.bytes(1)?[0])
+    }
+
+    fn u64_le(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.bytes(8)?.try_into().ok()?))
+    }
+
+    fn uint(&mut self) -> Option<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            n |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.uint()?).ok()
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.uint()?).ok()
+    }
+
+    /// A count of items that each take at least one byte: never more than the bytes left, so a
+    /// corrupt count cannot make us allocate much.
+    fn count(&mut self) -> Option<usize> {
+        let n = self.usize()?;
+        (n <= self.buf.len() - self.at).then_some(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = self.usize()?;
+        String::from_utf8(self.bytes(n)?.to_vec()).ok()
+    }
+
+    fn file_metrics(&mut self) -> Option<FileMetrics> {
+        let language = *Language::ALL.get(usize::from(self.byte()?))?;
+        let score = f64::from_bits(self.u64_le()?);
+        let grade = *GRADES.get(usize::from(self.byte()?))?;
+        let code_lines = self.usize()?;
+        let n = self.count()?;
+        let mut functions = Vec::with_capacity(n);
+        for _ in 0..n {
+            functions.push(FunctionMetrics {
+                name: self.string()?,
+                qualified_name: self.string()?,
+                start_line: self.usize()?,
+                end_line: self.usize()?,
+                cyclomatic: self.u32()?,
+                cognitive: self.u32()?,
+                max_nesting: self.u32()?,
+                params: self.u32()?,
+                length: self.usize()?,
+                body_hash: self.u64_le()?,
+            });
+        }
+        let n = self.count()?;
+        let mut satd = Vec::with_capacity(n);
+        for _ in 0..n {
+            satd.push(Satd {
+                line: self.usize()?,
+                marker: MARKERS.get(usize::from(self.byte()?))?,
+                text: self.string()?,
+            });
+        }
+        let duplicated_lines = self.usize()?;
+        let n = self.count()?;
+        let mut blocks = Vec::with_capacity(n);
+        for _ in 0..n {
+            blocks.push(DuplicateBlock {
+                line: self.usize()?,
+                first_line: self.usize()?,
+                lines: self.usize()?,
+            });
+        }
+        let n = self.count()?;
+        let mut diagnostics = Vec::with_capacity(n);
+        for _ in 0..n {
+            let line = self.usize()?;
+            diagnostics.push(Diagnostic {
+                line: line.checked_sub(1),
+                message: self.string()?,
+            });
+        }
+        Some(FileMetrics {
+            language,
+            score,
+            grade,
+            code_lines,
+            functions,
+            satd,
+            duplication: Duplication {
+                duplicated_lines,
+                blocks,
+            },
+            diagnostics,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analyzer;
+
+    const SRC: &str = "// TODO: tidy\nfn a(x: u8) -> u8 { if x > 1 { x } else { 0 } }\n\
+                       fn b() { let y = 1; let z = 2; let w = 3; }\n\
+                       fn c() { let y = 1; let z = 2; let w = 3; }\nfn broken( {\n";
+
+    #[test]
+    fn round_trips_real_metrics_including_body_hash() {
+        let m = Analyzer::new().analyze(SRC.as_bytes(), Language::Rust);
+        assert!(!m.functions.is_empty() && !m.satd.is_empty());
+        let back = decode(&encode(&m)).expect("decodes");
+        assert_eq!(back, m);
+        let hashes = |m: &FileMetrics| m.functions.iter().map(|f| f.body_hash).collect::<Vec<_>>();
+        assert_eq!(hashes(&back), hashes(&m));
+    }
+
+    #[test]
+    fn anything_else_is_a_miss() {
+        let m = Analyzer::new().analyze(SRC.as_bytes(), Language::Rust);
+        let good = encode(&m);
+        assert_eq!(decode(&[]), None);
+        let mut wrong_format = good.clone();
+        wrong_format[0] = FORMAT + 1;
+        assert_eq!(decode(&wrong_format), None);
+        for cut in 1..good.len() {
+            assert_eq!(decode(&good[..cut]), None, "truncated at {cut}");
+        }
+        let mut trailing = good.clone();
+        trailing.push(0);
+        assert_eq!(decode(&trailing), None);
+        let mut flipped = good;
+        for i in 5..flipped.len() {
+            flipped[i] ^= 0xff;
+            // Must not panic; may or may not decode to something (lz4 has no checksum).
+            let _ = decode(&flipped);
+            flipped[i] ^= 0xff;
+        }
+    }
+}
