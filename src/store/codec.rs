@@ -178,50 +178,11 @@ impl Reader<'_> {
         let score = f64::from_bits(self.u64_le()?);
         let grade = *GRADES.get(usize::from(self.byte()?))?;
         let code_lines = self.usize()?;
-        let n = self.count()?;
-        let mut functions = Vec::with_capacity(n);
-        for _ in 0..n {
-            functions.push(FunctionMetrics {
-                name: self.string()?,
-                qualified_name: self.string()?,
-                start_line: self.usize()?,
-                end_line: self.usize()?,
-                cyclomatic: self.u32()?,
-                cognitive: self.u32()?,
-                max_nesting: self.u32()?,
-                params: self.u32()?,
-                length: self.usize()?,
-                body_hash: self.u64_le()?,
-            });
-        }
-        let n = self.count()?;
-        let mut satd = Vec::with_capacity(n);
-        for _ in 0..n {
-            satd.push(Satd {
-                line: self.usize()?,
-                marker: MARKERS.get(usize::from(self.byte()?))?,
-                text: self.string()?,
-            });
-        }
+        let functions = self.list(Self::function)?;
+        let satd = self.list(Self::satd)?;
         let duplicated_lines = self.usize()?;
-        let n = self.count()?;
-        let mut blocks = Vec::with_capacity(n);
-        for _ in 0..n {
-            blocks.push(DuplicateBlock {
-                line: self.usize()?,
-                first_line: self.usize()?,
-                lines: self.usize()?,
-            });
-        }
-        let n = self.count()?;
-        let mut diagnostics = Vec::with_capacity(n);
-        for _ in 0..n {
-            let line = self.usize()?;
-            diagnostics.push(Diagnostic {
-                line: line.checked_sub(1),
-                message: self.string()?,
-            });
-        }
+        let blocks = self.list(Self::block)?;
+        let diagnostics = self.list(Self::diagnostic)?;
         Some(FileMetrics {
             language,
             score,
@@ -234,6 +195,54 @@ impl Reader<'_> {
                 blocks,
             },
             diagnostics,
+        })
+    }
+
+    fn list<T>(&mut self, item: fn(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let n = self.count()?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(item(self)?);
+        }
+        Some(out)
+    }
+
+    fn function(&mut self) -> Option<FunctionMetrics> {
+        Some(FunctionMetrics {
+            name: self.string()?,
+            qualified_name: self.string()?,
+            start_line: self.usize()?,
+            end_line: self.usize()?,
+            cyclomatic: self.u32()?,
+            cognitive: self.u32()?,
+            max_nesting: self.u32()?,
+            params: self.u32()?,
+            length: self.usize()?,
+            body_hash: self.u64_le()?,
+        })
+    }
+
+    fn satd(&mut self) -> Option<Satd> {
+        Some(Satd {
+            line: self.usize()?,
+            marker: MARKERS.get(usize::from(self.byte()?))?,
+            text: self.string()?,
+        })
+    }
+
+    fn block(&mut self) -> Option<DuplicateBlock> {
+        Some(DuplicateBlock {
+            line: self.usize()?,
+            first_line: self.usize()?,
+            lines: self.usize()?,
+        })
+    }
+
+    fn diagnostic(&mut self) -> Option<Diagnostic> {
+        let line = self.usize()?;
+        Some(Diagnostic {
+            line: line.checked_sub(1),
+            message: self.string()?,
         })
     }
 }
