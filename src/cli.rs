@@ -32,6 +32,8 @@ pub enum Command {
     /// Why a file or function passes or fails: its metrics, the thresholds that apply and where
     /// they were set.
     Explain(ExplainArgs),
+    /// Check the set-up: git, the repository, the configuration, the hooks, the CI environment.
+    Doctor,
     /// Check, show or describe the configuration (.debtgate.yaml).
     #[command(subcommand)]
     Config(config::commands::ConfigCommand),
@@ -115,6 +117,14 @@ pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Analyze(args) => analyze(args),
+        Command::Doctor => {
+            let dir = std::env::current_dir().context("cannot read the current directory")?;
+            let (text, exit) = crate::doctor::run(&dir);
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(exit)
+        }
         Command::Explain(args) => {
             let text = crate::explain::explain(&crate::explain::ExplainOptions {
                 target: args.target,

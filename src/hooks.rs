@@ -208,6 +208,49 @@ struct Vars {
     backup: Option<String>,
 }
 
+/// Who owns the hook git would run (for `debtgate doctor`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    None,
+    /// Ours, with the hook it runs first or the one it set aside.
+    Debtgate {
+        chained: Option<String>,
+        backup: Option<String>,
+    },
+    PreCommitFramework,
+    Other,
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::None => f.write_str("none"),
+            Owner::Debtgate {
+                chained: Some(c), ..
+            } => write!(f, "debtgate's, running {c} first"),
+            Owner::Debtgate {
+                backup: Some(b), ..
+            } => write!(f, "debtgate's; the previous hook is kept as {b}"),
+            Owner::Debtgate { .. } => f.write_str("debtgate's"),
+            Owner::PreCommitFramework => f.write_str("the pre-commit framework's"),
+            Owner::Other => f.write_str("another tool's"),
+        }
+    }
+}
+
+/// Who owns the `kind` hook in `dir`.
+pub fn owner(dir: &Path, kind: Kind) -> Result<Owner> {
+    Ok(match classify(&dir.join(kind.name()))? {
+        Existing::None => Owner::None,
+        Existing::Ours(vars) => Owner::Debtgate {
+            chained: vars.chain,
+            backup: vars.backup,
+        },
+        Existing::PreCommitFramework => Owner::PreCommitFramework,
+        Existing::Foreign => Owner::Other,
+    })
+}
+
 /// Installs the `kind` hook into `dir`, recording `binary` as the debtgate to run.
 pub fn install(dir: &Path, kind: Kind, force: bool, binary: &Path) -> Result<Installed> {
     fs::create_dir_all(dir)

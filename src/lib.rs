@@ -20,6 +20,7 @@ pub mod change;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod doctor;
 pub mod exit;
 pub mod explain;
 pub mod hooks;

@@ -3,6 +3,7 @@
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
 //! - `check`       — `debtgate check` end to end: which change, which policy, which verdict.
+//! - `doctor`      — `debtgate doctor`: each check on real repositories.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
 //! - `hooks`       — `debtgate hook install|uninstall`, the hook scripts, the pre-commit framework.
 //! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
@@ -14,6 +15,7 @@ mod util;
 
 mod change;
 mod check;
+mod doctor;
 mod cli;
 mod config;
 mod hooks;

@@ -1,0 +1,248 @@
+//! `debtgate doctor`: why the gate behaves as it does here. Each check prints pass, fail, warn or
+//! n/a with what was found and, when something is wrong, the fix. Exit 0 when nothing fails.
+//!
+//! It only reads: git's own answers (`git --version`, `git rev-parse`), the change-set module's
+//! view of the repository, the configuration, the hooks directory and the environment.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use crate::change::Repo;
+use crate::config::Settings;
+use crate::exit::Exit;
+use crate::hooks::{self, Kind, Owner};
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Pass,
+    Warn,
+    Fail,
+    NotApplicable,
+}
+
+impl State {
+    fn label(self) -> &'static str {
+        match self {
+            State::Pass => "pass",
+            State::Warn => "warn",
+            State::Fail => "FAIL",
+            State::NotApplicable => "n/a",
+        }
+    }
+}
+
+/// One line of the diagnosis.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: &'static str,
+    pub state: State,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+impl Check {
+    fn new(name: &'static str, state: State, detail: impl Into<String>) -> Self {
+        Check {
+            name,
+            state,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+}
+
+/// Every check, in the order a user would want to read them.
+pub fn diagnose(dir: &Path) -> Vec<Check> {
+    let mut checks = vec![git_version(dir)];
+    let repo = Repo::discover(dir);
+    match &repo {
+        Ok(repo) => checks.extend(repository(repo, dir)),
+        Err(e) => checks.push(
+            Check::new("repository", State::Fail, e.to_string())
+                .fix("run debtgate inside a git repository (git init, or cd into one)"),
+        ),
+    }
+    let root = repo.as_ref().map_or(dir, |r| r.root());
+    checks.push(config(root));
+    if repo.is_ok() {
+        checks.extend(hooks_state(dir));
+    }
+    checks.push(Check::new(
+        "store",
+        State::NotApplicable,
+        "this version keeps no measurement store",
+    ));
+    checks.push(Check::new(
+        "daemon",
+        State::NotApplicable,
+        "this version runs no daemon; every check works in-process",
+    ));
+    checks.push(ci());
+    checks
+}
+
+/// The report and its exit status.
+pub fn run(dir: &Path) -> (String, Exit) {
+    let checks = diagnose(dir);
+    let mut out = String::new();
+    for c in &checks {
+        let _ = writeln!(out, "{:<5} {:<12} {}", c.state.label(), c.name, c.detail);
+        if let Some(fix) = &c.fix {
+            let _ = writeln!(out, "{:<5} {:<12} fix: {fix}", "", "");
+        }
+    }
+    let failed = checks.iter().any(|c| c.state == State::Fail);
+    (out, if failed { Exit::Fail } else { Exit::Pass })
+}
+
+fn git_version(dir: &Path) -> Check {
+    match Command::new("git")
+        .arg("--version")
+        .current_dir(dir)
+        .output()
+    {
+        Ok(out) if out.status.success() => Check::new(
+            "git",
+            State::Pass,
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        ),
+        Ok(out) => Check::new(
+            "git",
+            State::Fail,
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ),
+        Err(e) => Check::new("git", State::Fail, format!("cannot run git: {e}"))
+            .fix("install git; the hooks and `git commit` need it"),
+    }
+}
+
+fn repository(repo: &Repo, dir: &Path) -> Vec<Check> {
+    let mut checks = vec![Check::new(
+        "repository",
+        State::Pass,
+        format!("worktree at {}", repo.root().display()),
+    )];
+    if repo.is_shallow() {
+        checks.push(
+            Check::new(
+                "history",
+                State::Warn,
+                "shallow clone: `check --base` needs the merge-base",
+            )
+            .fix("git fetch --unshallow (or fetch-depth: 0 in actions/checkout)"),
+        );
+    } else {
+        checks.push(Check::new("history", State::Pass, "complete (not shallow)"));
+    }
+    let head = match repo.resolve("HEAD") {
+        Ok(id) => Check::new(
+            "HEAD",
+            State::Pass,
+            format!("commit {}", &id[..12.min(id.len())]),
+        ),
+        Err(_) => Check::new(
+            "HEAD",
+            State::Pass,
+            "unborn (no commit yet): everything staged is judged as new",
+        ),
+    };
+    checks.push(head);
+    let git_dir = rev_parse(dir, "--git-dir");
+    let common = rev_parse(dir, "--git-common-dir");
+    if let (Some(g), Some(c)) = (git_dir, common) {
+        let linked = Path::new(&g).canonicalize().ok() != Path::new(&c).canonicalize().ok();
+        if linked {
+            checks.push(Check::new(
+                "worktree",
+                State::Pass,
+                format!("linked worktree; hooks and settings are shared through {c}"),
+            ));
+        }
+    }
+    checks
+}
+
+fn rev_parse(dir: &Path, what: &str) -> Option<String> {
+    let out = Command::new("git")
+        .args(["rev-parse", what])
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        let s = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        dir.join(s).display().to_string()
+    })
+}
+
+fn config(root: &Path) -> Check {
+    match Settings::discover(root, None) {
+        Ok(s) => Check::new(
+            "config",
+            State::Pass,
+            format!("valid, from {} (mode {})", s.origin, s.mode),
+        ),
+        Err(e) => Check::new("config", State::Fail, e.to_string().replace('\n', "; "))
+            .fix("debtgate config validate lists every problem with its line and column"),
+    }
+}
+
+fn hooks_state(dir: &Path) -> Vec<Check> {
+    let hooks_dir = match hooks::hooks_dir(dir) {
+        Ok(d) => d,
+        Err(e) => return vec![Check::new("hooks", State::Fail, e.to_string())],
+    };
+    [Kind::PreCommit, Kind::PrePush]
+        .into_iter()
+        .map(|kind| {
+            let name = kind.name();
+            match hooks::owner(&hooks_dir, kind) {
+                Ok(owner @ Owner::Debtgate { .. }) => Check::new(
+                    name,
+                    State::Pass,
+                    format!("{owner} ({})", hooks_dir.display()),
+                ),
+                Ok(Owner::None) => Check::new(
+                    name,
+                    State::Warn,
+                    format!("no hook in {}", hooks_dir.display()),
+                )
+                .fix(format!(
+                    "debtgate hook install{}",
+                    if kind == Kind::PrePush {
+                        " --pre-push"
+                    } else {
+                        ""
+                    }
+                )),
+                Ok(owner) => Check::new(
+                    name,
+                    State::Warn,
+                    format!("{owner} hook; debtgate does not run"),
+                )
+                .fix("debtgate hook install chains to it (see docs/hooks.md)"),
+                Err(e) => Check::new(name, State::Fail, e.to_string()),
+            }
+        })
+        .collect()
+}
+
+fn ci() -> Check {
+    let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    let detail = if env("GITHUB_ACTIONS") {
+        "GitHub Actions"
+    } else if env("GITLAB_CI") {
+        "GitLab CI"
+    } else if env("CI") {
+        "a CI system (CI is set)"
+    } else {
+        return Check::new("ci", State::NotApplicable, "not running in CI");
+    };
+    Check::new("ci", State::Pass, detail)
+}
