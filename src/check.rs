@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::analysis::{self, Analyzer};
+use crate::analysis::{self, Analyzer, FileMetrics};
 use crate::change::{ChangeSet, ChangedFile, Content, EntryKind, Repo, Source};
 use crate::config::{self, ConfigOrigin, PolicyMode, Settings};
 use crate::inputs;
 use crate::lang::Language;
 use crate::policy::{self, Subject};
 use crate::report::{FileReport, Finding, Mode, NotAnalysed, Report};
+use crate::store::{ContentId, Store, StorePaths};
 
 /// What to judge.
 #[derive(Debug, Clone)]
@@ -50,6 +51,9 @@ pub struct CheckOptions {
 
 pub fn check(opts: &CheckOptions) -> Result<Report> {
     let repo = Repo::discover(&opts.dir)?;
+    // Open the store while git works out the change.
+    let store_paths = StorePaths::resolve(Some(repo.common_dir()));
+    let opening = std::thread::spawn(move || Store::open(store_paths));
     let changes = match &opts.target {
         Target::Staged => repo.staged()?,
         Target::Range { base, head } => repo.range(base, head)?,
@@ -61,12 +65,13 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         settings.mode = PolicyMode::Absolute;
     }
     let today = jiff::Zoned::now().date();
+    let store = opening.join().unwrap_or_else(|_| Store::memory_only());
     let judged: Vec<Judged> = changes
         .files
         .par_iter()
         .map(|file| {
             analysis::with_thread_analyzer(|analyzer| {
-                judge_file(&repo, &settings, analyzer, file, today)
+                judge_file(&repo, &settings, &store, analyzer, file, today)
             })
         })
         .collect();
@@ -91,7 +96,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
     let notices: Vec<String> = loosened(&repo, &changes, &settings, opts)
         .into_iter()
         .collect();
-    Ok(Report::judged(
+    store.flush();
+    let mut report = Report::judged(
         mode_of(changes.source),
         changes.base.clone(),
         changes.head.clone(),
@@ -99,7 +105,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         not_analysed,
         findings,
         notices,
-    ))
+    );
+    report.cache = Some(store.counts());
+    Ok(report)
 }
 
 fn mode_of(source: Source) -> Mode {
@@ -204,6 +212,7 @@ fn skipped(file: &ChangedFile, reason: impl Into<String>) -> Judged {
 fn judge_file(
     repo: &Repo,
     settings: &Settings,
+    store: &Store,
     analyzer: &mut Analyzer,
     file: &ChangedFile,
     today: jiff::civil::Date,
@@ -227,7 +236,7 @@ fn judge_file(
         Err(reason) => return skipped(file, reason),
     };
     let language = crate::lang::detect(Path::new(&file.path), &bytes).unwrap_or(language);
-    let head = analyzer.analyze(&bytes, language);
+    let head = measure(store, analyzer, new, &bytes, language);
     // The base side matters only when the mode compares with it.
     let base = match (&file.old, settings.mode) {
         (Some(old), PolicyMode::New | PolicyMode::Ratchet) => {
@@ -236,7 +245,7 @@ fn judge_file(
                 .ok()
                 .and_then(|b| {
                     let lang = crate::lang::detect(Path::new(old_path), &b)?;
-                    Some(analyzer.analyze(&b, lang))
+                    Some(measure(store, analyzer, old, &b, lang))
                 })
         }
         _ => None,
@@ -267,6 +276,22 @@ fn judge_file(
         }),
         findings: outcome.findings,
     }
+}
+
+/// One side's metrics: from the store when it has seen this content as this language, measured
+/// (and remembered) otherwise. A blob is keyed by its id, which fixes its bytes.
+fn measure(
+    store: &Store,
+    analyzer: &mut Analyzer,
+    content: &Content,
+    bytes: &[u8],
+    language: Language,
+) -> FileMetrics {
+    let blob = content.blob_id();
+    let id = blob
+        .as_ref()
+        .map_or(ContentId::Bytes(bytes), ContentId::Blob);
+    store.measure(analyzer, language, id, bytes)
 }
 
 /// Reads one side, or says why it cannot be measured.

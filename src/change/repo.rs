@@ -59,6 +59,14 @@ impl Repo {
         &self.root
     }
 
+    /// The git common directory: shared by all linked worktrees (where the store lives).
+    pub fn common_dir(&self) -> &Path {
+        self.shared
+            .common_dir
+            .as_deref()
+            .unwrap_or_else(|| self.shared.git_dir())
+    }
+
     /// Whether this is a shallow clone: history beyond some commits is missing, so a base or a
     /// merge-base may not be found. `false` when that cannot be determined.
     pub fn is_shallow(&self) -> bool {
