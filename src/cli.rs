@@ -41,6 +41,9 @@ pub enum Command {
     Init(config::commands::InitArgs),
     /// Install or remove debtgate's git hooks (pre-commit, pre-push).
     Hook(crate::hooks::HookArgs),
+    /// Look after the measurement store: stats, gc, verify, export, import, clear.
+    #[command(subcommand)]
+    Store(crate::store::cli::StoreCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -139,6 +142,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Config(command) => config::commands::run(command),
         Command::Init(args) => config::commands::init(&args),
         Command::Hook(args) => crate::hooks::run(&args),
+        Command::Store(command) => crate::store::cli::run(command),
     }
 }
 

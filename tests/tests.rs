@@ -15,9 +15,9 @@ mod util;
 
 mod change;
 mod check;
-mod doctor;
 mod cli;
 mod config;
+mod doctor;
 mod hooks;
 mod lang_c;
 mod lang_cpp;

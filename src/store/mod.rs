@@ -12,6 +12,7 @@
 //! store is one warning on stderr and a miss. Values are checked on the way out ([`codec`]): one
 //! that does not decode is a miss and is overwritten.
 
+pub mod cli;
 pub mod codec;
 pub mod hot;
 pub mod key;
@@ -289,23 +290,18 @@ impl Store {
             Ok(mut p) => std::mem::take(&mut *p),
             Err(_) => return,
         };
-        let c = self.counts();
-        let counters = [
-            ("runs", 1),
-            ("hits_hot", c.hot as u64),
-            ("hits_warm", c.warm as u64),
-            ("hits_cold", c.cold as u64),
-            ("misses", c.miss as u64),
-        ];
-        let durable = !pending.puts.is_empty();
+        self.log_run();
+        if pending.puts.is_empty() && pending.touched.is_empty() {
+            return;
+        }
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            warm.write(&pending.puts, &pending.touched, &[], &counters, durable)?;
+            warm.write(&pending.puts, &pending.touched, &[], &[], true)?;
             if !pending.promoted.is_empty() {
                 if let Some(cold) = self.cold() {
                     cold.write(&[], &[], &pending.promoted, &[], true)?;
                 }
             }
-            if durable {
+            if !pending.puts.is_empty() {
                 self.keep_within_cap()?;
             }
             Ok::<(), String>(())
@@ -315,6 +311,27 @@ impl Store {
             Ok(Err(e)) => self.warn(&format!("not saved: {e}")),
             Err(_) => self.warn("not saved: the database failed"),
         }
+    }
+
+    /// Appends this run's counts to the run log next to the warm tier (one short line, no fsync:
+    /// a warm run that found everything writes nothing to redb).
+    fn log_run(&self) {
+        use std::io::Write;
+        let Some(paths) = &self.paths else { return };
+        let c = self.counts();
+        let line = format!(
+            "{} {} {} {} {}\n",
+            tier::now(),
+            c.hot,
+            c.warm,
+            c.cold,
+            c.miss
+        );
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(run_log(paths))
+            .and_then(|mut f| f.write_all(line.as_bytes()));
     }
 
     /// After a write: demote least recently used entries while warm is over its cap, and once a
@@ -356,7 +373,7 @@ impl Store {
         let mut bytes: u64 = all.iter().map(|(_, _, v)| v.len() as u64).sum();
         let mut moving = Vec::new();
         for (stamp, k, v) in all {
-            if stamp + max_age < now || bytes > max_size {
+            if now.saturating_sub(stamp) >= max_age || bytes > max_size {
                 bytes -= v.len() as u64;
                 moving.push((k, v));
             }
@@ -364,7 +381,7 @@ impl Store {
         let cold = self.cold_for_writing()?;
         let mut dropped = Vec::new();
         cold.for_each(|k, _, stamp| {
-            if stamp + max_age.saturating_mul(4) < now {
+            if now.saturating_sub(stamp) >= max_age.saturating_mul(4) {
                 dropped.push(*k);
             }
         })?;
@@ -447,12 +464,36 @@ impl Store {
         if let Some(w) = &self.warm {
             w.clear()?;
         }
+        if let Some(p) = &self.paths {
+            let _ = std::fs::remove_file(run_log(p));
+        }
         self.cold_for_writing()?.clear()
     }
 
     pub fn paths(&self) -> Option<&StorePaths> {
         self.paths.as_ref()
     }
+}
+
+fn run_log(paths: &StorePaths) -> PathBuf {
+    paths.warm.with_file_name("runs.log")
+}
+
+/// The counts of the last `n` runs logged next to the store: (runs, hot, warm, cold, miss).
+pub fn recent_runs(paths: &StorePaths, n: usize) -> [u64; 5] {
+    let text = std::fs::read_to_string(run_log(paths)).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = [0u64; 5];
+    for line in &lines[lines.len().saturating_sub(n)..] {
+        let v: Vec<u64> = line.split(' ').filter_map(|x| x.parse().ok()).collect();
+        if v.len() == 5 {
+            out[0] += 1;
+            for i in 1..5 {
+                out[i] += v[i];
+            }
+        }
+    }
+    out
 }
 
 /// What `debtgate store stats` prints.
