@@ -28,3 +28,4 @@ mod lang_python;
 mod lang_rust;
 mod lang_typescript;
 mod robustness;
+mod store;

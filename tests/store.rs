@@ -1,0 +1,352 @@
+//! The measurement store through the binary, on real redb files: served from the store on a
+//! second run with the same report, survives corruption, locks, unwritable paths, SIGKILL at
+//! random moments and eight concurrent runs, and round-trips through export/import.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{commit, debtgate, git, git_repo, json, write};
+
+/// Cyclomatic `branches + 1`.
+fn branchy(name: &str, branches: usize, salt: usize) -> String {
+    let mut s = format!("# version {salt}\ndef {name}(x):\n");
+    for i in 0..branches {
+        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
+    }
+    s.push_str("    return -1\n");
+    s
+}
+
+const POLICY: &str =
+    "version: 1\nmode: absolute\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
+
+/// A repository with `n` staged Python files; file 0 fails the gate, the rest pass.
+fn repo(n: usize) -> tempfile::TempDir {
+    let dir = git_repo();
+    commit(
+        dir.path(),
+        &[(".debtgate.yaml", POLICY.as_bytes())],
+        "policy",
+    );
+    stage(dir.path(), n, 0);
+    dir
+}
+
+/// Writes `n` files whose content depends on `salt` and stages them.
+fn stage(root: &Path, n: usize, salt: usize) {
+    for i in 0..n {
+        let branches = if i == 0 { 12 } else { 2 };
+        write(
+            root,
+            &format!("src/m{i}.py"),
+            branchy(&format!("f{i}"), branches, salt).as_bytes(),
+        );
+    }
+    git(root, &["add", "-A"]);
+}
+
+fn cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Command {
+    let mut c = debtgate();
+    c.args(args).current_dir(dir).env("NO_COLOR", "1");
+    match store {
+        Some(p) => c.env("DEBTGATE_STORE", p),
+        None => c.env_remove("DEBTGATE_STORE"),
+    };
+    c
+}
+
+fn check(dir: &Path, store: Option<&Path>) -> Output {
+    cmd(dir, store, &["check", "--format", "json"])
+        .output()
+        .expect("debtgate runs")
+}
+
+fn store_cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Output {
+    let mut all = vec!["store"];
+    all.extend_from_slice(args);
+    let out = cmd(dir, store, &all).output().expect("debtgate runs");
+    assert!(
+        out.status.success(),
+        "debtgate store {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The report without its cache counts.
+fn without_cache(out: &Output) -> serde_json::Value {
+    let mut v = json(out);
+    v.as_object_mut().expect("an object").remove("cache");
+    v
+}
+
+fn cache(out: &Output) -> (u64, u64, u64, u64) {
+    let c = &json(out)["cache"];
+    let n = |k: &str| c[k].as_u64().unwrap_or_else(|| panic!("cache.{k} in {c}"));
+    (n("hot"), n("warm"), n("cold"), n("miss"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The verdict a run without any store gives: what every run must agree with.
+fn reference(dir: &Path) -> serde_json::Value {
+    let out = check(dir, Some(Path::new("off")));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let (h, w, c, _) = cache(&out);
+    assert_eq!((h, w, c), (0, 0, 0), "off: every file is a miss");
+    without_cache(&out)
+}
+
+#[test]
+fn a_second_run_is_served_from_the_store_with_the_same_report() {
+    let dir = repo(2);
+    let expected = reference(dir.path());
+    let first = check(dir.path(), None);
+    assert_eq!(first.status.code(), Some(1));
+    assert_eq!(cache(&first), (0, 0, 0, 2));
+    assert!(dir.path().join(".git/debtgate/store.redb").is_file());
+    let second = check(dir.path(), None);
+    assert_eq!(second.status.code(), Some(1));
+    assert_eq!(cache(&second), (0, 2, 0, 0));
+    assert_eq!(without_cache(&first), expected);
+    assert_eq!(without_cache(&second), expected);
+    assert_eq!(stderr(&second), "", "no warnings on a healthy store");
+    let stats =
+        String::from_utf8_lossy(&store_cmd(dir.path(), None, &["stats"]).stdout).into_owned();
+    assert!(stats.starts_with("warm: 2 entries"), "{stats}");
+    assert!(
+        stats.contains("last 2 runs: hot 0, warm 2, cold 0, miss 2"),
+        "{stats}"
+    );
+}
+
+#[test]
+fn a_changed_file_misses_and_an_unchanged_one_hits() {
+    let dir = repo(3);
+    check(dir.path(), None);
+    write(dir.path(), "src/m1.py", branchy("f1", 3, 99).as_bytes());
+    git(dir.path(), &["add", "-A"]);
+    let out = check(dir.path(), None);
+    assert_eq!(cache(&out), (0, 2, 0, 1));
+    assert_eq!(without_cache(&out), reference(dir.path()));
+}
+
+/// Replaces the filled store file by `damage(its bytes)`, then checks.
+fn garbage_then_check(damage: fn(Vec<u8>) -> Vec<u8>) {
+    let dir = repo(2);
+    let expected = reference(dir.path());
+    let store = dir.path().join("s/store.redb");
+    check(dir.path(), Some(&store));
+    let bytes = damage(std::fs::read(&store).unwrap());
+    std::fs::write(&store, bytes).unwrap();
+    let out = check(dir.path(), Some(&store));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(without_cache(&out), expected);
+    let err = stderr(&out);
+    assert!(err.contains("debtgate: warning: store:"), "{err}");
+    assert_eq!(
+        err.matches("debtgate: warning").count(),
+        1,
+        "one warning: {err}"
+    );
+    let aside = std::fs::read_dir(dir.path().join("s"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".corrupt-")
+        })
+        .count();
+    assert_eq!(aside, 1, "the corrupt file was moved aside");
+    // Rebuilt: the next run fills it again and the one after is served from it.
+    check(dir.path(), Some(&store));
+    let again = check(dir.path(), Some(&store));
+    assert_eq!(cache(&again), (0, 2, 0, 0), "{}", stderr(&again));
+    assert_eq!(without_cache(&again), expected);
+}
+
+#[test]
+fn a_corrupt_store_is_moved_aside_and_rebuilt() {
+    garbage_then_check(|b| vec![0xA5; b.len()]);
+}
+
+#[test]
+fn a_truncated_store_is_moved_aside_and_rebuilt() {
+    garbage_then_check(|mut b| {
+        b.truncate(b.len() / 2);
+        b
+    });
+}
+
+#[test]
+fn a_locked_store_is_a_warning_and_the_run_carries_on() {
+    let dir = repo(2);
+    let expected = reference(dir.path());
+    let store = dir.path().join("s/store.redb");
+    check(dir.path(), Some(&store));
+    // An exclusive holder (another tool, an old debtgate): the MultiWriter open cannot share it.
+    let holder = redb::Database::create(&store).expect("exclusive open");
+    let out = check(dir.path(), Some(&store));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(without_cache(&out), expected);
+    assert_eq!(cache(&out), (0, 0, 0, 2));
+    let err = stderr(&out);
+    assert_eq!(err.matches("debtgate: warning: store:").count(), 1, "{err}");
+    drop(holder);
+    let out = check(dir.path(), Some(&store));
+    assert_eq!(cache(&out), (0, 2, 0, 0), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unwritable_store_path_is_a_warning_and_the_run_carries_on() {
+    let dir = repo(2);
+    let expected = reference(dir.path());
+    // Its parent is a file: nothing can be created there (root ignores read-only directories).
+    let blocker = write(dir.path(), "blocker", b"x");
+    let out = check(dir.path(), Some(&blocker.join("store.redb")));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(without_cache(&out), expected);
+    assert_eq!(stderr(&out).matches("debtgate: warning: store:").count(), 1);
+}
+
+#[test]
+fn export_then_import_serves_from_cold_and_promotes() {
+    let dir = repo(3);
+    let expected = reference(dir.path());
+    check(dir.path(), None);
+    let file = dir.path().join("exported.redb");
+    let f = file.to_str().unwrap();
+    store_cmd(dir.path(), None, &["export", f]);
+    store_cmd(dir.path(), None, &["clear"]);
+    assert_eq!(
+        cache(&check(dir.path(), Some(&dir.path().join("other.redb")))).3,
+        3
+    );
+    store_cmd(dir.path(), None, &["clear"]);
+    let out = store_cmd(dir.path(), None, &["import", f]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).split(' ').nth(1),
+        Some("3")
+    );
+    let cold = check(dir.path(), None);
+    assert_eq!(cache(&cold), (0, 0, 3, 0), "{}", stderr(&cold));
+    assert_eq!(without_cache(&cold), expected);
+    let warm = check(dir.path(), None);
+    assert_eq!(cache(&warm), (0, 3, 0, 0), "promoted to warm");
+    let verify = store_cmd(dir.path(), None, &["verify"]);
+    assert_eq!(
+        String::from_utf8_lossy(&verify.stdout),
+        "3 entries read back; 0 undecodable removed\n"
+    );
+}
+
+#[test]
+fn gc_moves_old_entries_to_cold_and_they_still_serve() {
+    let dir = repo(2);
+    check(dir.path(), None);
+    store_cmd(dir.path(), None, &["gc", "--max-age", "0"]);
+    let out = check(dir.path(), None);
+    assert_eq!(cache(&out), (0, 0, 2, 0));
+}
+
+/// A cheap pseudo-random number from the clock and a counter (no extra crate).
+fn random(i: u64) -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let h = blake3::hash(&[t.to_le_bytes(), i.to_le_bytes()].concat());
+    u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap())
+}
+
+/// SIGKILLs `debtgate check` processes (two at a time) at random moments while they measure and
+/// write fresh content, then checks that the store opens, every entry reads back, and a run served
+/// from it agrees with a run without it.
+#[test]
+fn sigkill_at_random_moments_never_breaks_the_store() {
+    const ROUNDS: usize = 60;
+    const FILES: usize = 60;
+    let dir = repo(FILES);
+    let store: PathBuf = dir.path().join("s/store.redb");
+    // How long one run takes here, to spread the kills over it.
+    let t = Instant::now();
+    check(dir.path(), Some(&store));
+    let span = (t.elapsed().as_micros() as u64).max(1000) * 3 / 2;
+    let (mut kills, mut alive_at_kill) = (0, 0);
+    for round in 0..ROUNDS {
+        stage(dir.path(), FILES, round + 1);
+        let start = Instant::now();
+        let mut children: Vec<_> = (0..2)
+            .map(|j| {
+                let child = cmd(dir.path(), Some(&store), &["check", "--format", "json"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("spawn");
+                let at = Duration::from_micros(random((round * 2 + j) as u64) % span);
+                (at, child)
+            })
+            .collect();
+        children.sort_by_key(|(at, _)| *at);
+        for (at, mut child) in children {
+            std::thread::sleep(at.saturating_sub(start.elapsed()));
+            if child.try_wait().unwrap().is_none() {
+                alive_at_kill += 1;
+            }
+            child.kill().expect("SIGKILL");
+            child.wait().unwrap();
+            kills += 1;
+        }
+    }
+    eprintln!("sigkill test: {kills} kills, {alive_at_kill} while the process was running");
+    assert!(
+        alive_at_kill > ROUNDS / 2,
+        "most kills must hit a running process"
+    );
+    let verify = store_cmd(dir.path(), Some(&store), &["verify"]);
+    let text = String::from_utf8_lossy(&verify.stdout).into_owned();
+    assert!(
+        text.ends_with(" entries read back; 0 undecodable removed\n"),
+        "{text}"
+    );
+    for _ in 0..2 {
+        let out = check(dir.path(), Some(&store));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(without_cache(&out), reference_n(dir.path()));
+    }
+}
+
+fn reference_n(dir: &Path) -> serde_json::Value {
+    without_cache(&check(dir, Some(Path::new("off"))))
+}
+
+#[test]
+fn eight_concurrent_checks_on_one_repository_all_give_the_right_verdict() {
+    let dir = repo(20);
+    let expected = reference_n(dir.path());
+    for _ in 0..2 {
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                cmd(dir.path(), None, &["check", "--format", "json"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+            assert_eq!(without_cache(&out), expected);
+            let (h, w, c, m) = cache(&out);
+            assert_eq!(h + w + c + m, 20);
+        }
+    }
+    let out = check(dir.path(), None);
+    assert_eq!(cache(&out), (0, 20, 0, 0), "{}", stderr(&out));
+}
