@@ -68,9 +68,13 @@ pub struct CheckArgs {
     /// loosen the gate that judges it) or the head's.
     #[arg(long, value_enum, default_value_t = ConfigFromArg::Base)]
     pub config_from: ConfigFromArg,
-    /// Output format.
+    /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write the report in FORMAT to PATH; repeat for several (e.g. `--output
+    /// sarif=debtgate.sarif --output junit=junit.xml`).
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub output: Vec<Output>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -97,9 +101,12 @@ pub struct AnalyzeArgs {
     /// files; a file named here is always measured.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write the report in FORMAT to PATH; repeat for several.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub output: Vec<Output>,
     /// Files larger than this many bytes are listed as skipped, not measured (default: the
     /// policy's `max_file_size`, from .debtgate.yaml or the built-in default).
     #[arg(long)]
@@ -111,8 +118,47 @@ pub struct AnalyzeArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// For a terminal.
     Human,
+    /// The `debtgate.report/1` document.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A job summary / pull-request comment.
+    Markdown,
+    /// JUnit XML.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Codeclimate,
+}
+
+/// One `--output FORMAT=PATH`.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_output(arg: &str) -> Result<Output, String> {
+    let (format, path) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("`{arg}` is not FORMAT=PATH"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}` (one of: {})", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{arg}` names no file"));
+    }
+    Ok(Output {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 /// Runs a parsed command line.
@@ -173,6 +219,7 @@ fn check(args: CheckArgs) -> Result<Exit> {
         },
         dir: std::env::current_dir().context("cannot read the current directory")?,
     })?;
+    write_outputs(&report, &args.output)?;
     write_report(&report, args.format)?;
     Ok(match report.verdict {
         report::Verdict::Pass => Exit::Pass,
@@ -199,6 +246,7 @@ fn analyze(args: AnalyzeArgs) -> Result<Exit> {
             None => policy_here()?.max_file_size,
         },
     })?;
+    write_outputs(&report, &args.output)?;
     write_report(&report, args.format)?;
     Ok(Exit::Pass)
 }
@@ -214,9 +262,40 @@ fn policy_here() -> Result<config::Settings> {
 fn write_report(report: &report::Report, format: Format) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = anstream::AutoStream::auto(stdout.lock());
-    match format {
-        Format::Human => report::render_human(report, &mut out)?,
-        Format::Json => report::render_json(report, &mut out)?,
-    }
+    render(report, format, &mut out)?;
     out.flush()
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &report::Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => report::render_human(report, out),
+        Format::Json => report::render_json(report, out),
+        Format::Sarif => report::render_sarif(report, out),
+        Format::Github => report::render_github(report, out),
+        Format::Markdown => report::render_markdown(report, out),
+        Format::Junit => report::render_junit(report, out),
+        Format::Codeclimate => report::render_codeclimate(report, out),
+    }
+}
+
+/// Writes every `--output FORMAT=PATH` (human without colour).
+fn write_outputs(report: &report::Report, outputs: &[Output]) -> Result<()> {
+    for o in outputs {
+        let mut buf = Vec::new();
+        match o.format {
+            Format::Human => {
+                let mut plain = anstream::StripStream::new(&mut buf);
+                render(report, o.format, &mut plain)?;
+            }
+            _ => render(report, o.format, &mut buf)?,
+        }
+        if let Some(parent) = o.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&o.path, buf)
+            .with_context(|| format!("cannot write {}", o.path.display()))?;
+    }
+    Ok(())
 }

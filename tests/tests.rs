@@ -8,6 +8,7 @@
 //! - `hooks`       — `debtgate hook install|uninstall`, the hook scripts, the pre-commit framework.
 //! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
 //! - `config`      — `debtgate config validate|show|schema` and `debtgate init` through the binary.
+//! - `report_formats` — every output format from one shared `Report` fixture; SARIF validity.
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 
@@ -27,5 +28,6 @@ mod lang_javascript;
 mod lang_python;
 mod lang_rust;
 mod lang_typescript;
+mod report_formats;
 mod robustness;
 mod store;

@@ -1,16 +1,28 @@
 //! Reports: one [`Report`] rendered in every format from the same data. Renderers see only the
 //! report, never analysis or git internals. stdout carries the report and nothing else.
 
+mod codeclimate;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+pub mod sarif;
 
 use serde::Serialize;
 
 use crate::analysis::{Diagnostic, Duplication, FunctionMetrics, Grade, Satd};
+use crate::config::Metric;
 use crate::lang::Language;
 
+pub use codeclimate::render as render_codeclimate;
+pub use github::render as render_github;
 pub use human::render as render_human;
 pub use json::render as render_json;
+pub use junit::render as render_junit;
+pub use markdown::{render as render_markdown, render_capped as render_markdown_capped};
+pub use markdown::{COMMENT_LIMIT, SUMMARY_LIMIT};
+pub use sarif::render as render_sarif;
 
 /// The JSON schema id; bump it on any incompatible change.
 pub const SCHEMA: &str = "debtgate.report/1";
@@ -210,5 +222,113 @@ impl Report {
         report.findings = findings;
         report.notices = notices;
         report
+    }
+}
+
+/// A rule a finding can name, as the formats that list rules (SARIF, Code Quality) describe it.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    /// A readable name, distinct from the id (SARIF wants them to differ).
+    pub name: &'static str,
+    /// One line: what the number counts.
+    pub short: &'static str,
+    /// What to do about a finding.
+    pub help: &'static str,
+}
+
+/// Every rule a finding can name: one per metric, the file grade, and a suppression that does not
+/// apply. Kept in step with `policy/` by a test.
+pub fn rules() -> Vec<RuleInfo> {
+    let mut rules: Vec<RuleInfo> = Metric::ALL
+        .into_iter()
+        .map(|m| RuleInfo {
+            id: m.name(),
+            name: match m {
+                Metric::Cyclomatic => "CyclomaticComplexityTooHigh",
+                Metric::Cognitive => "CognitiveComplexityTooHigh",
+                Metric::MaxNesting => "NestingTooDeep",
+                Metric::Length => "FunctionTooLong",
+                Metric::Params => "TooManyParameters",
+            },
+            short: m.description(),
+            help: metric_help(m),
+        })
+        .collect();
+    rules.push(RuleInfo {
+        id: crate::policy::GRADE_RULE,
+        name: "FileGradeTooLow",
+        short: "file grade (TDG score, 0-100) below the configured minimum",
+        help: "The file's technical-debt grade fell below the minimum. The score combines \
+               function complexity, length, parameters, duplication and SATD markers \
+               (docs/metrics.md); improve the functions listed for this file or remove \
+               duplicated code. `debtgate explain PATH` shows what costs the most.",
+    });
+    rules.push(RuleInfo {
+        id: crate::policy::SUPPRESSION_RULE,
+        name: "SuppressionDoesNotApply",
+        short: "a debtgate suppression comment that does not apply",
+        help: "A `debtgate: allow(...)` comment names no known rule, has no reason or has \
+               expired, so it suppresses nothing. Fix the comment or remove it.",
+    });
+    rules
+}
+
+fn metric_help(m: Metric) -> &'static str {
+    match m {
+        Metric::Cyclomatic => {
+            "Too many independent paths through one function make it hard to test. Split the \
+             function, replace conditionals with lookups or early returns."
+        }
+        Metric::Cognitive => {
+            "The function is hard to read: nested and interleaved control flow. Extract the \
+             nested parts into named functions and flatten conditions with early returns."
+        }
+        Metric::MaxNesting => {
+            "Deeply nested control structures hide the main path. Return early, invert \
+             conditions, or extract the inner blocks."
+        }
+        Metric::Length => {
+            "A long function does several things. Extract coherent steps into functions with \
+             names that say what they do."
+        }
+        Metric::Params => {
+            "Many parameters make calls hard to read and easy to get wrong. Group related \
+             parameters into a struct or split the function."
+        }
+    }
+}
+
+/// Findings in the order a reader with little room should see them: unsuppressed failures,
+/// then warnings, then suppressed ones; within each, the report's order (path, line).
+pub fn by_importance(report: &Report) -> Vec<&Finding> {
+    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+    findings.sort_by_key(|f| match (f.suppressed, f.level) {
+        (false, Severity::Fail) => 0,
+        (false, Severity::Warn) => 1,
+        (true, _) => 2,
+    });
+    findings
+}
+
+/// The last line of the function a finding is about, when the report measured it.
+pub fn end_line(report: &Report, finding: &Finding) -> Option<usize> {
+    let name = finding.function.as_deref()?;
+    report
+        .files
+        .iter()
+        .find(|f| f.path == finding.path)?
+        .functions
+        .iter()
+        .find(|f| f.qualified_name == name && f.start_line == finding.line)
+        .map(|f| f.end_line)
+}
+
+/// A number as reports print it: integers without a fraction, others with one decimal.
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.1}")
     }
 }
