@@ -48,6 +48,7 @@ pub const SUPPRESSION_RULE: &str = "suppression";
 pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
     let mut out = Outcome::default();
     let src = String::from_utf8_lossy(subject.head_src);
+    let lines: Vec<&str> = src.lines().collect();
     let pairs = pair_functions(&subject.head.functions, subject.base);
     for (f, (nth, before)) in subject.head.functions.iter().zip(pairs) {
         let key = (f.qualified_name.as_str(), nth);
@@ -56,7 +57,7 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
             continue;
         }
         out.judged += 1;
-        let suppressions = suppress::for_function(&src, f.start_line, today);
+        let suppressions = suppress::in_lines(&lines, f.start_line, today);
         for s in suppressions.iter().filter(|s| s.problem.is_some()) {
             out.findings
                 .push(invalid_suppression(subject.path, f, s, key.1));
