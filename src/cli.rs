@@ -68,9 +68,15 @@ pub struct CheckArgs {
     /// loosen the gate that judges it) or the head's.
     #[arg(long, value_enum, default_value_t = ConfigFromArg::Base)]
     pub config_from: ConfigFromArg,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Judge the change of this GitHub Actions run (its pull request or push, from
+    /// GITHUB_EVENT_NAME / GITHUB_EVENT_PATH), append the summary to GITHUB_STEP_SUMMARY, write
+    /// verdict/failures/warnings to GITHUB_OUTPUT and print annotations. The default when
+    /// GITHUB_ACTIONS=true and no range is given (DEBTGATE_CI=0 turns that off).
+    #[arg(long, conflicts_with_all = ["base", "all", "paths"])]
+    pub ci: bool,
+    /// Output format on stdout [default: human; github with --ci].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Also write the report in FORMAT to PATH; repeat for several (e.g. `--output
     /// sarif=debtgate.sarif --output junit=junit.xml`).
     #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
@@ -201,11 +207,27 @@ fn check(args: CheckArgs) -> Result<Exit> {
         return Ok(Exit::Pass);
     }
     size_pool(args.jobs)?;
-    let target = match (args.base, args.all, args.paths.is_empty()) {
-        (Some(base), _, _) => Target::Range {
-            base,
-            head: args.head,
-        },
+    let ci = args.ci
+        || (args.base.is_none()
+            && !args.all
+            && args.paths.is_empty()
+            && crate::ci::in_github_actions());
+    let (base, head) = if ci {
+        let event = crate::ci::Event::from_env()?;
+        let range = event.range()?;
+        eprintln!(
+            "debtgate: GitHub `{}` event: judging {}...{}",
+            event.name, range.base, range.head
+        );
+        (Some(range.base), range.head)
+    } else {
+        (args.base, args.head)
+    };
+    let format = args
+        .format
+        .unwrap_or(if ci { Format::Github } else { Format::Human });
+    let target = match (base, args.all, args.paths.is_empty()) {
+        (Some(base), _, _) => Target::Range { base, head },
         (None, true, _) => Target::All,
         (None, false, false) => Target::Paths(args.paths),
         (None, false, true) => Target::Staged,
@@ -220,7 +242,10 @@ fn check(args: CheckArgs) -> Result<Exit> {
         dir: std::env::current_dir().context("cannot read the current directory")?,
     })?;
     write_outputs(&report, &args.output)?;
-    write_report(&report, args.format)?;
+    if ci {
+        crate::ci::publish(&report)?;
+    }
+    write_report(&report, format)?;
     Ok(match report.verdict {
         report::Verdict::Pass => Exit::Pass,
         report::Verdict::Fail => Exit::Fail,

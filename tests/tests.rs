@@ -2,6 +2,7 @@
 //! area they cover, new areas get a module here.
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
+//! - `ci`          — `debtgate check` in GitHub Actions: event payloads, summary, outputs.
 //! - `check`       — `debtgate check` end to end: which change, which policy, which verdict.
 //! - `doctor`      — `debtgate doctor`: each check on real repositories.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
@@ -16,6 +17,7 @@ mod util;
 
 mod change;
 mod check;
+mod ci;
 mod cli;
 mod config;
 mod doctor;

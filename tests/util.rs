@@ -4,8 +4,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The `debtgate` binary built for this test run.
+/// The variables GitHub Actions sets are removed, so the tests judge what they ask for even when
+/// they run in GitHub Actions (where `check` would otherwise judge the workflow's event).
 pub fn debtgate() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_debtgate"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_debtgate"));
+    for var in [
+        "GITHUB_ACTIONS",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_OUTPUT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
 }
 
 /// Runs `debtgate` with `args` in `dir`.
