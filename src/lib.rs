@@ -18,7 +18,6 @@
 pub mod analysis;
 pub mod change;
 pub mod check;
-pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod doctor;
@@ -31,7 +30,7 @@ pub mod policy;
 pub mod report;
 pub mod store;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -48,6 +47,7 @@ pub struct AnalyzeOptions {
 /// `debtgate analyze`: measure every file under `paths`.
 pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError> {
     let files = inputs::discover(&opts.paths)?;
+    let store = open_store_near(opts.paths.first());
     let results: Vec<Result<FileReport, NotAnalysed>> = files
         .par_iter()
         .map(|path| {
@@ -58,7 +58,9 @@ pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError
                     reason,
                 }),
                 Source::Content { language, bytes } => {
-                    let m = analysis::with_thread_analyzer(|a| a.analyze(&bytes, language));
+                    let m = analysis::with_thread_analyzer(|a| {
+                        store.measure(a, language, store::ContentId::Bytes(&bytes), &bytes)
+                    });
                     Ok(FileReport {
                         path: input.path,
                         old_path: None,
@@ -83,5 +85,26 @@ pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError
             Err(n) => skipped.push(n),
         }
     }
-    Ok(Report::measurements(Mode::Paths, analysed, skipped))
+    store.flush();
+    let mut report = Report::measurements(Mode::Paths, analysed, skipped);
+    report.cache = Some(store.counts());
+    Ok(report)
+}
+
+/// The store of the repository around `path` (or the current directory), if any.
+fn open_store_near(path: Option<&PathBuf>) -> store::Store {
+    let here = std::env::current_dir().unwrap_or_default();
+    let start = path.map_or(here.as_path(), PathBuf::as_path);
+    let start = if start.is_dir() {
+        start
+    } else {
+        start
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    let common = change::Repo::discover(start)
+        .ok()
+        .map(|r| r.common_dir().to_path_buf());
+    store::Store::open(store::StorePaths::resolve(common.as_deref()))
 }
