@@ -18,6 +18,7 @@
 pub mod analysis;
 pub mod change;
 pub mod check;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod doctor;
