@@ -5,6 +5,7 @@
 //! loosen the gate that judges it. When the change edits the configuration, the report says which
 //! thresholds the new file would loosen.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -16,7 +17,7 @@ use crate::config::{self, ConfigOrigin, PolicyMode, Settings};
 use crate::inputs;
 use crate::lang::Language;
 use crate::policy::{self, Subject};
-use crate::report::{FileReport, Finding, Mode, NotAnalysed, Report};
+use crate::report::{BaseGrade, FileReport, Finding, Mode, NotAnalysed, Report};
 use crate::store::{ContentId, Store, StorePaths};
 
 /// What to judge.
@@ -77,12 +78,17 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         .collect();
 
     let (mut files, mut not_analysed, mut findings) = (Vec::new(), Vec::new(), Vec::new());
+    let mut base_grades = BTreeMap::new();
     for j in judged {
         match j {
             Judged::Measured {
                 mut report,
                 findings: f,
+                base_grade,
             } => {
+                if let Some(before) = base_grade {
+                    base_grades.insert(report.path.clone(), before);
+                }
                 // Every file at HEAD is not a change: it has no status.
                 if changes.source == Source::All {
                     report.status = None;
@@ -107,6 +113,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         notices,
     );
     report.cache = Some(store.counts());
+    report.base_grades = base_grades;
     Ok(report)
 }
 
@@ -198,6 +205,8 @@ enum Judged {
     Measured {
         report: Box<FileReport>,
         findings: Vec<Finding>,
+        /// The file's grade before the change, when the mode measured the base side.
+        base_grade: Option<BaseGrade>,
     },
     Skipped(NotAnalysed),
 }
@@ -275,6 +284,10 @@ fn judge_file(
             diagnostics: head.diagnostics,
         }),
         findings: outcome.findings,
+        base_grade: base.as_ref().map(|b| BaseGrade {
+            grade: b.grade,
+            score: b.score,
+        }),
     }
 }
 

@@ -89,6 +89,18 @@ fn fxhash(parts: &[&str]) -> u128 {
 /// The shared fixture: a failing range with a failure, warnings, a suppressed finding, a grade
 /// drop, and names that need escaping in every format.
 pub fn fixture() -> Report {
+    let mut report = judged_fixture();
+    report.base_grades.insert(
+        "src/parser.rs".into(),
+        report::BaseGrade {
+            grade: Grade::BPlus,
+            score: 81.0,
+        },
+    );
+    report
+}
+
+fn judged_fixture() -> Report {
     let parser = "src/parser.rs";
     let odd = "src/odd dir/a,b%.rs";
     let mut suppressed = finding(
@@ -489,4 +501,33 @@ fn one_check_writes_every_output_and_stdout_keeps_its_format() {
     let bad = run_in(dir, &["check", "--output", "yaml=x"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown format `yaml`"));
+}
+
+#[test]
+fn the_summary_shows_a_changed_files_grade_before_and_after() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let policy = "version: 1\nmode: new\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
+    let base = commit(
+        dir,
+        &[
+            (".debtgate.yaml", policy.as_bytes()),
+            ("m.py", branchy("f", 1).as_bytes()),
+        ],
+        "base",
+    );
+    commit(dir, &[("m.py", branchy("f", 40).as_bytes())], "worse");
+    let out = run_in(dir, &["check", "--base", &base, "--format", "markdown"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| `m.py` | modified |"))
+        .unwrap_or_else(|| panic!("no grade row:\n{md}"));
+    assert!(row.contains(" → "), "{row}");
 }

@@ -45,13 +45,18 @@ pub fn render_capped(report: &Report, limit: usize) -> String {
     if !report.files.is_empty() {
         grades.push_str("\n| File | Status | Grade | Score |\n|---|---|:-:|--:|\n");
         for file in &report.files {
+            let (grade, score) = match report.base_grades.get(&file.path) {
+                Some(b) if b.grade != file.grade || b.score != file.score => (
+                    format!("{} → {}", b.grade, file.grade),
+                    format!("{:.1} → {:.1}", b.score, file.score),
+                ),
+                _ => (file.grade.to_string(), format!("{:.1}", file.score)),
+            };
             let _ = writeln!(
                 grades,
-                "| {} | {} | {} | {:.1} |",
+                "| {} | {} | {grade} | {score} |",
                 cell(&code(&file.path)),
                 file.status.unwrap_or("measured"),
-                file.grade,
-                file.score
             );
         }
     }

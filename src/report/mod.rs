@@ -9,6 +9,8 @@ mod junit;
 mod markdown;
 pub mod sarif;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::analysis::{Diagnostic, Duplication, FunctionMetrics, Grade, Satd};
@@ -106,6 +108,13 @@ pub struct NotAnalysed {
     pub reason: String,
 }
 
+/// A file's grade on the base side of a change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BaseGrade {
+    pub grade: Grade,
+    pub score: f64,
+}
+
 /// Store hits and misses, when a store was used.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CacheStats {
@@ -148,6 +157,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// `None` when no store was consulted.
     pub cache: Option<CacheStats>,
+    /// Each changed file's grade before the change, by path, where the base side was measured
+    /// (modes `new` and `ratchet`). For the Markdown summary's "before → after"; not part of the
+    /// JSON document.
+    #[serde(skip)]
+    pub base_grades: BTreeMap<String, BaseGrade>,
     /// Things the reader should know about how the verdict was reached (which policy judged a
     /// change that edits the policy, for instance).
     pub notices: Vec<String>,
@@ -180,6 +194,7 @@ impl Report {
             not_analysed,
             findings: Vec::new(),
             cache: None,
+            base_grades: BTreeMap::new(),
             notices: Vec::new(),
         }
     }
