@@ -148,6 +148,101 @@ fn append(path: &PathBuf, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// `--fetch-base`: makes sure `base`, `head` and their merge-base are in the repository at `dir`,
+/// fetching from `origin` what a shallow or single-branch checkout lacks: the missing commits by
+/// id, then deeper history (50, 200, 1000 commits, then all) until the merge-base appears. Each
+/// fetch is said on stderr. Uses the git CLI, which knows the checkout's credentials.
+pub fn fetch_base(dir: &std::path::Path, base: &str, head: &str) -> Result<()> {
+    for rev in [base, head] {
+        if !git_ok(dir, &["cat-file", "-e", &format!("{rev}^{{commit}}")]) {
+            eprintln!("debtgate: fetching {rev} from origin");
+            // `origin/main` (a new branch's base) is the remote's branch, not an object id.
+            let spec = match rev.strip_prefix("origin/") {
+                Some(branch) => format!("+refs/heads/{branch}:refs/remotes/origin/{branch}"),
+                None => rev.to_string(),
+            };
+            git_run(dir, &["fetch", "--no-tags", "--quiet", "origin", &spec])?;
+        }
+    }
+    let base = if git_ok(dir, &["cat-file", "-e", &format!("{base}^{{commit}}")]) {
+        base.to_string()
+    } else {
+        "FETCH_HEAD".to_string()
+    };
+    for depth in ["50", "200", "1000", ""] {
+        if git_ok(dir, &["merge-base", &base, head]) {
+            return Ok(());
+        }
+        if !git_ok(dir, &["rev-parse", "--is-shallow-repository"])
+            || git_out(dir, &["rev-parse", "--is-shallow-repository"]) != "true"
+        {
+            return Ok(()); // full history: the range itself will say what is wrong
+        }
+        if depth.is_empty() {
+            eprintln!("debtgate: no merge-base yet; fetching the whole history");
+            git_run(
+                dir,
+                &["fetch", "--no-tags", "--quiet", "--unshallow", "origin"],
+            )?;
+        } else {
+            eprintln!("debtgate: no merge-base yet; fetching {depth} more commits of history");
+            git_run(
+                dir,
+                &[
+                    "fetch",
+                    "--no-tags",
+                    "--quiet",
+                    &format!("--deepen={depth}"),
+                    "origin",
+                ],
+            )?;
+            // Deepening follows only fetched refs; the base by id as well.
+            let _ = git_ok(
+                dir,
+                &[
+                    "fetch",
+                    "--no-tags",
+                    "--quiet",
+                    &format!("--deepen={depth}"),
+                    "origin",
+                    &base,
+                ],
+            );
+        }
+    }
+    Ok(())
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> std::io::Result<std::process::Output> {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+}
+
+fn git_ok(dir: &std::path::Path, args: &[&str]) -> bool {
+    git(dir, args).is_ok_and(|o| o.status.success())
+}
+
+fn git_out(dir: &std::path::Path, args: &[&str]) -> String {
+    git(dir, args)
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn git_run(dir: &std::path::Path, args: &[&str]) -> Result<()> {
+    let out = git(dir, args).context("cannot run git (is it installed?)")?;
+    if !out.status.success() {
+        bail!(
+            "--fetch-base: `git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// GITHUB_ACTIONS=true and no range is given (DEBTGATE_CI=0 turns that off).
     #[arg(long, conflicts_with_all = ["base", "all", "paths"])]
     pub ci: bool,
+    /// In a range (--base or --ci), fetch from origin whatever a shallow checkout lacks: the base
+    /// and head commits and enough history for their merge-base.
+    #[arg(long, conflicts_with_all = ["all", "paths"])]
+    pub fetch_base: bool,
     /// Output format on stdout [default: human; github with --ci].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -226,6 +230,10 @@ fn check(args: CheckArgs) -> Result<Exit> {
     let format = args
         .format
         .unwrap_or(if ci { Format::Github } else { Format::Human });
+    if let (true, Some(base)) = (args.fetch_base, &base) {
+        let dir = std::env::current_dir().context("cannot read the current directory")?;
+        crate::ci::fetch_base(&dir, base, &head)?;
+    }
     let target = match (base, args.all, args.paths.is_empty()) {
         (Some(base), _, _) => Target::Range { base, head },
         (None, true, _) => Target::All,

@@ -273,3 +273,40 @@ fn ci_mode_can_be_switched_off_and_asked_for_explicitly() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(crate::util::json(&out)["mode"], "range");
 }
+
+#[test]
+fn fetch_base_deepens_a_shallow_checkout_and_carries_on() {
+    let (upstream, base, head) = forked();
+    // Servers such as GitHub let a client fetch a commit by id.
+    git(
+        upstream.path(),
+        &["config", "uploadpack.allowAnySHA1InWant", "true"],
+    );
+    let clone = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", upstream.path().display());
+    let out = git_command(clone.path())
+        .args([
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "work",
+        ])
+        .output()
+        .expect("git clone");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let work = clone.path().join("work");
+    let runner = Runner::new();
+    let out = runner.run(
+        &work,
+        "pull_request",
+        &pull_request(&base, &head),
+        &["--fetch-base"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("fetching {base}")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        runner.file("output.txt"),
+        "verdict=fail\nfailures=1\nwarnings=0\n"
+    );
+}
