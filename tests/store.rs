@@ -107,6 +107,7 @@ fn a_second_run_is_served_from_the_store_with_the_same_report() {
     let first = check(dir.path(), None);
     assert_eq!(first.status.code(), Some(1));
     assert_eq!(cache(&first), (0, 0, 0, 2));
+    assert_eq!(stderr(&first), "", "no warnings when the store is created");
     assert!(dir.path().join(".git/debtgate/store.redb").is_file());
     let second = check(dir.path(), None);
     assert_eq!(second.status.code(), Some(1));

@@ -82,6 +82,8 @@ pub struct Store {
     paths: Option<StorePaths>,
     warm: Option<Tier>,
     cold: OnceLock<Option<Tier>>,
+    /// The cold tier opened (created) for writing when a lookup found no cold file.
+    cold_created: OnceLock<Tier>,
     hot: Mutex<hot::Hot>,
     pending: Mutex<Pending>,
     counts: [AtomicUsize; 4],
@@ -101,6 +103,7 @@ impl Store {
             paths: None,
             warm: None,
             cold: OnceLock::new(),
+            cold_created: OnceLock::new(),
             hot: Mutex::new(hot::Hot::new(hot::DEFAULT_HOT_BYTES)),
             pending: Mutex::new(Pending::default()),
             counts: Default::default(),
@@ -352,12 +355,14 @@ impl Store {
         if let Some(c) = self.cold.get().and_then(Option::as_ref) {
             return Ok(c);
         }
+        if let Some(c) = self.cold_created.get() {
+            return Ok(c);
+        }
         let paths = self.paths.as_ref().ok_or("the store is off")?;
         let opened = Tier::open(&paths.cold).map_err(|e: OpenError| e.to_string())?;
-        let _ = self.cold.set(Some(opened.tier));
-        self.cold
+        let _ = self.cold_created.set(opened.tier);
+        self.cold_created
             .get()
-            .and_then(Option::as_ref)
             .ok_or_else(|| "the cold tier is unavailable".to_string())
     }
 
