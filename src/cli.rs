@@ -136,8 +136,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
-    /// A job summary / pull-request comment.
+    /// A job summary (capped under 1 MiB).
     Markdown,
+    /// The same Markdown capped at 65,536 characters, for a pull-request comment.
+    MarkdownComment,
     /// JUnit XML.
     Junit,
     /// GitLab Code Quality JSON.
@@ -307,6 +309,9 @@ pub fn render(report: &report::Report, format: Format, out: &mut dyn Write) -> i
         Format::Sarif => report::render_sarif(report, out),
         Format::Github => report::render_github(report, out),
         Format::Markdown => report::render_markdown(report, out),
+        Format::MarkdownComment => {
+            out.write_all(report::render_markdown_capped(report, report::COMMENT_LIMIT).as_bytes())
+        }
         Format::Junit => report::render_junit(report, out),
         Format::Codeclimate => report::render_codeclimate(report, out),
     }

@@ -299,7 +299,7 @@ fn github_escapes_properties_and_messages() {
 #[test]
 fn markdown_stays_under_the_comment_and_summary_limits() {
     let report = crowded(3_000);
-    let comment = report::render_markdown_capped(&report, report::COMMENT_LIMIT);
+    let comment = rendered(&report, Format::MarkdownComment);
     assert!(comment.chars().count() <= report::COMMENT_LIMIT);
     assert!(
         comment.contains("more findings are not shown"),
