@@ -2,7 +2,8 @@
 //! n/a with what was found and, when something is wrong, the fix. Exit 0 when nothing fails.
 //!
 //! It only reads: git's own answers (`git --version`, `git rev-parse`), the change-set module's
-//! view of the repository, the configuration, the hooks directory and the environment.
+//! view of the repository, the configuration, the hooks directory, the store (never created
+//! here) and the environment.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -12,6 +13,7 @@ use crate::change::Repo;
 use crate::config::Settings;
 use crate::exit::Exit;
 use crate::hooks::{self, Kind, Owner};
+use crate::store::{Store, StorePaths};
 
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,11 +76,7 @@ pub fn diagnose(dir: &Path) -> Vec<Check> {
     if repo.is_ok() {
         checks.extend(hooks_state(dir));
     }
-    checks.push(Check::new(
-        "store",
-        State::NotApplicable,
-        "this version keeps no measurement store",
-    ));
+    checks.push(store(repo.as_ref().ok()));
     checks.push(Check::new(
         "daemon",
         State::NotApplicable,
@@ -232,6 +230,71 @@ fn hooks_state(dir: &Path) -> Vec<Check> {
         })
         .collect()
 }
+
+/// Where the store is, how big each tier is, and whether a sample of entries reads back. Never
+/// creates a store that is not there.
+fn store(repo: Option<&Repo>) -> Check {
+    let Some(paths) = StorePaths::resolve(repo.map(Repo::common_dir)) else {
+        return Check::new(
+            "store",
+            State::NotApplicable,
+            format!(
+                "off ({} is set to off, or no repository)",
+                crate::store::STORE_VAR
+            ),
+        );
+    };
+    if !paths.warm.exists() {
+        return Check::new(
+            "store",
+            State::Pass,
+            format!(
+                "empty: {} is created by the first check",
+                paths.warm.display()
+            ),
+        );
+    }
+    let opened = Store::open_for_admin(paths.clone());
+    let (store, stats) = match opened.and_then(|s| s.stats().map(|st| (s, st))) {
+        Ok(found) => found,
+        Err(e) => {
+            return Check::new(
+                "store",
+                State::Warn,
+                format!("{}: {e}", paths.warm.display()),
+            )
+            .fix("debtgate store clear (the gate runs without a store meanwhile)")
+        }
+    };
+    let tiers = format!(
+        "warm {} entries ({} KiB), cold {} entries ({} KiB) at {}",
+        stats.warm.entries,
+        stats.warm.stored_bytes / 1024,
+        stats.cold.entries,
+        stats.cold.stored_bytes / 1024,
+        paths.warm.display()
+    );
+    match store.sample(SAMPLE) {
+        Ok((good, 0)) => Check::new("store", State::Pass, format!("{tiers}; {good} read back")),
+        Ok((good, bad)) => Check::new(
+            "store",
+            State::Warn,
+            format!(
+                "{tiers}; {bad} of {} sampled entries do not decode",
+                good + bad
+            ),
+        )
+        .fix("debtgate store verify (removes them; they are misses, never wrong results)"),
+        Err(e) => Check::new(
+            "store",
+            State::Warn,
+            format!("{tiers}; reading back failed: {e}"),
+        ),
+    }
+}
+
+/// Store entries `doctor` decodes.
+const SAMPLE: usize = 20;
 
 fn ci() -> Check {
     let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());

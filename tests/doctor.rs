@@ -97,3 +97,35 @@ fn outside_a_repository_the_repository_check_fails() {
     assert_eq!(code, Some(1));
     assert!(line(&report, "repository").starts_with("FAIL"), "{report}");
 }
+
+#[test]
+fn the_store_line_reports_real_entries_and_never_creates_a_store() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[("a.py", b"def a(x):\n    return x or 1\n")], "one");
+    let (report, _) = doctor(dir);
+    assert!(line(&report, "store").contains("empty"), "{report}");
+    assert!(
+        !dir.join(".git/debtgate/store.redb").exists(),
+        "doctor created a store"
+    );
+
+    let checked = run_in(dir, &["check", "--all"]);
+    assert_eq!(checked.status.code(), Some(0));
+    let (report, _) = doctor(dir);
+    let store = line(&report, "store");
+    assert!(
+        store.starts_with("pass") && store.contains("warm 1 entries"),
+        "{report}"
+    );
+    assert!(store.contains("1 read back"), "{report}");
+
+    let off = crate::util::debtgate()
+        .arg("doctor")
+        .current_dir(dir)
+        .env("DEBTGATE_STORE", "off")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&off.stdout);
+    assert!(line(&text, "store").starts_with("n/a"), "{text}");
+}

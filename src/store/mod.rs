@@ -409,6 +409,23 @@ impl Store {
         })
     }
 
+    /// Decodes up to `n` entries of the warm tier without changing anything (`debtgate doctor`).
+    /// Returns (decoded, undecodable).
+    pub fn sample(&self, n: usize) -> Result<(u64, u64), String> {
+        let warm = self.warm.as_ref().ok_or("the store is not open")?;
+        let (mut good, mut bad, mut seen) = (0, 0, 0);
+        warm.for_each(|_, v, _| {
+            if seen < n {
+                seen += 1;
+                match codec::decode(v) {
+                    Some(_) => good += 1,
+                    None => bad += 1,
+                }
+            }
+        })?;
+        Ok((good, bad))
+    }
+
     /// Reads every entry of both tiers back; undecodable ones are removed. Returns (good, bad).
     pub fn verify(&self) -> Result<(u64, u64), String> {
         let (mut good, mut bad) = (0, 0);
