@@ -19,6 +19,12 @@ fn branchy(name: &str, branches: usize) -> String {
 /// A policy with round numbers, so tests do not depend on the embedded defaults.
 const POLICY: &str = "version: 1\nmode: new\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
 
+/// Writes `path` and stages it.
+fn stage(dir: &Path, path: &str, content: &[u8]) {
+    write(dir, path, content);
+    git(dir, &["add", path]);
+}
+
 fn check(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
@@ -46,8 +52,7 @@ fn staged_new_function_over_threshold_fails_and_a_clean_one_passes() {
     let dir = repo.path();
     commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
 
-    write(dir, "clean.py", branchy("small", 2).as_bytes());
-    git(dir, &["add", "clean.py"]);
+    stage(dir, "clean.py", branchy("small", 2).as_bytes());
     let out = check(dir, &[]);
     assert_eq!(
         out.status.code(),
@@ -57,8 +62,7 @@ fn staged_new_function_over_threshold_fails_and_a_clean_one_passes() {
     );
     assert_eq!(json(&out)["verdict"], "pass");
 
-    write(dir, "bad.py", branchy("big", 12).as_bytes());
-    git(dir, &["add", "bad.py"]);
+    stage(dir, "bad.py", branchy("big", 12).as_bytes());
     let out = check(dir, &[]);
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
@@ -81,8 +85,7 @@ fn the_staged_blob_is_judged_not_the_worktree_file() {
     let dir = repo.path();
     commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
     // Stage a clean version, then make the worktree bad without staging it.
-    write(dir, "m.py", branchy("f", 1).as_bytes());
-    git(dir, &["add", "m.py"]);
+    stage(dir, "m.py", branchy("f", 1).as_bytes());
     write(dir, "m.py", branchy("f", 20).as_bytes());
     assert_eq!(check(dir, &[]).status.code(), Some(0));
     // And the other way round: a bad staged version fails even if the worktree is clean.
@@ -112,13 +115,11 @@ fn new_mode_judges_only_changed_functions_and_all_judges_everything() {
     );
     // Adding a clean function next to old debt: the old function is not this change's.
     let with_new = format!("{old}\n\n{}", branchy("fresh", 1));
-    write(dir, "m.py", with_new.as_bytes());
-    git(dir, &["add", "m.py"]);
+    stage(dir, "m.py", with_new.as_bytes());
     assert_eq!(check(dir, &[]).status.code(), Some(0));
     // Re-indenting or commenting the old function is not a change to it either.
     let commented = with_new.replacen("def legacy(x):\n", "# touched\ndef legacy(x):\n", 1);
-    write(dir, "m.py", commented.as_bytes());
-    git(dir, &["add", "m.py"]);
+    stage(dir, "m.py", commented.as_bytes());
     assert_eq!(check(dir, &[]).status.code(), Some(0));
     // Changing its code puts it under judgement.
     write(
@@ -149,12 +150,10 @@ fn ratchet_fails_only_what_got_worse() {
         "base",
     );
     // Better but still over the threshold: passes.
-    write(dir, "m.py", branchy("f", 12).as_bytes());
-    git(dir, &["add", "m.py"]);
+    stage(dir, "m.py", branchy("f", 12).as_bytes());
     assert_eq!(check(dir, &[]).status.code(), Some(0));
     // Worse: fails, with the base value reported.
-    write(dir, "m.py", branchy("f", 16).as_bytes());
-    git(dir, &["add", "m.py"]);
+    stage(dir, "m.py", branchy("f", 16).as_bytes());
     let out = check(dir, &[]);
     assert_eq!(out.status.code(), Some(1));
     let f = &json(&out)["findings"][0];
@@ -258,8 +257,7 @@ fn suppressions_need_a_reason() {
         "# debtgate: allow(cyclomatic) reason=\"dispatch table\"\n{}",
         branchy("table", 12)
     );
-    write(dir, "a.py", allowed.as_bytes());
-    git(dir, &["add", "a.py"]);
+    stage(dir, "a.py", allowed.as_bytes());
     let out = check(dir, &[]);
     assert_eq!(out.status.code(), Some(0));
     let report = json(&out);
@@ -267,8 +265,7 @@ fn suppressions_need_a_reason() {
     assert_eq!(report["findings"][0]["suppressed"], true);
 
     let unreasoned = format!("# debtgate: allow(cyclomatic)\n{}", branchy("table", 12));
-    write(dir, "a.py", unreasoned.as_bytes());
-    git(dir, &["add", "a.py"]);
+    stage(dir, "a.py", unreasoned.as_bytes());
     let out = check(dir, &[]);
     assert_eq!(out.status.code(), Some(1));
     let found = rules(&json(&out));
@@ -339,8 +336,7 @@ fn deleted_binary_and_other_files_are_listed_and_subdirectories_work() {
 fn debtgate_skip_skips_with_a_notice() {
     let repo = git_repo();
     let dir = repo.path();
-    write(dir, "bad.py", branchy("big", 40).as_bytes());
-    git(dir, &["add", "bad.py"]);
+    stage(dir, "bad.py", branchy("big", 40).as_bytes());
     let out = crate::util::debtgate()
         .args(["check"])
         .current_dir(dir)
@@ -358,8 +354,7 @@ fn fingerprints_do_not_depend_on_line_numbers() {
     let repo = git_repo();
     let dir = repo.path();
     commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
-    write(dir, "a.py", branchy("f", 12).as_bytes());
-    git(dir, &["add", "a.py"]);
+    stage(dir, "a.py", branchy("f", 12).as_bytes());
     let first = json(&check(dir, &[]));
     write(
         dir,
