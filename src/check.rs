@@ -78,14 +78,17 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         .collect();
 
     let (mut files, mut not_analysed, mut findings) = (Vec::new(), Vec::new(), Vec::new());
+    let mut functions_judged = 0;
     let mut base_grades = BTreeMap::new();
     for j in judged {
         match j {
             Judged::Measured {
                 mut report,
                 findings: f,
+                judged: n,
                 base_grade,
             } => {
+                functions_judged += n;
                 if let Some(before) = base_grade {
                     base_grades.insert(report.path.clone(), before);
                 }
@@ -113,6 +116,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         notices,
     );
     report.cache = Some(store.counts());
+    report.summary.judged = functions_judged;
     report.base_grades = base_grades;
     Ok(report)
 }
@@ -205,6 +209,8 @@ enum Judged {
     Measured {
         report: Box<FileReport>,
         findings: Vec<Finding>,
+        /// Functions the mode put under judgement.
+        judged: usize,
         /// The file's grade before the change, when the mode measured the base side.
         base_grade: Option<BaseGrade>,
     },
@@ -284,6 +290,7 @@ fn judge_file(
             diagnostics: head.diagnostics,
         }),
         findings: outcome.findings,
+        judged: outcome.judged,
         base_grade: base.as_ref().map(|b| BaseGrade {
             grade: b.grade,
             score: b.score,

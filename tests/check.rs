@@ -116,7 +116,11 @@ fn new_mode_judges_only_changed_functions_and_all_judges_everything() {
     // Adding a clean function next to old debt: the old function is not this change's.
     let with_new = format!("{old}\n\n{}", branchy("fresh", 1));
     stage(dir, "m.py", with_new.as_bytes());
-    assert_eq!(check(dir, &[]).status.code(), Some(0));
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let summary = &json(&out)["summary"];
+    assert_eq!(summary["functions"], 2);
+    assert_eq!(summary["judged"], 1, "only the added function is judged");
     // Re-indenting or commenting the old function is not a change to it either.
     let commented = with_new.replacen("def legacy(x):\n", "# touched\ndef legacy(x):\n", 1);
     stage(dir, "m.py", commented.as_bytes());
@@ -134,6 +138,15 @@ fn new_mode_judges_only_changed_functions_and_all_judges_everything() {
     let all = check(dir, &["--all"]);
     assert_eq!(all.status.code(), Some(1));
     assert_eq!(json(&all)["mode"], "all");
+    let summary = &json(&all)["summary"];
+    assert_eq!(
+        summary["functions"], 1,
+        "HEAD holds the legacy function only"
+    );
+    assert_eq!(
+        summary["judged"], 1,
+        "--all judges every function, changed or not"
+    );
 }
 
 #[test]

@@ -36,8 +36,8 @@ fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mode = report.mode.as_str();
     writeln!(
         out,
-        "{BOLD}debtgate check{BOLD:#} ({mode}): {style}{BOLD}{word}{BOLD:#}{style:#} — {} failing, {} warning, {} suppressed; {} files, {} functions measured",
-        s.failures, s.warnings, s.suppressed, s.files, s.functions
+        "{BOLD}debtgate check{BOLD:#} ({mode}): {style}{BOLD}{word}{BOLD:#}{style:#} — {} failing, {} warning, {} suppressed; {} files, {} functions measured, {} judged",
+        s.failures, s.warnings, s.suppressed, s.files, s.functions, s.judged
     )?;
     for notice in &report.notices {
         writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}")?;

@@ -78,6 +78,9 @@ impl Default for Tool {
 pub struct Summary {
     pub files: usize,
     pub functions: usize,
+    /// Functions the gate's mode put under judgement (all of them in `absolute`; those a change
+    /// added or changed in `new` and `ratchet`); 0 when nothing was judged (`analyze`).
+    pub judged: usize,
     pub failures: usize,
     pub warnings: usize,
     pub suppressed: usize,
