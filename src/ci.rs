@@ -116,12 +116,18 @@ fn is_zero(sha: &str) -> bool {
 
 /// Writes the step summary and outputs, when GitHub provided their files.
 pub fn publish(report: &Report) -> Result<()> {
+    write_summary(report)?;
+    if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
+        append(&PathBuf::from(path), outputs(report).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Appends the Markdown summary to `GITHUB_STEP_SUMMARY`, when GitHub provided the file.
+pub fn write_summary(report: &Report) -> Result<()> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         let markdown = report::render_markdown_capped(report, report::SUMMARY_LIMIT);
         append(&PathBuf::from(path), markdown.as_bytes())?;
-    }
-    if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
-        append(&PathBuf::from(path), outputs(report).as_bytes())?;
     }
     Ok(())
 }

@@ -44,6 +44,10 @@ pub enum Command {
     /// Look after the measurement store: stats, gc, verify, export, import, clear.
     #[command(subcommand)]
     Store(crate::store::cli::StoreCommand),
+    /// Publish a JSON report to GitHub: a commit status, a check run with annotations and a
+    /// sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, the event payload). Exits
+    /// with the report's verdict.
+    Publish(crate::publish::PublishArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -78,6 +82,11 @@ pub struct CheckArgs {
     /// and head commits and enough history for their merge-base.
     #[arg(long, conflicts_with_all = ["all", "paths"])]
     pub fetch_base: bool,
+    /// After the check, publish the report to GitHub as `debtgate publish` does: a commit
+    /// status, a check run with annotations, a sticky pull-request comment. A read-only token
+    /// (fork pull requests) gives a notice, not a failure; the exit code follows the verdict.
+    #[arg(long)]
+    pub publish: bool,
     /// Output format on stdout [default: human; github with --ci].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -201,6 +210,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Init(args) => config::commands::init(&args),
         Command::Hook(args) => crate::hooks::run(&args),
         Command::Store(command) => crate::store::cli::run(command),
+        Command::Publish(args) => crate::publish::run(&args),
     }
 }
 
@@ -213,6 +223,11 @@ fn check(args: CheckArgs) -> Result<Exit> {
         return Ok(Exit::Pass);
     }
     size_pool(args.jobs)?;
+    // Before the work: a missing token or repository is said at once.
+    let publish_to = match args.publish {
+        true => Some(crate::publish::Target::from_env()?),
+        false => None,
+    };
     let ci = args.ci
         || (args.base.is_none()
             && !args.all
@@ -242,7 +257,7 @@ fn check(args: CheckArgs) -> Result<Exit> {
         (None, false, false) => Target::Paths(args.paths),
         (None, false, true) => Target::Staged,
     };
-    let report = crate::check::check(&CheckOptions {
+    let checked = crate::check::check(&CheckOptions {
         target,
         config: args.config,
         config_from: match args.config_from {
@@ -250,12 +265,21 @@ fn check(args: CheckArgs) -> Result<Exit> {
             ConfigFromArg::Head => ConfigFrom::Head,
         },
         dir: std::env::current_dir().context("cannot read the current directory")?,
-    })?;
+    });
+    let report = match (checked, &publish_to) {
+        (Ok(report), _) => report,
+        (Err(err), None) => return Err(err),
+        (Err(err), Some(to)) => return Err(crate::publish::check_failed(to, err)),
+    };
     write_outputs(&report, &args.output)?;
     if ci {
         crate::ci::publish(&report)?;
     }
     write_report(&report, format)?;
+    if let Some(to) = &publish_to {
+        let outcome = crate::publish::publish(to, &report)?;
+        crate::publish::fall_back(&outcome, Some(&report), ci)?;
+    }
     Ok(match report.verdict {
         report::Verdict::Pass => Exit::Pass,
         report::Verdict::Fail => Exit::Fail,

@@ -28,6 +28,7 @@ pub mod hooks;
 pub mod inputs;
 pub mod lang;
 pub mod policy;
+pub mod publish;
 pub mod report;
 pub mod store;
 

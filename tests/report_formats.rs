@@ -531,3 +531,26 @@ fn the_summary_shows_a_changed_files_grade_before_and_after() {
         .unwrap_or_else(|| panic!("no grade row:\n{md}"));
     assert!(row.contains(" → "), "{row}");
 }
+
+#[test]
+fn the_json_report_reads_back_into_the_same_report() {
+    let report = fixture();
+    let json = rendered(&report, Format::Json);
+    let read = debtgate::report::parse_json(json.as_bytes()).expect("its own JSON reads back");
+    // Every format renders the same from the report read back as from the original: nothing
+    // the renderers use (base grades included) is lost on the way through JSON.
+    for format in [
+        Format::Json,
+        Format::Markdown,
+        Format::Sarif,
+        Format::Github,
+    ] {
+        assert_eq!(
+            rendered(&read, format),
+            rendered(&report, format),
+            "{format:?}"
+        );
+    }
+    assert!(!report.base_grades.is_empty());
+    assert_eq!(read.base_grades, report.base_grades);
+}

@@ -3,6 +3,8 @@
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
 //! - `ci`          — `debtgate check` in GitHub Actions: event payloads, summary, outputs.
+//! - `publish`     — `debtgate publish` / `check --publish` against a loopback GitHub API
+//!   (`github_server`): statuses, check runs, sticky comments, forks, rate limits, errors.
 //! - `check`       — `debtgate check` end to end: which change, which policy, which verdict.
 //! - `doctor`      — `debtgate doctor`: each check on real repositories.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
@@ -13,6 +15,7 @@
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 
+mod github_server;
 mod util;
 
 mod change;
@@ -30,6 +33,7 @@ mod lang_javascript;
 mod lang_python;
 mod lang_rust;
 mod lang_typescript;
+mod publish;
 mod report_formats;
 mod robustness;
 mod store;

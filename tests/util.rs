@@ -14,6 +14,12 @@ pub fn debtgate() -> Command {
         "GITHUB_EVENT_PATH",
         "GITHUB_STEP_SUMMARY",
         "GITHUB_OUTPUT",
+        "GITHUB_TOKEN",
+        "GITHUB_REPOSITORY",
+        "GITHUB_API_URL",
+        "GITHUB_SHA",
+        "GITHUB_SERVER_URL",
+        "GITHUB_RUN_ID",
     ] {
         cmd.env_remove(var);
     }

@@ -10,7 +10,7 @@ mod walk;
 
 use std::cell::RefCell;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tree_sitter::Parser;
 
 pub use metrics::duplication::Duplication;
@@ -19,7 +19,7 @@ pub use metrics::tdg::Grade;
 use crate::lang::Language;
 
 /// Measurements of one function.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionMetrics {
     pub name: String,
     pub qualified_name: String,
@@ -37,15 +37,16 @@ pub struct FunctionMetrics {
 }
 
 /// A self-admitted technical debt marker in a comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Satd {
     pub line: usize,
-    pub marker: &'static str,
+    #[serde(deserialize_with = "satd_marker")]
+    pub marker: metrics::satd::Marker,
     pub text: String,
 }
 
 /// Something worth knowing about how a file was measured (syntax errors, mostly).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub line: Option<usize>,
     pub message: String,
@@ -68,6 +69,26 @@ impl Serialize for Language {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())
     }
+}
+
+/// Reads a language back by its report name (a JSON report read by `debtgate publish`).
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Language::ALL
+            .into_iter()
+            .find(|l| l.name() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown language `{name}`")))
+    }
+}
+
+/// One of the known SATD markers, by name.
+fn satd_marker<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    metrics::satd::MARKERS
+        .into_iter()
+        .find(|m| *m == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown SATD marker `{name}`")))
 }
 
 /// Measures source text. Holds one parser per language, created on first use.

@@ -11,16 +11,16 @@ pub mod sarif;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Diagnostic, Duplication, FunctionMetrics, Grade, Satd};
 use crate::config::Metric;
 use crate::lang::Language;
 
 pub use codeclimate::render as render_codeclimate;
-pub use github::render as render_github;
+pub use github::{data as github_data, render as render_github};
 pub use human::render as render_human;
-pub use json::render as render_json;
+pub use json::{parse as parse_json, render as render_json, ReadError};
 pub use junit::render as render_junit;
 pub use markdown::{render as render_markdown, render_capped as render_markdown_capped};
 pub use markdown::{COMMENT_LIMIT, SUMMARY_LIMIT};
@@ -29,7 +29,15 @@ pub use sarif::render as render_sarif;
 /// The JSON schema id; bump it on any incompatible change.
 pub const SCHEMA: &str = "debtgate.report/1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+// Aliases rather than `&'static str` spelled out: serde would otherwise borrow these fields from
+// the input when reading a report back, which needs `'de: 'static`; `json.rs` maps them to the
+// known names instead.
+/// A schema id ([`SCHEMA`]).
+pub type SchemaId = &'static str;
+/// A change status name: `added`, `modified`, `renamed`, `deleted`.
+pub type StatusName = &'static str;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Staged,
@@ -51,30 +59,32 @@ impl Mode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
     Fail,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The tool that wrote a report (this one, or the one that wrote a report read back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
 impl Default for Tool {
     fn default() -> Self {
         Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 }
 
 /// Totals over the report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     pub files: usize,
     pub functions: usize,
@@ -88,12 +98,13 @@ pub struct Summary {
 }
 
 /// One analysed file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: String,
     pub old_path: Option<String>,
     /// The change status (added, modified, …); `None` when not judging a change.
-    pub status: Option<&'static str>,
+    #[serde(deserialize_with = "json::status")]
+    pub status: Option<StatusName>,
     pub language: Language,
     pub score: f64,
     pub grade: Grade,
@@ -105,21 +116,21 @@ pub struct FileReport {
 }
 
 /// A file that was listed but not measured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NotAnalysed {
     pub path: String,
     pub reason: String,
 }
 
 /// A file's grade on the base side of a change.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BaseGrade {
     pub grade: Grade,
     pub score: f64,
 }
 
 /// Store hits and misses, when a store was used.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CacheStats {
     pub hot: usize,
     pub warm: usize,
@@ -130,7 +141,7 @@ pub struct CacheStats {
 pub use crate::config::Severity;
 
 /// A threshold finding (produced by the policy stage).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub level: Severity,
@@ -145,10 +156,12 @@ pub struct Finding {
     pub suppressed: bool,
 }
 
-/// Everything a run found, in a deterministic order.
-#[derive(Debug, Clone, Serialize)]
+/// Everything a run found, in a deterministic order. [`parse_json`] reads the JSON document back
+/// (`debtgate publish --report`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
-    pub schema: &'static str,
+    #[serde(deserialize_with = "json::schema")]
+    pub schema: SchemaId,
     pub tool: Tool,
     pub mode: Mode,
     pub base: Option<String>,
@@ -161,12 +174,14 @@ pub struct Report {
     /// `None` when no store was consulted.
     pub cache: Option<CacheStats>,
     /// Each changed file's grade before the change, by path, where the base side was measured
-    /// (modes `new` and `ratchet`). For the Markdown summary's "before → after"; not part of the
-    /// JSON document.
-    #[serde(skip)]
+    /// (modes `new` and `ratchet`): the Markdown's "before → after". In the JSON document only
+    /// when there are any, so a report published in a later step (`debtgate publish`) says the
+    /// same as one published by the check.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub base_grades: BTreeMap<String, BaseGrade>,
     /// Things the reader should know about how the verdict was reached (which policy judged a
     /// change that edits the policy, for instance).
+    #[serde(default)]
     pub notices: Vec<String>,
 }
 

@@ -11,7 +11,7 @@ use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::code_lines::RowSet;
 
@@ -19,7 +19,7 @@ use super::code_lines::RowSet;
 pub const WINDOW: usize = 6;
 
 /// Duplication found in one file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Duplication {
     /// Code lines that belong to a duplicated run.
     pub duplicated_lines: usize,
@@ -27,7 +27,7 @@ pub struct Duplication {
     pub blocks: Vec<DuplicateBlock>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicateBlock {
     pub line: usize,
     pub first_line: usize,

@@ -6,6 +6,10 @@ use tree_sitter::Node;
 
 use crate::analysis::Satd;
 
+/// One of [`MARKERS`]. An alias, not `&'static str` spelled out, so that serde reads it with the
+/// marker lookup instead of borrowing from the input (which would need `'de: 'static`).
+pub type Marker = &'static str;
+
 pub const MARKERS: [&str; 6] = ["TODO", "FIXME", "HACK", "XXX", "BUG", "KLUDGE"];
 
 /// Records every comment line of `comment` that carries a marker (the first marker on a line).

@@ -19,7 +19,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::FunctionMetrics;
 
@@ -163,6 +163,14 @@ impl fmt::Display for Grade {
 impl Serialize for Grade {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Grade {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Grade::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown grade `{name}`")))
     }
 }
 
