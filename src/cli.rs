@@ -224,10 +224,7 @@ fn check(args: CheckArgs) -> Result<Exit> {
     }
     size_pool(args.jobs)?;
     // Before the work: a missing token or repository is said at once.
-    let publish_to = match args.publish {
-        true => Some(crate::publish::Target::from_env()?),
-        false => None,
-    };
+    let publish_to = crate::publish::Target::if_asked(args.publish)?;
     let ci = args.ci
         || (args.base.is_none()
             && !args.all
@@ -257,7 +254,7 @@ fn check(args: CheckArgs) -> Result<Exit> {
         (None, false, false) => Target::Paths(args.paths),
         (None, false, true) => Target::Staged,
     };
-    let checked = crate::check::check(&CheckOptions {
+    let report = crate::check::check(&CheckOptions {
         target,
         config: args.config,
         config_from: match args.config_from {
@@ -265,21 +262,14 @@ fn check(args: CheckArgs) -> Result<Exit> {
             ConfigFromArg::Head => ConfigFrom::Head,
         },
         dir: std::env::current_dir().context("cannot read the current directory")?,
-    });
-    let report = match (checked, &publish_to) {
-        (Ok(report), _) => report,
-        (Err(err), None) => return Err(err),
-        (Err(err), Some(to)) => return Err(crate::publish::check_failed(to, err)),
-    };
+    })
+    .map_err(|err| crate::publish::check_failed(publish_to.as_ref(), err))?;
     write_outputs(&report, &args.output)?;
     if ci {
         crate::ci::publish(&report)?;
     }
     write_report(&report, format)?;
-    if let Some(to) = &publish_to {
-        let outcome = crate::publish::publish(to, &report)?;
-        crate::publish::fall_back(&outcome, Some(&report), ci)?;
-    }
+    crate::publish::after_check(publish_to.as_ref(), &report, ci)?;
     Ok(match report.verdict {
         report::Verdict::Pass => Exit::Pass,
         report::Verdict::Fail => Exit::Fail,

@@ -41,6 +41,12 @@ pub struct Target {
 }
 
 impl Target {
+    /// The target when publishing was asked for (`check --publish`), read before the check runs
+    /// so a missing token is said at once.
+    pub fn if_asked(asked: bool) -> Result<Option<Target>> {
+        asked.then(Target::from_env).transpose()
+    }
+
     /// Reads `GITHUB_TOKEN`, `GITHUB_REPOSITORY`, `GITHUB_API_URL` and the event.
     pub fn from_env() -> Result<Target> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -301,9 +307,22 @@ pub struct PublishArgs {
     pub report: std::path::PathBuf,
 }
 
+/// `check --publish` after the check: publishes the report, then says what could not be
+/// published (`summary_written`: the check already wrote the job summary).
+pub fn after_check(target: Option<&Target>, report: &Report, summary_written: bool) -> Result<()> {
+    let Some(target) = target else {
+        return Ok(());
+    };
+    let outcome = publish(target, report)?;
+    fall_back(&outcome, Some(report), summary_written)
+}
+
 /// `check --publish` when the check itself failed: posts an `error` status naming the error (so
 /// the pull request does not wait for a status that never comes) and gives the error back.
-pub fn check_failed(target: &Target, err: anyhow::Error) -> anyhow::Error {
+pub fn check_failed(target: Option<&Target>, err: anyhow::Error) -> anyhow::Error {
+    let Some(target) = target else {
+        return err;
+    };
     match publish_error(target, &format!("{err:#}")) {
         Ok(outcome) => {
             if let Err(e) = fall_back(&outcome, None, true) {
