@@ -646,3 +646,99 @@ fn check_publish_posts_an_error_status_when_the_check_cannot_run() {
     assert!(description.starts_with("error: "), "{description}");
     assert!(description.chars().count() <= 140);
 }
+
+#[test]
+fn a_workflow_run_publishes_on_its_head_and_the_pull_request_it_is_told() {
+    let (repo, base, head) = forked(0);
+    let step = Step::new(&json!({"workflow_run": {"head_sha": head, "pull_requests": []}}));
+    let report = step.path("report.json");
+    let out = crate::util::run_in(
+        repo.path(),
+        &[
+            "check",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--output",
+            &format!("json={report}"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let server = github(Script {
+        comment_pages: vec![vec![]],
+        ..Script::default()
+    });
+    // A fork's pull request is not named in a workflow_run payload: --pull-request names it.
+    let out = step.run(
+        repo.path(),
+        &server.url,
+        "workflow_run",
+        &["publish", "--report", &report, "--pull-request", "7"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let requests = server.requests();
+    assert_github_requests(&requests, &out);
+    assert_eq!(
+        routes(&requests),
+        [
+            format!("POST /repos/octo/app/statuses/{head}"),
+            "POST /repos/octo/app/check-runs".to_string(),
+            "GET /repos/octo/app/issues/7/comments?per_page=100".to_string(),
+            "POST /repos/octo/app/issues/7/comments".to_string(),
+        ]
+    );
+    assert_eq!(requests[1].body["conclusion"], "success");
+    assert_eq!(
+        requests[1].body["output"]["annotations"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        requests[1].body["output"]["annotations"][0]["annotation_level"],
+        "warning"
+    );
+}
+
+#[test]
+fn the_action_and_example_workflow_publish_with_the_permissions_they_need() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| -> serde_yaml::Value {
+        let text = std::fs::read_to_string(root.join(path)).expect("the file exists");
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}"))
+    };
+    let action = read("ci/github/action.yml");
+    assert_eq!(action["inputs"]["publish"]["default"], "true");
+    assert_eq!(action["inputs"]["token"]["default"], "${{ github.token }}");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    let check = steps
+        .iter()
+        .find(|s| s["id"] == "check")
+        .expect("the check step");
+    assert!(check["run"]
+        .as_str()
+        .expect("a script")
+        .contains("debtgate check --ci --fetch-base $PUBLISH"));
+    assert_eq!(check["env"]["GITHUB_TOKEN"], "${{ inputs.token }}");
+    let workflow = read("ci/github/example-workflow.yml");
+    for permission in ["statuses", "checks", "pull-requests"] {
+        assert_eq!(workflow["permissions"][permission], "write", "{permission}");
+    }
+}
+
+#[test]
+fn every_yaml_block_in_the_ci_docs_parses() {
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md"))
+        .expect("docs/ci.md");
+    let blocks: Vec<&str> = docs
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().expect("a closing fence"))
+        .collect();
+    assert!(blocks.len() >= 4, "{}", blocks.len());
+    for block in blocks {
+        let parsed: Result<serde_yaml::Value, _> = serde_yaml::from_str(block);
+        assert!(parsed.is_ok(), "{block}\n{parsed:?}");
+    }
+}

@@ -102,22 +102,25 @@ fn head_sha(event: &Event) -> Option<String> {
         "pull_request" | "pull_request_target" | "pull_request_review" => "/pull_request/head/sha",
         "merge_group" => "/merge_group/head_sha",
         "push" => "/after",
+        "workflow_run" => "/workflow_run/head_sha",
         _ => return None,
     };
     let sha = event.payload.pointer(pointer)?.as_str()?;
     (!sha.is_empty() && !sha.bytes().all(|b| b == b'0')).then(|| sha.to_string())
 }
 
-/// The pull request number of a pull-request event.
+/// The pull request number of a pull-request event (or of the pull request a `workflow_run`
+/// ran for, which GitHub names only when the pull request is not from a fork).
 fn pull_request(event: &Event) -> Option<u64> {
-    if !event.name.starts_with("pull_request") {
-        return None;
-    }
-    event
-        .payload
-        .pointer("/pull_request/number")
-        .or_else(|| event.payload.pointer("/number"))
-        .and_then(serde_json::Value::as_u64)
+    let p = &event.payload;
+    let number = match event.name.as_str() {
+        name if name.starts_with("pull_request") => p
+            .pointer("/pull_request/number")
+            .or_else(|| p.pointer("/number")),
+        "workflow_run" => p.pointer("/workflow_run/pull_requests/0/number"),
+        _ => None,
+    };
+    number.and_then(serde_json::Value::as_u64)
 }
 
 /// A part of the publication.
@@ -278,7 +281,13 @@ pub fn fall_back(outcome: &Outcome, report: Option<&Report>, summary_written: bo
 /// `debtgate publish`: reads a JSON report written earlier and publishes it. The exit status is
 /// the report's verdict.
 pub fn run(args: &PublishArgs) -> Result<crate::exit::Exit> {
-    let target = Target::from_env()?;
+    let mut target = Target::from_env()?;
+    if let Some(sha) = &args.sha {
+        target.event_sha = Some(sha.clone());
+    }
+    if args.pull_request.is_some() {
+        target.pull_request = args.pull_request;
+    }
     let bytes = if args.report.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
@@ -305,6 +314,13 @@ pub struct PublishArgs {
     /// from stdin.
     #[arg(long, value_name = "FILE")]
     pub report: std::path::PathBuf,
+    /// The commit to publish on [default: the event's head commit, else the report's head, else
+    /// GITHUB_SHA].
+    #[arg(long, value_name = "SHA")]
+    pub sha: Option<String>,
+    /// The pull request to comment on [default: the event's].
+    #[arg(long, value_name = "NUMBER")]
+    pub pull_request: Option<u64>,
 }
 
 /// `check --publish` after the check: publishes the report, then says what could not be
