@@ -9,7 +9,8 @@
 //! - [`inputs`] finds and reads files (`debtgate analyze PATH…`).
 //! - [`analysis`] turns one blob and its [`lang::Language`] into [`analysis::FileMetrics`];
 //!   it knows nothing of files or git.
-//! - [`report`] renders one [`report::Report`] in every format.
+//! - [`report`] renders one [`report::Report`] in every format; [`publish`] posts it to a pull
+//!   request through the GitHub REST API (status, check run, sticky comment).
 //!
 //! Parallelism lives here and only here: files fan out over rayon workers, each with its own
 //! [`analysis::Analyzer`] (parsers are reused per thread), and results are sorted before anyone

@@ -24,6 +24,8 @@ use ureq::http;
 pub const ATTEMPTS: usize = 3;
 /// The longest wait for a rate limit; a reset further away is given up on at once.
 pub const MAX_WAIT: Duration = Duration::from_secs(60);
+/// The largest answer read.
+const BODY_LIMIT: u64 = 64 * 1024 * 1024;
 /// The REST API version debtgate is written against.
 pub const API_VERSION: &str = "2022-11-28";
 
@@ -141,7 +143,12 @@ impl Api {
             )?,
             None => self.agent.run(request.body(())?)?,
         };
-        let body = response.body_mut().read_to_string().unwrap_or_default();
+        // A page of 100 long comments is a few MB; ureq's default cap is 10 MB.
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(BODY_LIMIT)
+            .read_to_string()?;
         Ok(Raw {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
@@ -157,7 +164,8 @@ impl Api {
         attempt: usize,
         what: &str,
     ) -> Result<Option<Duration>, ApiError> {
-        if let Some(wait) = rate_limit_wait(raw.status, &raw.headers, now()) {
+        let said_so = message(&raw.body).contains("rate limit");
+        if let Some(wait) = rate_limit_wait(raw.status, &raw.headers, said_so, now()) {
             if attempt < ATTEMPTS && wait <= MAX_WAIT {
                 return Ok(Some(wait));
             }
@@ -174,7 +182,13 @@ impl Api {
 
     fn reply(&self, raw: Raw, what: &str) -> Result<Reply, ApiError> {
         if (200..300).contains(&raw.status) {
-            let body = serde_json::from_str(&raw.body).unwrap_or(Value::Null);
+            // An answer misread as empty would make a second sticky comment: say so instead.
+            let body = match raw.body.trim() {
+                "" => Value::Null,
+                text => serde_json::from_str(text).map_err(|e| {
+                    ApiError::Failed(format!("GitHub's answer to {what} is not JSON: {e}"))
+                })?,
+            };
             let next = next_link(&raw.headers).filter(|u| u.starts_with(&self.base));
             return Ok(Reply { body, next });
         }
@@ -202,8 +216,14 @@ pub fn redact(text: &str, token: &str) -> String {
     }
 }
 
-/// The wait a rate-limited answer asks for, or `None` when it is not one.
-fn rate_limit_wait(status: u16, headers: &http::HeaderMap, now: u64) -> Option<Duration> {
+/// The wait a rate-limited answer asks for, or `None` when it is not one. `said_so`: the message
+/// names a rate limit (GitHub's secondary limits may come as a bare 403).
+fn rate_limit_wait(
+    status: u16,
+    headers: &http::HeaderMap,
+    said_so: bool,
+    now: u64,
+) -> Option<Duration> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -212,7 +232,7 @@ fn rate_limit_wait(status: u16, headers: &http::HeaderMap, now: u64) -> Option<D
     };
     let retry_after = header("retry-after");
     let exhausted = header("x-ratelimit-remaining") == Some(0);
-    if !(status == 429 || (status == 403 && (exhausted || retry_after.is_some()))) {
+    if !(status == 429 || (status == 403 && (exhausted || said_so || retry_after.is_some()))) {
         return None;
     }
     let secs = match (retry_after, header("x-ratelimit-reset")) {
@@ -285,7 +305,8 @@ mod tests {
 
     #[test]
     fn rate_limits_are_told_apart_from_permission_errors() {
-        let wait = |status, h: &[(&'static str, &str)]| rate_limit_wait(status, &headers(h), 1000);
+        let wait =
+            |status, h: &[(&'static str, &str)]| rate_limit_wait(status, &headers(h), false, 1000);
         assert_eq!(wait(403, &[]), None, "a plain 403 is a denial");
         assert_eq!(wait(403, &[("x-ratelimit-remaining", "5")]), None);
         assert_eq!(
@@ -304,6 +325,8 @@ mod tests {
         );
         assert_eq!(wait(429, &[]), Some(Duration::from_secs(60)));
         assert_eq!(wait(500, &[("retry-after", "1")]), None);
+        let secondary = rate_limit_wait(403, &headers(&[]), true, 1000);
+        assert_eq!(secondary, Some(Duration::from_secs(60)));
     }
 
     #[test]
