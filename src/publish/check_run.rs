@@ -149,3 +149,49 @@ fn with_annotations(output: &Value, batch: &[Value]) -> Value {
     output["annotations"] = Value::Array(batch.to_vec());
     output
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Mode, Report};
+
+    fn finding(line: usize, level: Severity, suppressed: bool) -> Finding {
+        Finding {
+            rule: "cyclomatic".into(),
+            level,
+            path: "src/a.rs".into(),
+            line,
+            function: Some(format!("f{line}")),
+            value: 31.0,
+            threshold: 30.0,
+            base_value: None,
+            fingerprint: format!("fp{line}"),
+            message: "too complex".into(),
+            suppressed,
+        }
+    }
+
+    #[test]
+    fn annotations_are_capped_failures_first_and_suppressed_left_out() {
+        let mut findings = Vec::new();
+        for line in 1..=400 {
+            findings.push(finding(line, Severity::Warn, false));
+        }
+        for line in 401..=700 {
+            findings.push(finding(line, Severity::Fail, false));
+        }
+        findings.push(finding(701, Severity::Fail, true));
+        let report = Report::judged(Mode::Range, None, None, vec![], vec![], findings, vec![]);
+        let (annotations, left_out) = annotations(&report);
+        assert_eq!((annotations.len(), left_out), (MAX_ANNOTATIONS, 200));
+        let failures = annotations
+            .iter()
+            .filter(|a| a["annotation_level"] == "failure")
+            .count();
+        assert_eq!(failures, 300, "every failure makes the cut");
+        assert_eq!(annotations[0]["annotation_level"], "failure");
+        assert!(annotations.iter().all(|a| a["start_line"] != 701));
+        let text = text(&report, annotations.len(), left_out);
+        assert!(text.contains("200 more are not"), "{text}");
+    }
+}
