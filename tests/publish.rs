@@ -84,6 +84,15 @@ struct Script {
 fn github(script: Script) -> FakeGitHub {
     let mut rate_limited = script.rate_limited;
     let handler: Handler = Box::new(move |r: &Request| {
+        // GitHub Enterprise Server serves the same API under /api/v3.
+        let mut r = r.clone();
+        let prefix = if r.path.starts_with("/api/v3/") {
+            "/api/v3"
+        } else {
+            ""
+        };
+        r.path = r.path[prefix.len()..].to_string();
+        let r = &r;
         if r.method != "GET" && script.read_only {
             return Reply::json(
                 403,
@@ -104,12 +113,12 @@ fn github(script: Script) -> FakeGitHub {
             }
             return Reply::json(201, json!({"id": 1, "state": r.body["state"]}));
         }
-        comments_and_runs(r, &script.comment_pages)
+        comments_and_runs(r, &script.comment_pages, prefix)
     });
     FakeGitHub::start(handler)
 }
 
-fn comments_and_runs(r: &Request, pages: &[Vec<Value>]) -> Reply {
+fn comments_and_runs(r: &Request, pages: &[Vec<Value>], prefix: &str) -> Reply {
     const COMMENTS: &str = "/repos/octo/app/issues/7/comments";
     if r.is("POST", "/repos/octo/app/check-runs") {
         return Reply::json(201, json!({"id": 42, "name": r.body["name"]}));
@@ -128,7 +137,7 @@ fn comments_and_runs(r: &Request, pages: &[Vec<Value>]) -> Reply {
         let mut reply = Reply::json(200, Value::Array(body));
         if page < pages.len() {
             let next = format!(
-                "<http://{}{COMMENTS}?per_page=100&page={}>; rel=\"next\"",
+                "<http://{}{prefix}{COMMENTS}?per_page=100&page={}>; rel=\"next\"",
                 r.header("host"),
                 page + 1
             );
@@ -741,4 +750,75 @@ fn every_yaml_block_in_the_ci_docs_parses() {
         let parsed: Result<serde_yaml::Value, _> = serde_yaml::from_str(block);
         assert!(parsed.is_ok(), "{block}\n{parsed:?}");
     }
+}
+
+#[test]
+fn github_enterprise_serves_the_api_under_its_own_path() {
+    let (repo, base, head) = forked(1);
+    let sticky = json!({"id": 77, "body": format!("{MARKER}\nold")});
+    let server = github(Script {
+        comment_pages: vec![vec![json!({"id": 1, "body": "hi"})], vec![sticky]],
+        ..Script::default()
+    });
+    let step = Step::new(&pull_request_event(&base, &head));
+    let api = format!("{}/api/v3/", server.url);
+    let out = step.run(
+        repo.path(),
+        &api,
+        "pull_request",
+        &["check", "--ci", "--publish"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let requests = server.requests();
+    assert_github_requests(&requests, &out);
+    assert_eq!(
+        routes(&requests),
+        [
+            format!("POST /api/v3/repos/octo/app/statuses/{head}"),
+            "POST /api/v3/repos/octo/app/check-runs".to_string(),
+            "GET /api/v3/repos/octo/app/issues/7/comments?per_page=100".to_string(),
+            "GET /api/v3/repos/octo/app/issues/7/comments?per_page=100&page=2".to_string(),
+            "PATCH /api/v3/repos/octo/app/issues/comments/77".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn publish_refused_by_a_read_only_token_writes_the_job_summary_itself() {
+    let (repo, base, head) = forked(1);
+    let step = Step::new(&pull_request_event(&base, &head));
+    let report = step.path("report.json");
+    let out = crate::util::run_in(
+        repo.path(),
+        &[
+            "check",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--output",
+            &format!("json={report}"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let server = github(Script {
+        read_only: true,
+        comment_pages: vec![vec![]],
+        ..Script::default()
+    });
+    let out = step.run(
+        repo.path(),
+        &server.url,
+        "pull_request",
+        &["publish", "--report", &report],
+    );
+    // The gate failed: 1, from the verdict, not 2 from the refusal.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_github_requests(&server.requests(), &out);
+    assert_eq!(
+        stderr(&out).matches("::warning title=debtgate::").count(),
+        1
+    );
+    // `publish` ran in its own step: the summary is its to write.
+    assert!(step.file("summary.md").starts_with("## debtgate: ❌ fail"));
 }
