@@ -62,9 +62,7 @@ impl Target {
             bail!("GITHUB_REPOSITORY is `{repo}`, not `owner/name`");
         }
         let api_url = var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into());
-        if !api_url.starts_with("https://") && !api_url.starts_with("http://") {
-            bail!("GITHUB_API_URL is `{api_url}`, not an http(s) URL");
-        }
+        check_api_url(&api_url)?;
         let event = match (var("GITHUB_EVENT_NAME"), var("GITHUB_EVENT_PATH")) {
             (Some(_), Some(_)) => Some(Event::from_env()?),
             _ => None,
@@ -94,6 +92,29 @@ impl Target {
                 "no commit to publish on: the event payload, the report and GITHUB_SHA name none",
             )
     }
+}
+
+/// The API must be https: the token goes in a header. Plain http only to this machine (a local
+/// proxy, the tests).
+fn check_api_url(url: &str) -> Result<()> {
+    if url.starts_with("https://") {
+        return Ok(());
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        bail!("GITHUB_API_URL is `{url}`, not an https URL");
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    let host = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let loopback_ip = host
+        .parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_loopback());
+    if matches!(host, "localhost" | "[::1]") || loopback_ip {
+        return Ok(());
+    }
+    bail!("GITHUB_API_URL is `{url}`: the token would travel unencrypted; use https")
 }
 
 /// The head commit an event is about.
@@ -348,4 +369,23 @@ pub fn check_failed(target: Option<&Target>, err: anyhow::Error) -> anyhow::Erro
         Err(e) => eprintln!("debtgate: {e:#}"),
     }
     err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_only_travels_over_https_or_to_this_machine() {
+        assert!(check_api_url("https://api.github.com").is_ok());
+        assert!(check_api_url("https://ghe.example/api/v3").is_ok());
+        assert!(check_api_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_api_url("http://localhost/api/v3").is_ok());
+        assert!(check_api_url("http://[::1]:9000").is_ok());
+        let err = check_api_url("http://ghe.example/api/v3").expect_err("plain http");
+        assert!(err.to_string().contains("unencrypted"), "{err}");
+        assert!(check_api_url("http://127.0.0.1.evil.example").is_err());
+        assert!(check_api_url("http://127.0.0.1@evil.example").is_err());
+        assert!(check_api_url("ftp://x").is_err());
+    }
 }
