@@ -300,7 +300,7 @@ fn judge_file(
 
 /// One side's metrics: from the store when it has seen this content as this language, measured
 /// (and remembered) otherwise. A blob is keyed by its id, which fixes its bytes.
-fn measure(
+pub(crate) fn measure(
     store: &Store,
     analyzer: &mut Analyzer,
     content: &Content,
@@ -315,7 +315,7 @@ fn measure(
 }
 
 /// Reads one side, or says why it cannot be measured.
-fn readable(repo: &Repo, content: &Content, max: u64) -> Result<Vec<u8>, String> {
+pub(crate) fn readable(repo: &Repo, content: &Content, max: u64) -> Result<Vec<u8>, String> {
     let bytes = repo.read(content).map_err(|e| format!("unreadable: {e}"))?;
     if let Some(reason) = inputs::too_large(bytes.len() as u64, max) {
         return Err(reason);

@@ -37,8 +37,12 @@ pub enum Command {
     /// Check, show or describe the configuration (.debtgate.yaml).
     #[command(subcommand)]
     Config(config::commands::ConfigCommand),
-    /// Write a commented starter .debtgate.yaml at the repository root.
+    /// Write a commented .debtgate.yaml at the repository root, its thresholds fitted to the
+    /// functions at HEAD.
     Init(config::commands::InitArgs),
+    /// Propose thresholds from the functions at HEAD (`suggest`).
+    #[command(subcommand)]
+    Thresholds(crate::thresholds::cli::ThresholdsCommand),
     /// Install or remove debtgate's git hooks (pre-commit, pre-push).
     Hook(crate::hooks::HookArgs),
     /// Look after the measurement store: stats, gc, verify, export, import, clear.
@@ -208,6 +212,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         }
         Command::Config(command) => config::commands::run(command),
         Command::Init(args) => config::commands::init(&args),
+        Command::Thresholds(command) => crate::thresholds::cli::run(command),
         Command::Hook(args) => crate::hooks::run(&args),
         Command::Store(command) => crate::store::cli::run(command),
         Command::Publish(args) => crate::publish::run(&args),

@@ -32,6 +32,7 @@ pub mod policy;
 pub mod publish;
 pub mod report;
 pub mod store;
+pub mod thresholds;
 
 use std::path::{Path, PathBuf};
 

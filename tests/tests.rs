@@ -13,6 +13,7 @@
 //! - `config`      — `debtgate config validate|show|schema` and `debtgate init` through the binary.
 //! - `report_formats` — every output format from one shared `Report` fixture; SARIF validity.
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
+//! - `thresholds`  — `debtgate init` and `thresholds suggest`: levels fitted to known functions.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 
 mod github_server;
@@ -37,3 +38,4 @@ mod publish;
 mod report_formats;
 mod robustness;
 mod store;
+mod thresholds;

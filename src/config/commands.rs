@@ -34,6 +34,10 @@ pub struct InitArgs {
     /// Overwrite an existing .debtgate.yaml (or .debtgate.yml).
     #[arg(long)]
     pub force: bool,
+    /// The mode to write, with thresholds fitted to it (default: ratchet when at least 1 % of
+    /// the functions at HEAD are above the built-in fail levels, else new).
+    #[arg(long, value_enum)]
+    pub mode: Option<crate::thresholds::cli::ModeArg>,
 }
 
 pub fn run(command: ConfigCommand) -> Result<Exit> {
@@ -65,8 +69,9 @@ pub fn run(command: ConfigCommand) -> Result<Exit> {
     }
 }
 
-/// `debtgate init`: the starter file at the repository root, never over an existing one unless
-/// forced.
+/// `debtgate init`: a starter file at the repository root, never over an existing one unless
+/// forced. Its thresholds are measured from HEAD (`thresholds/`); with nothing to measure there
+/// (no commit, no supported source) it is the built-in default.
 pub fn init(args: &InitArgs) -> Result<Exit> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let Some(root) = find_repo_root(&cwd) else {
@@ -83,10 +88,27 @@ pub fn init(args: &InitArgs) -> Result<Exit> {
         Some(existing) => existing,
         None => root.join(FILE_NAMES[0]),
     };
-    std::fs::write(&target, starter_file())
-        .with_context(|| format!("cannot write {}", target.display()))?;
+    let text = match crate::thresholds::cli::measured_starter(&root, args.mode)? {
+        Some(text) => text,
+        None => default_starter(args.mode),
+    };
+    std::fs::write(&target, text).with_context(|| format!("cannot write {}", target.display()))?;
     eprintln!("debtgate: wrote {}", target.display());
     Ok(Exit::Pass)
+}
+
+/// The built-in default as a starter, with `mode` set when one was asked for.
+fn default_starter(mode: Option<crate::thresholds::cli::ModeArg>) -> String {
+    let text = starter_file();
+    let Some(mode) = mode.map(super::PolicyMode::from) else {
+        return text;
+    };
+    let default = format!("\nmode: {}\n", Settings::embedded().mode);
+    debug_assert!(
+        text.contains(&default),
+        "config/default.yaml sets mode on its own line"
+    );
+    text.replacen(&default, &format!("\nmode: {mode}\n"), 1)
 }
 
 /// The settings for the current repository (or directory), or `None` after printing the

@@ -176,6 +176,31 @@ impl Settings {
             .unwrap_or_else(|| self.min_grade.clone())
     }
 
+    /// Whether an override sets `metric` for a repository-relative path (so the top-level
+    /// thresholds do not apply to it).
+    pub fn overridden(&self, path: &str, metric: Metric) -> bool {
+        self.overrides
+            .iter()
+            .any(|o| o.thresholds.iter().any(|(m, _)| *m == metric) && o.paths.set.is_match(path))
+    }
+
+    /// Whether an override sets `min_grade` for a repository-relative path.
+    pub fn grade_overridden(&self, path: &str) -> bool {
+        self.overrides
+            .iter()
+            .any(|o| o.min_grade.is_some() && o.paths.set.is_match(path))
+    }
+
+    /// The top-level thresholds of `metric` (what a path no override names gets).
+    pub fn top_level(&self, metric: Metric) -> Level {
+        self.thresholds[metric.index()].level
+    }
+
+    /// The top-level minimum grades.
+    pub fn top_min_grade(&self) -> GradeLevel {
+        self.min_grade.level
+    }
+
     /// What `other` loosens compared with these settings, one phrase each
     /// (`thresholds.cyclomatic.fail 30 → 40`, `mode new → ratchet`); empty when nothing.
     /// Overrides are path-dependent, so a changed list is reported as changed, not compared.

@@ -1,0 +1,143 @@
+//! The census: every function and every file at HEAD, measured the way `debtgate check --all`
+//! measures them — HEAD's tree (never the worktree), the same files skipped for the same reasons,
+//! the store consulted first — and kept small: per function only its five values, where it is,
+//! and which of its metrics a suppression in the code covers.
+//!
+//! Everything the proposal and the histograms need is here; the source text is dropped as soon
+//! as a file's suppressions are read, so memory grows with the number of functions, not bytes.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::analysis::{self, Grade};
+use crate::change::{ChangeError, EntryKind, Repo};
+use crate::check::{measure, readable};
+use crate::config::{Metric, Settings};
+use crate::lang::Language;
+use crate::policy::suppress;
+use crate::store::{Store, StorePaths};
+
+/// One function at HEAD.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionRecord {
+    pub qualified_name: String,
+    pub line: usize,
+    /// Indexed like [`Metric::ALL`].
+    pub values: [u32; 5],
+    /// Whether a valid `debtgate: allow(…)` covers the metric (indexed like [`Metric::ALL`]).
+    pub suppressed: [bool; 5],
+}
+
+impl FunctionRecord {
+    pub fn value(&self, metric: Metric) -> u32 {
+        self.values[metric.index()]
+    }
+
+    pub fn is_suppressed(&self, metric: Metric) -> bool {
+        self.suppressed[metric.index()]
+    }
+}
+
+/// One analysed file at HEAD.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRecord {
+    pub path: String,
+    pub grade: Grade,
+    pub score: f64,
+    pub functions: Vec<FunctionRecord>,
+}
+
+/// Every analysed file at HEAD, sorted by path.
+#[derive(Debug, Clone)]
+pub struct Census {
+    /// The commit measured (full hex id).
+    pub head: String,
+    pub files: Vec<FileRecord>,
+    /// Tracked files that were not analysed (other languages, excluded, binary, too large…).
+    pub not_analysed: usize,
+}
+
+/// Why there is no census.
+#[derive(Debug, thiserror::Error)]
+pub enum CensusError {
+    #[error(transparent)]
+    Git(#[from] ChangeError),
+    #[error("HEAD has no commit yet, so there is nothing to measure: commit your code first")]
+    Unborn,
+}
+
+impl Census {
+    /// Measures every tracked file at HEAD of the repository around `dir`, skipping what
+    /// `settings` excludes or finds too large, as `check --all` does.
+    pub fn take(dir: &Path, settings: &Settings) -> Result<Census, CensusError> {
+        let repo = Repo::discover(dir)?;
+        let paths = StorePaths::resolve(Some(repo.common_dir()));
+        let opening = std::thread::spawn(move || Store::open(paths));
+        let changes = repo.all()?;
+        let head = changes.head.clone().ok_or(CensusError::Unborn)?;
+        let store = opening.join().unwrap_or_else(|_| Store::memory_only());
+        let today = jiff::Zoned::now().date();
+        let measured: Vec<Option<FileRecord>> = changes
+            .files
+            .par_iter()
+            .map(|file| {
+                if file.kind != EntryKind::File || settings.is_excluded(&file.path) {
+                    return None;
+                }
+                let new = file.new.as_ref()?;
+                let language = Language::from_path(Path::new(&file.path))?;
+                let bytes = readable(&repo, new, settings.max_file_size).ok()?;
+                let language =
+                    crate::lang::detect(Path::new(&file.path), &bytes).unwrap_or(language);
+                let metrics = analysis::with_thread_analyzer(|analyzer| {
+                    measure(&store, analyzer, new, &bytes, language)
+                });
+                Some(record(&file.path, &metrics, &bytes, today))
+            })
+            .collect();
+        store.flush();
+        let total = measured.len();
+        let files: Vec<FileRecord> = measured.into_iter().flatten().collect();
+        Ok(Census {
+            head,
+            not_analysed: total - files.len(),
+            files,
+        })
+    }
+
+    /// How many functions were measured.
+    pub fn functions(&self) -> usize {
+        self.files.iter().map(|f| f.functions.len()).sum()
+    }
+}
+
+fn record(
+    path: &str,
+    m: &analysis::FileMetrics,
+    src: &[u8],
+    today: jiff::civil::Date,
+) -> FileRecord {
+    let text = String::from_utf8_lossy(src);
+    let lines: Vec<&str> = text.lines().collect();
+    let functions = m
+        .functions
+        .iter()
+        .map(|f| {
+            let found = suppress::in_lines(&lines, f.start_line, today);
+            FunctionRecord {
+                qualified_name: f.qualified_name.clone(),
+                line: f.start_line,
+                // Exact: every metric is a count far below 2^32.
+                values: Metric::ALL.map(|metric| metric.value(f) as u32),
+                suppressed: Metric::ALL.map(|metric| found.iter().any(|s| s.covers(metric.name()))),
+            }
+        })
+        .collect();
+    FileRecord {
+        path: path.to_owned(),
+        grade: m.grade,
+        score: m.score,
+        functions,
+    }
+}

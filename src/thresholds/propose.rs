@@ -1,0 +1,614 @@
+//! The proposal: thresholds, `min_grade` and a mode from a [`Census`], by the rules in
+//! docs/config.md ("Thresholds that fit the repository").
+//!
+//! Per metric, over the functions the top-level thresholds govern (no override names the metric
+//! for their path, no suppression covers it):
+//!
+//! | level | `new` / `absolute` | `ratchet` |
+//! |---|---|---|
+//! | fail | the worst value today, exactly | p99, rounded up, at most the default fail level |
+//! | warn | p99, rounded up | p95, rounded up |
+//!
+//! No level is ever set below the built-in default's **warn** level (the floor: what the defaults
+//! find unremarkable is never flagged), a warn level at or above the fail level is dropped, and
+//! no percentile level is raised above the worst value measured. `min_grade` follows the same
+//! rules on file grades, with "worse" meaning a lower grade. `ratchet` is proposed when at least
+//! [`DEBT_SHARE`] of the functions measured are above the built-in fail levels.
+
+use serde::Serialize;
+
+use super::census::{Census, FileRecord};
+use crate::analysis::Grade;
+use crate::config::{GradeLevel, Level, Metric, PolicyMode, Settings};
+
+/// The share of functions over the built-in fail levels from which `ratchet` is proposed.
+/// Measured on twelve open-source repositories: the debt-heavy ones (redis 1.8 %, jq 2.0 %,
+/// fzf 2.7 %) lie well above it, the others (tokio, ripgrep, requests, flask, gson, fmt,
+/// leveldb, express, commons-lang) at 0.2 % or below.
+pub const DEBT_SHARE: f64 = 0.01;
+
+/// The sorted values of one metric over the functions the top-level thresholds govern.
+#[derive(Debug, Clone, Default)]
+pub struct Distribution {
+    pub values: Vec<u32>,
+    /// Where the worst value is: `path:qualified_name`.
+    pub worst_at: Option<String>,
+}
+
+impl Distribution {
+    /// The nearest-rank percentile: the smallest value that at least `p` % of the values are
+    /// at or below. `None` when there are no values.
+    pub fn percentile(&self, p: f64) -> Option<u32> {
+        nearest_rank(&self.values, p)
+    }
+
+    pub fn worst(&self) -> Option<u32> {
+        self.values.last().copied()
+    }
+
+    /// How many values are above `level`.
+    pub fn above(&self, level: u32) -> usize {
+        self.values.len() - self.values.partition_point(|v| *v <= level)
+    }
+}
+
+fn nearest_rank<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
+    if sorted.is_empty() {
+        return None;
+    }
+    // Exact for any realistic count; the rank is at least 1.
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted.get(rank.min(sorted.len()) - 1).copied()
+}
+
+/// How a proposed level came about, after its percentile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Adjust {
+    /// The percentile's value as it is.
+    Exact,
+    /// Rounded up to a friendly number.
+    RoundedUp,
+    /// Held at the floor, the built-in default's warn level: what the defaults find unremarkable
+    /// is never flagged.
+    Floor,
+    /// Held at the built-in default's fail level: ratchet keeps old debt from growing, so it
+    /// needs no looser level.
+    DefaultFail,
+    /// A warn level at or above the fail level would never warn: none is proposed.
+    Dropped,
+    /// Nothing was measured: the current level is kept.
+    Kept,
+}
+
+/// One proposed level and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Derived<T> {
+    pub level: Option<T>,
+    /// `p99`, `p95`, `worst`.
+    pub from: &'static str,
+    /// The value at that percentile.
+    pub at: Option<T>,
+    pub adjust: Adjust,
+}
+
+/// The proposal for one metric.
+#[derive(Debug, Clone)]
+pub struct MetricProposal {
+    pub metric: Metric,
+    pub distribution: Distribution,
+    /// Functions not counted because a suppression covers the metric.
+    pub suppressed: usize,
+    pub current: Level,
+    pub warn: Derived<u32>,
+    pub fail: Derived<u32>,
+}
+
+impl MetricProposal {
+    pub fn proposed(&self) -> Level {
+        Level {
+            warn: self.warn.level.map(f64::from),
+            fail: self.fail.level.map(f64::from),
+        }
+    }
+}
+
+/// The proposal for `min_grade`. Percentiles count files from the best grade down: p99 is the
+/// grade that 99 % of the files are at or above.
+#[derive(Debug, Clone)]
+pub struct GradeProposal {
+    /// Governed files' grades, best first.
+    pub grades: Vec<Grade>,
+    pub worst_at: Option<String>,
+    pub current: GradeLevel,
+    pub warn: Derived<Grade>,
+    pub fail: Derived<Grade>,
+}
+
+impl GradeProposal {
+    pub fn proposed(&self) -> GradeLevel {
+        GradeLevel {
+            warn: self.warn.level,
+            fail: self.fail.level,
+        }
+    }
+}
+
+/// Why a mode is proposed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModeProposal {
+    pub current: PolicyMode,
+    pub proposed: PolicyMode,
+    /// `--mode` chose it.
+    pub chosen: bool,
+    /// Functions above at least one built-in fail level (suppressed metrics not counted).
+    pub over_default_fail: usize,
+    pub functions: usize,
+}
+
+impl ModeProposal {
+    pub fn debt_heavy(&self) -> bool {
+        self.functions > 0 && self.over_default_fail as f64 >= DEBT_SHARE * self.functions as f64
+    }
+
+    pub fn share(&self) -> f64 {
+        if self.functions == 0 {
+            0.0
+        } else {
+            self.over_default_fail as f64 / self.functions as f64
+        }
+    }
+}
+
+/// The whole proposal.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub mode: ModeProposal,
+    pub metrics: Vec<MetricProposal>,
+    pub grade: GradeProposal,
+}
+
+/// Proposes for `census`, measured under `current` (whose overrides decide which functions the
+/// top-level thresholds govern). `mode` is the user's choice, if any.
+pub fn propose(census: &Census, current: &Settings, mode: Option<PolicyMode>) -> Proposal {
+    let defaults = Settings::embedded();
+    let mode = mode_proposal(census, current, &defaults, mode);
+    let ratchet = mode.proposed == PolicyMode::Ratchet;
+    let metrics = Metric::ALL
+        .iter()
+        .map(|m| metric_proposal(census, current, &defaults, *m, ratchet))
+        .collect();
+    let grade = grade_proposal(census, current, &defaults, ratchet);
+    Proposal {
+        mode,
+        metrics,
+        grade,
+    }
+}
+
+fn mode_proposal(
+    census: &Census,
+    current: &Settings,
+    defaults: &Settings,
+    chosen: Option<PolicyMode>,
+) -> ModeProposal {
+    let over = census
+        .files
+        .iter()
+        .flat_map(|file| file.functions.iter().map(move |f| (file, f)))
+        .filter(|(file, f)| {
+            Metric::ALL.iter().any(|m| {
+                let fail = defaults.threshold(&file.path, *m).level.fail;
+                !f.is_suppressed(*m) && fail.is_some_and(|t| f64::from(f.value(*m)) > t)
+            })
+        })
+        .count();
+    let mut out = ModeProposal {
+        current: current.mode,
+        proposed: current.mode,
+        chosen: chosen.is_some(),
+        over_default_fail: over,
+        functions: census.functions(),
+    };
+    out.proposed = match chosen {
+        Some(m) => m,
+        None if out.debt_heavy() => PolicyMode::Ratchet,
+        // A clean repository needs no ratchet; `absolute` stays if that is what the team chose.
+        None if current.mode == PolicyMode::Absolute => PolicyMode::Absolute,
+        None => PolicyMode::New,
+    };
+    out
+}
+
+/// The governed values of `metric`, sorted, and how many were suppressed.
+pub fn distribution(census: &Census, settings: &Settings, metric: Metric) -> (Distribution, usize) {
+    let mut values = Vec::new();
+    let (mut worst, mut worst_at, mut suppressed) = (None, None, 0);
+    for file in governed(census, |p| settings.overridden(p, metric)) {
+        for f in &file.functions {
+            if f.is_suppressed(metric) {
+                suppressed += 1;
+                continue;
+            }
+            let v = f.value(metric);
+            values.push(v);
+            if worst.is_none_or(|w| v > w) {
+                worst = Some(v);
+                worst_at = Some(format!("{}:{}", file.path, f.qualified_name));
+            }
+        }
+    }
+    values.sort_unstable();
+    (Distribution { values, worst_at }, suppressed)
+}
+
+fn governed<'a>(
+    census: &'a Census,
+    overridden: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = &'a FileRecord> + 'a {
+    census.files.iter().filter(move |f| !overridden(&f.path))
+}
+
+fn metric_proposal(
+    census: &Census,
+    current: &Settings,
+    defaults: &Settings,
+    metric: Metric,
+    ratchet: bool,
+) -> MetricProposal {
+    let (distribution, suppressed) = distribution(census, current, metric);
+    let now = current.top_level(metric);
+    let default = defaults.top_level(metric);
+    let whole = |t: Option<f64>| t.map(|t| t as u32);
+    let bounds = Bounds {
+        floor: whole(default.warn).unwrap_or(0),
+        ceiling: whole(default.fail),
+    };
+    let (warn, fail) = match distribution.worst() {
+        None => (kept(whole(now.warn)), kept(whole(now.fail))),
+        Some(_) if ratchet => ratchet_levels(&distribution, bounds),
+        Some(_) => new_levels(&distribution, bounds),
+    };
+    MetricProposal {
+        metric,
+        distribution,
+        suppressed,
+        current: now,
+        warn,
+        fail,
+    }
+}
+
+/// The built-in default's warn level (no level goes below it) and fail level (ratchet's fail
+/// level does not go above it).
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    floor: u32,
+    ceiling: Option<u32>,
+}
+
+fn kept<T>(level: Option<T>) -> Derived<T> {
+    Derived {
+        level,
+        from: "current",
+        at: None,
+        adjust: Adjust::Kept,
+    }
+}
+
+/// `new` / `absolute`: fail at the worst value today (exactly: anything worse fails), warn at p99.
+fn new_levels(d: &Distribution, b: Bounds) -> (Derived<u32>, Derived<u32>) {
+    let worst = d.worst().unwrap_or_default();
+    let fail = raise(
+        Derived {
+            level: Some(worst),
+            from: "worst",
+            at: Some(worst),
+            adjust: Adjust::Exact,
+        },
+        b.floor,
+    );
+    let warn = percentile_level(d, 99.0, "p99", b.floor);
+    (below(warn, fail.level), fail)
+}
+
+/// `ratchet`: fail at p99 (old functions above it may stay, not grow), warn at p95.
+fn ratchet_levels(d: &Distribution, b: Bounds) -> (Derived<u32>, Derived<u32>) {
+    let mut fail = percentile_level(d, 99.0, "p99", b.floor);
+    if let (Some(level), Some(ceiling)) = (fail.level, b.ceiling) {
+        if level > ceiling.max(b.floor) {
+            fail.level = Some(ceiling.max(b.floor));
+            fail.adjust = Adjust::DefaultFail;
+        }
+    }
+    let warn = percentile_level(d, 95.0, "p95", b.floor);
+    (below(warn, fail.level), fail)
+}
+
+/// The percentile `p` rounded up to a friendly number (never past the worst value), then raised
+/// to the floor.
+fn percentile_level(d: &Distribution, p: f64, from: &'static str, floor: u32) -> Derived<u32> {
+    let at = d.percentile(p).unwrap_or_default();
+    let rounded = friendly_up(at).min(d.worst().unwrap_or(at)).max(at);
+    let level = Derived {
+        level: Some(rounded),
+        from,
+        at: Some(at),
+        adjust: if rounded == at {
+            Adjust::Exact
+        } else {
+            Adjust::RoundedUp
+        },
+    };
+    raise(level, floor)
+}
+
+fn raise(mut d: Derived<u32>, floor: u32) -> Derived<u32> {
+    if d.level.is_some_and(|l| l < floor) {
+        d.level = Some(floor);
+        d.adjust = Adjust::Floor;
+    }
+    d
+}
+
+/// A warn level at or above the fail level never warns: drop it.
+fn below(mut warn: Derived<u32>, fail: Option<u32>) -> Derived<u32> {
+    if let (Some(w), Some(f)) = (warn.level, fail) {
+        if w >= f {
+            warn.level = None;
+            warn.adjust = Adjust::Dropped;
+        }
+    }
+    warn
+}
+
+/// `v` rounded up to a number people write: exact up to 10, then multiples of 5 up to 50, of 10
+/// up to 200, of 50 up to 1000, of 100 beyond.
+pub fn friendly_up(v: u32) -> u32 {
+    let step = match v {
+        0..=10 => 1,
+        11..=50 => 5,
+        51..=200 => 10,
+        201..=1000 => 50,
+        _ => 100,
+    };
+    v.div_ceil(step).saturating_mul(step)
+}
+
+fn grade_proposal(
+    census: &Census,
+    current: &Settings,
+    defaults: &Settings,
+    ratchet: bool,
+) -> GradeProposal {
+    let mut files: Vec<&FileRecord> = governed(census, |p| current.grade_overridden(p)).collect();
+    // Best first; among equal grades by path, so the worst named is stable.
+    files.sort_by(|a, b| b.grade.cmp(&a.grade).then(a.path.cmp(&b.path)));
+    let grades: Vec<Grade> = files.iter().map(|f| f.grade).collect();
+    let worst_at = files.last().map(|f| f.path.clone());
+    let now = current.top_min_grade();
+    let default = defaults.top_min_grade();
+    let (warn, fail) = match grades.last() {
+        None => (kept(now.warn), kept(now.fail)),
+        Some(worst) => grade_levels(&grades, *worst, default, ratchet),
+    };
+    GradeProposal {
+        grades,
+        worst_at,
+        current: now,
+        warn,
+        fail,
+    }
+}
+
+/// Grades: the metric rules mirrored (a lower grade is worse). The floor is the default warn
+/// grade (no proposal is stricter), ratchet's bound the default fail grade (none looser).
+fn grade_levels(
+    grades: &[Grade],
+    worst: Grade,
+    default: GradeLevel,
+    ratchet: bool,
+) -> (Derived<Grade>, Derived<Grade>) {
+    let at = |p: f64, from: &'static str| {
+        let g = nearest_rank(grades, p).unwrap_or(worst);
+        Derived {
+            level: Some(g),
+            from,
+            at: Some(g),
+            adjust: Adjust::Exact,
+        }
+    };
+    let mut fail = if ratchet {
+        at(99.0, "p99")
+    } else {
+        Derived {
+            from: "worst",
+            ..at(100.0, "worst")
+        }
+    };
+    if ratchet {
+        if let (Some(g), Some(bound)) = (fail.level, default.fail) {
+            if g < bound {
+                fail.level = Some(bound);
+                fail.adjust = Adjust::DefaultFail;
+            }
+        }
+    }
+    let fail = cap_grade(fail, default.warn);
+    let warn = cap_grade(
+        if ratchet {
+            at(95.0, "p95")
+        } else {
+            at(99.0, "p99")
+        },
+        default.warn,
+    );
+    let warn = match (warn.level, fail.level) {
+        (Some(w), Some(f)) if w <= f => Derived {
+            level: None,
+            adjust: Adjust::Dropped,
+            ..warn
+        },
+        _ => warn,
+    };
+    (warn, fail)
+}
+
+/// No minimum grade stricter than the floor.
+fn cap_grade(mut d: Derived<Grade>, floor: Option<Grade>) -> Derived<Grade> {
+    if let (Some(g), Some(floor)) = (d.level, floor) {
+        if g > floor {
+            d.level = Some(floor);
+            d.adjust = Adjust::Floor;
+        }
+    }
+    d
+}
+
+/// How many functions (files, for the grade) a settings' levels flag at HEAD, as `check --all`
+/// would: per metric `(warn, fail)`, suppressed metrics not counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Flags {
+    pub warn: usize,
+    pub fail: usize,
+}
+
+/// Flags per metric (indexed like [`Metric::ALL`]) and for the grade, under `settings`.
+pub fn flags(census: &Census, settings: &Settings) -> ([Flags; 5], Flags) {
+    let mut metrics = [Flags::default(); 5];
+    let mut grade = Flags::default();
+    for file in &census.files {
+        for f in &file.functions {
+            for m in Metric::ALL {
+                if f.is_suppressed(m) {
+                    continue;
+                }
+                let level = settings.threshold(&file.path, m).level;
+                count(&mut metrics[m.index()], level.check(f64::from(f.value(m))));
+            }
+        }
+        let level = settings.min_grade_applied(&file.path).level;
+        count(&mut grade, level.check(file.grade));
+    }
+    (metrics, grade)
+}
+
+fn count(flags: &mut Flags, severity: Option<crate::config::Severity>) {
+    match severity {
+        Some(crate::config::Severity::Warn) => flags.warn += 1,
+        Some(crate::config::Severity::Fail) => flags.fail += 1,
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(values: &[u32]) -> Distribution {
+        let mut values = values.to_vec();
+        values.sort_unstable();
+        Distribution {
+            values,
+            worst_at: None,
+        }
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let d = dist(&(1..=100).collect::<Vec<_>>());
+        assert_eq!(d.percentile(99.0), Some(99));
+        assert_eq!(d.percentile(95.0), Some(95));
+        assert_eq!(d.percentile(100.0), Some(100));
+        assert_eq!(d.percentile(0.0), Some(1));
+        let small = dist(&[3, 1, 2]);
+        assert_eq!(small.percentile(50.0), Some(2));
+        assert_eq!(small.percentile(99.0), Some(3));
+        assert_eq!(dist(&[]).percentile(50.0), None);
+        assert_eq!(d.above(95), 5);
+        assert_eq!(d.above(100), 0);
+    }
+
+    #[test]
+    fn friendly_numbers_round_up() {
+        let cases = [
+            (0, 0),
+            (7, 7),
+            (10, 10),
+            (11, 15),
+            (37, 40),
+            (50, 50),
+            (51, 60),
+            (174, 180),
+            (201, 250),
+            (1001, 1100),
+        ];
+        for (v, want) in cases {
+            assert_eq!(friendly_up(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn new_mode_fails_above_the_worst_and_never_below_the_floor() {
+        let b = Bounds {
+            floor: 15,
+            ceiling: Some(30),
+        };
+        let mut values = vec![1; 95];
+        values.extend([20, 22, 30, 37, 90]);
+        let (warn, fail) = new_levels(&dist(&values), b);
+        assert_eq!(
+            (fail.level, fail.from, fail.adjust),
+            (Some(90), "worst", Adjust::Exact)
+        );
+        assert_eq!((warn.level, warn.at), (Some(40), Some(37)));
+        assert_eq!(warn.adjust, Adjust::RoundedUp);
+        let (warn, fail) = new_levels(&dist(&[1, 2, 3]), b);
+        assert_eq!((fail.level, fail.adjust), (Some(15), Adjust::Floor));
+        assert_eq!((warn.level, warn.adjust), (None, Adjust::Dropped));
+    }
+
+    #[test]
+    fn ratchet_fails_at_p99_but_never_looser_than_the_default_fail() {
+        let b = Bounds {
+            floor: 15,
+            ceiling: Some(30),
+        };
+        let mut values = vec![2; 90];
+        values.extend([16, 17, 18, 19, 20, 21, 22, 23, 24, 300]);
+        let (warn, fail) = ratchet_levels(&dist(&values), b);
+        assert_eq!((fail.level, fail.at), (Some(25), Some(24)));
+        assert_eq!(
+            (warn.level, warn.at, warn.adjust),
+            (Some(20), Some(20), Adjust::Exact)
+        );
+        let mut heavy = vec![40; 50];
+        heavy.extend([2; 50]);
+        let (_, fail) = ratchet_levels(&dist(&heavy), b);
+        assert_eq!((fail.level, fail.adjust), (Some(30), Adjust::DefaultFail));
+    }
+
+    #[test]
+    fn grades_mirror_the_metric_rules() {
+        use Grade::*;
+        let default = GradeLevel {
+            warn: Some(C),
+            fail: Some(D),
+        };
+        let mut grades = vec![APlus; 98];
+        grades.extend([B, F]);
+        let (warn, fail) = grade_levels(&grades, F, default, false);
+        assert_eq!((fail.level, fail.from), (Some(F), "worst"));
+        // p99 is B, held at the floor C: no proposal is stricter than the default's warn grade.
+        assert_eq!((warn.level, warn.at), (Some(C), Some(B)));
+        assert_eq!(warn.adjust, Adjust::Floor);
+        let (warn, fail) = grade_levels(&grades, F, default, true);
+        assert_eq!((fail.level, fail.at), (Some(C), Some(B)));
+        assert_eq!((warn.level, warn.adjust), (None, Adjust::Dropped));
+        let mut poor = vec![F; 5];
+        poor.extend([APlus; 95]);
+        poor.sort_by(|a, b| b.cmp(a));
+        let (_, fail) = grade_levels(&poor, F, default, true);
+        assert_eq!((fail.level, fail.adjust), (Some(D), Adjust::DefaultFail));
+    }
+}
