@@ -10,9 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use debtgate::analysis::{Analyzer, FileMetrics};
-use debtgate::lang::Language;
-use debtgate::store::{codec, key, ContentId, Store, StorePaths};
+use debtgate::analysis::Analyzer;
+use debtgate::store::{codec, key, ContentId, Entry, PathClass, Store, StorePaths};
 use divan::Bencher;
 
 fn main() {
@@ -24,13 +23,20 @@ fn main() {
     let stored: usize = items.iter().map(|(_, m)| codec::encode(m).len()).sum();
     let json: usize = items
         .iter()
-        .map(|(_, m)| serde_json::to_vec(m).unwrap().len())
+        .map(|(_, e)| {
+            serde_json::to_vec(e.metrics.as_ref().unwrap())
+                .unwrap()
+                .len()
+        })
         .sum();
     eprintln!(
         "store bench: {} files, {} functions; payload {raw} B, stored {stored} B (ratio {:.2}), \
          report JSON of the same metrics {json} B",
         items.len(),
-        items.iter().map(|(_, m)| m.functions.len()).sum::<usize>(),
+        items
+            .iter()
+            .map(|(_, e)| e.metrics.as_ref().map_or(0, |m| m.functions.len()))
+            .sum::<usize>(),
         raw as f64 / stored as f64
     );
     divan::main();
@@ -47,8 +53,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// (key, metrics) of every file under src/.
-fn metrics() -> Vec<(key::Key, FileMetrics)> {
+/// (key, entry: facts and metrics) of every file under src/.
+fn metrics() -> Vec<(key::Key, Entry)> {
     let mut files = Vec::new();
     rust_files(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
@@ -60,8 +66,11 @@ fn metrics() -> Vec<(key::Key, FileMetrics)> {
         .iter()
         .map(|p| {
             let bytes = std::fs::read(p).unwrap();
-            let k = key::key(Language::Rust, ContentId::Bytes(&bytes));
-            (k, a.analyze(&bytes, Language::Rust))
+            let class = PathClass::of(p).unwrap();
+            let k = key::key(class, ContentId::Bytes(&bytes));
+            let mut e = Entry::facts(p, &bytes).unwrap();
+            e.metrics = Some(a.analyze(&bytes, e.language));
+            (k, e)
         })
         .collect()
 }

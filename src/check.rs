@@ -11,14 +11,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::analysis::{self, Analyzer, FileMetrics};
+use std::borrow::Cow;
+
+use crate::analysis::{self, Analyzer};
 use crate::change::{ChangeSet, ChangedFile, Content, EntryKind, Repo, Source};
 use crate::config::{self, ConfigOrigin, PolicyMode, Settings};
-use crate::inputs;
 use crate::lang::Language;
 use crate::policy::{self, Subject};
 use crate::report::{BaseGrade, FileReport, Finding, Mode, NotAnalysed, Report};
-use crate::store::{ContentId, Store, StorePaths};
+use crate::store::{Measured, Store, StorePaths};
 
 /// What to judge.
 #[derive(Debug, Clone)]
@@ -243,35 +244,30 @@ fn judge_file(
     if settings.is_excluded(&file.path) {
         return skipped(file, "excluded by the configuration");
     }
-    let Some(language) = Language::from_path(Path::new(&file.path)) else {
+    if Language::from_path(Path::new(&file.path)).is_none() {
         return skipped(file, "unsupported language");
-    };
-    let bytes = match readable(repo, new, settings.max_file_size) {
-        Ok(b) => b,
+    }
+    let head = match side(repo, settings, store, analyzer, &file.path, new) {
+        Ok(m) => m,
         Err(reason) => return skipped(file, reason),
     };
-    let language = crate::lang::detect(Path::new(&file.path), &bytes).unwrap_or(language);
-    let head = measure(store, analyzer, new, &bytes, language);
     // The base side matters only when the mode compares with it.
     let base = match (&file.old, settings.mode) {
         (Some(old), PolicyMode::New | PolicyMode::Ratchet) => {
             let old_path = file.old_path.as_deref().unwrap_or(&file.path);
-            readable(repo, old, settings.max_file_size)
-                .ok()
-                .and_then(|b| {
-                    let lang = crate::lang::detect(Path::new(old_path), &b)?;
-                    Some(measure(store, analyzer, old, &b, lang))
-                })
+            side(repo, settings, store, analyzer, old_path, old).ok()
         }
         _ => None,
     };
+    let (language, marks, head) = (head.language, head.marks, head.metrics);
+    let base = base.map(|b| b.metrics);
     let outcome = policy::judge(
         settings,
         &Subject {
             path: &file.path,
             head: &head,
             base: base.as_ref(),
-            head_src: &bytes,
+            marks: &marks,
         },
         today,
     );
@@ -298,30 +294,28 @@ fn judge_file(
     }
 }
 
-/// One side's metrics: from the store when it has seen this content as this language, measured
-/// (and remembered) otherwise. A blob is keyed by its id, which fixes its bytes.
-pub(crate) fn measure(
+/// One side's metrics: from the store when it has seen this content through a path like this one
+/// (a blob by its id alone, without reading it), measured and remembered otherwise. `Err` says why
+/// the side is not measured.
+pub(crate) fn side(
+    repo: &Repo,
+    settings: &Settings,
     store: &Store,
     analyzer: &mut Analyzer,
+    path: &str,
     content: &Content,
-    bytes: &[u8],
-    language: Language,
-) -> FileMetrics {
+) -> Result<Measured, String> {
+    let read = || {
+        repo.read(content)
+            .map(Cow::Owned)
+            .map_err(|e| format!("unreadable: {e}"))
+    };
     let blob = content.blob_id();
-    let id = blob
-        .as_ref()
-        .map_or(ContentId::Bytes(bytes), ContentId::Blob);
-    store.measure(analyzer, language, id, bytes)
-}
-
-/// Reads one side, or says why it cannot be measured.
-pub(crate) fn readable(repo: &Repo, content: &Content, max: u64) -> Result<Vec<u8>, String> {
-    let bytes = repo.read(content).map_err(|e| format!("unreadable: {e}"))?;
-    if let Some(reason) = inputs::too_large(bytes.len() as u64, max) {
-        return Err(reason);
-    }
-    if let Some(reason) = inputs::binary(&bytes) {
-        return Err(reason);
-    }
-    Ok(bytes)
+    store.side(
+        analyzer,
+        Path::new(path),
+        blob.as_ref(),
+        settings.max_file_size,
+        read,
+    )
 }

@@ -10,7 +10,7 @@ use thiserror::Error;
 use crate::lang::Language;
 
 /// How much of a file is searched for a NUL byte to call it binary (as git and ripgrep do).
-const BINARY_PROBE: usize = 8 * 1024;
+pub const BINARY_PROBE: usize = 8 * 1024;
 
 #[derive(Debug, Error)]
 pub enum InputError {
@@ -102,11 +102,17 @@ pub fn too_large(size: u64, max_size: u64) -> Option<String> {
 
 /// Why content is not measured, if it looks binary (a NUL byte early on, as git decides).
 pub fn binary(bytes: &[u8]) -> Option<String> {
-    bytes
-        .iter()
-        .take(BINARY_PROBE)
-        .position(|b| *b == 0)
-        .map(|at| format!("binary: NUL byte at offset {at}"))
+    binary_at(bytes).map(binary_reason)
+}
+
+/// Where the NUL byte that makes content binary is, if it is binary.
+pub fn binary_at(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().take(BINARY_PROBE).position(|b| *b == 0)
+}
+
+/// Why content with a NUL byte at `at` is not measured.
+pub fn binary_reason(at: usize) -> String {
+    format!("binary: NUL byte at offset {at}")
 }
 
 fn skipped(path: String, reason: String) -> Input {

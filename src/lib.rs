@@ -63,7 +63,9 @@ pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError
                 }),
                 Source::Content { language, bytes } => {
                     let m = analysis::with_thread_analyzer(|a| {
-                        store.measure(a, language, store::ContentId::Bytes(&bytes), &bytes)
+                        store
+                            .measure_bytes(a, path, &bytes)
+                            .unwrap_or_else(|| a.analyze(&bytes, language))
                     });
                     Ok(FileReport {
                         path: input.path,

@@ -352,3 +352,107 @@ fn eight_concurrent_checks_on_one_repository_all_give_the_right_verdict() {
     let out = check(dir.path(), None);
     assert_eq!(cache(&out), (0, 20, 0, 0), "{}", stderr(&out));
 }
+
+/// Deletes the loose object files of every blob HEAD and the index name: after this, any read
+/// of a blob fails.
+fn delete_blobs(root: &Path) -> usize {
+    // `mode type id\tpath` and `mode id stage\tpath`.
+    let tree = git(root, &["ls-tree", "-r", "HEAD"]);
+    let index = git(root, &["ls-files", "-s"]);
+    let field = |text: &str, n: usize| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.split_whitespace().nth(n).map(str::to_string))
+            .collect()
+    };
+    let mut ids = field(&tree, 2);
+    ids.extend(field(&index, 1));
+    ids.sort();
+    ids.dedup();
+    let mut gone = 0;
+    for id in ids {
+        let file = root.join(".git/objects").join(&id[..2]).join(&id[2..]);
+        if std::fs::remove_file(&file).is_ok() {
+            gone += 1;
+        }
+    }
+    gone
+}
+
+#[test]
+fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
+    let dir = git_repo();
+    let root = dir.path();
+    let policy = "version: 1\nmode: new\nmax_file_size: 2000\n\
+                  thresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
+    let suppressed = format!(
+        "# debtgate: allow(cyclomatic) reason=\"a table\"\n# expired:\n\
+         # debtgate: allow(all) reason=\"x\" until=2001-01-01\n{}",
+        branchy("table", 12, 0)
+    );
+    let big = format!("// {}\nfunction f() {{ return 1; }}\n", "x".repeat(3000));
+    commit(
+        root,
+        &[
+            (".debtgate.yaml", policy.as_bytes()),
+            ("src/a.py", branchy("a", 12, 0).as_bytes()),
+            ("src/s.py", suppressed.as_bytes()),
+            ("src/bin.c", b"int x;\0\0\0binary"),
+            ("src/big.js", big.as_bytes()),
+            ("src/h.h", b"namespace n { int f(); }\n"),
+        ],
+        "base",
+    );
+    write(root, "src/a.py", branchy("a", 13, 1).as_bytes());
+    let more = format!(
+        "{suppressed}\n# debtgate: allow(cyclomatic) reason=\"new table\"\n\
+         # debtgate: allow(all) reason=\"x\" until=2001-01-01\n{}",
+        branchy("more", 12, 1)
+    );
+    write(root, "src/s.py", more.as_bytes());
+    write(root, "src/bin.c", b"int y;\0\0\0binary");
+    write(root, "src/big.js", format!("{big}// more\n").as_bytes());
+    write(root, "src/h.h", b"namespace n { int f(int a); }\n");
+    write(root, "src/new.py", branchy("n", 11, 2).as_bytes());
+    git(root, &["add", "-A"]);
+
+    let store = root.join("s/store.redb");
+    let run = |args: &[&str], store: &Path| cmd(root, Some(store), args).output().expect("runs");
+    let staged = ["check", "--format", "json"];
+    let all = ["check", "--all", "--format", "json"];
+    let off = Path::new("off");
+    let (expected_staged, expected_all) = (run(&staged, off), run(&all, off));
+    assert_eq!(
+        expected_staged.status.code(),
+        Some(1),
+        "{}",
+        stderr(&expected_staged)
+    );
+    let reasons = json(&expected_staged)["not_analysed"].to_string();
+    assert!(
+        reasons.contains("binary: NUL byte") && reasons.contains("too large"),
+        "{reasons}"
+    );
+    let findings = json(&expected_staged)["findings"].to_string();
+    assert!(
+        findings.contains("\"suppressed\":true") && findings.contains("expired"),
+        "{findings}"
+    );
+    // Fill the store: every side measured once.
+    run(&staged, &store);
+    run(&all, &store);
+
+    assert!(delete_blobs(root) >= 10);
+    let broken = run(&staged, off);
+    assert!(
+        json(&broken).to_string().contains("unreadable"),
+        "without the blobs a run that reads them cannot measure"
+    );
+    let warm_staged = run(&staged, &store);
+    let warm_all = run(&all, &store);
+    assert_eq!(without_cache(&warm_staged), without_cache(&expected_staged));
+    assert_eq!(without_cache(&warm_all), without_cache(&expected_all));
+    assert_eq!(warm_staged.status.code(), Some(1));
+    // head and base of a.py, s.py, h.h; head of new.py: all from warm, none measured.
+    assert_eq!(cache(&warm_staged), (0, 7, 0, 0));
+    assert_eq!(stderr(&warm_staged), "");
+}

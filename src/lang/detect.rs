@@ -11,12 +11,17 @@ use super::Language;
 /// The language of `path` with content `bytes`.
 pub fn detect(path: &Path, bytes: &[u8]) -> Option<Language> {
     let language = Language::from_path(path)?;
-    let is_header = path.extension().is_some_and(|e| e == "h");
-    Some(if is_header && looks_like_cpp(bytes) {
+    Some(if depends_on_content(path) && looks_like_cpp(bytes) {
         Language::Cpp
     } else {
         language
     })
+}
+
+/// Whether the bytes, not only the path, decide the language of `path` (a `.h` file). The store
+/// keys entries by this, so that a lookup can happen before the bytes are read.
+pub fn depends_on_content(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "h")
 }
 
 /// Whether C++-only constructs appear in `src`.

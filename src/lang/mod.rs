@@ -9,7 +9,7 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
-pub use detect::detect;
+pub use detect::{depends_on_content, detect};
 
 mod c;
 mod cpp;

@@ -28,8 +28,9 @@ pub struct Subject<'a> {
     pub path: &'a str,
     pub head: &'a FileMetrics,
     pub base: Option<&'a FileMetrics>,
-    /// Head source text, for suppression comments.
-    pub head_src: &'a [u8],
+    /// The head side's suppression comments ([`suppress::Marks::scan`] of its text); kept with
+    /// the metrics in the store, so judging needs no read of the file.
+    pub marks: &'a suppress::Marks,
 }
 
 /// What judging one file produced.
@@ -47,8 +48,6 @@ pub const SUPPRESSION_RULE: &str = "suppression";
 
 pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
     let mut out = Outcome::default();
-    let src = String::from_utf8_lossy(subject.head_src);
-    let lines: Vec<&str> = src.lines().collect();
     let pairs = pair_functions(&subject.head.functions, subject.base);
     for (f, (nth, before)) in subject.head.functions.iter().zip(pairs) {
         let key = (f.qualified_name.as_str(), nth);
@@ -57,7 +56,7 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
             continue;
         }
         out.judged += 1;
-        let suppressions = suppress::in_lines(&lines, f.start_line, today);
+        let suppressions = subject.marks.for_function(f.start_line, today);
         for s in suppressions.iter().filter(|s| s.problem.is_some()) {
             out.findings
                 .push(invalid_suppression(subject.path, f, s, key.1));
@@ -270,7 +269,7 @@ mod tests {
                 path: "src/Thing.java",
                 head: &h,
                 base: Some(&b),
-                head_src: head.as_bytes(),
+                marks: &suppress::Marks::scan(head.as_bytes()),
             },
             today,
         );

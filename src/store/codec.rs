@@ -1,6 +1,7 @@
 //! The store's value format: `[FORMAT] ‖ lz4_flex::compress_prepend_size(payload)`.
 //!
-//! The payload is a small hand-written binary encoding of [`FileMetrics`] (LEB128 integers,
+//! The payload is a small hand-written binary encoding of an [`Entry`] — the facts (size, binary,
+//! language, suppression marks) and, when measured, the [`FileMetrics`] (LEB128 integers,
 //! length-prefixed strings), not the JSON report's shape: it keeps `body_hash`, which the report
 //! skips, and needs no extra crate. A value that does not decode exactly — wrong format byte, bad
 //! lz4 frame, truncated or trailing bytes, an out-of-range enum — is `None`, which the store treats
@@ -10,9 +11,13 @@ use crate::analysis::metrics::duplication::DuplicateBlock;
 use crate::analysis::metrics::satd::MARKERS;
 use crate::analysis::{Diagnostic, Duplication, FileMetrics, FunctionMetrics, Grade, Satd};
 use crate::lang::Language;
+use crate::policy::suppress::{Mark, Marks};
+
+use super::entry::Entry;
 
 /// Bump when the payload layout changes; old values then decode as misses.
-pub const FORMAT: u8 = 1;
+/// 2: the value is an [`Entry`] (facts and optional metrics), not bare metrics.
+pub const FORMAT: u8 = 2;
 
 /// Largest payload a value may claim, so a corrupt length prefix cannot ask for gigabytes.
 const MAX_RAW: usize = 64 * 1024 * 1024;
@@ -31,9 +36,9 @@ const GRADES: [Grade; 11] = [
     Grade::APlus,
 ];
 
-/// Encodes and compresses `m`.
-pub fn encode(m: &FileMetrics) -> Vec<u8> {
-    let raw = payload(m);
+/// Encodes and compresses `e`.
+pub fn encode(e: &Entry) -> Vec<u8> {
+    let raw = payload(e);
     let mut out = Vec::with_capacity(raw.len() / 2 + 8);
     out.push(FORMAT);
     out.extend_from_slice(&lz4_flex::compress_prepend_size(&raw));
@@ -48,59 +53,84 @@ pub fn raw_len(value: &[u8]) -> Option<usize> {
 }
 
 /// Decodes a stored value; `None` for anything that is not exactly a value of this format.
-pub fn decode(value: &[u8]) -> Option<FileMetrics> {
+pub fn decode(value: &[u8]) -> Option<Entry> {
     let (&format, rest) = value.split_first()?;
     if format != FORMAT || raw_len(value)? > MAX_RAW {
         return None;
     }
     let raw = lz4_flex::decompress_size_prepended(rest).ok()?;
     let mut r = Reader { buf: &raw, at: 0 };
-    let m = r.file_metrics()?;
-    (r.at == raw.len()).then_some(m)
+    let e = r.entry()?;
+    (r.at == raw.len()).then_some(e)
 }
 
-fn payload(m: &FileMetrics) -> Vec<u8> {
-    let mut w = Vec::with_capacity(64 + m.functions.len() * 48);
-    let lang = Language::ALL.iter().position(|l| *l == m.language);
-    w.push(lang.expect("every language is in Language::ALL") as u8);
+fn payload(e: &Entry) -> Vec<u8> {
+    let functions = e.metrics.as_ref().map_or(0, |m| m.functions.len());
+    let mut w = Vec::with_capacity(64 + functions * 48);
+    uint(&mut w, e.size);
+    uint(&mut w, e.binary_at.map_or(0, |at| at as u64 + 1));
+    w.push(language_index(e.language));
+    uint(&mut w, e.marks.lines as u64);
+    uint(&mut w, e.marks.found.len() as u64);
+    for m in &e.marks.found {
+        uint(&mut w, m.line as u64);
+        string(&mut w, &m.text);
+        uint(&mut w, m.preamble_to.map_or(0, |l| l as u64 + 1));
+    }
+    match &e.metrics {
+        None => w.push(0),
+        Some(m) => {
+            w.push(1);
+            metrics(&mut w, m);
+        }
+    }
+    w
+}
+
+fn language_index(language: Language) -> u8 {
+    let at = Language::ALL.iter().position(|l| *l == language);
+    at.expect("every language is in Language::ALL") as u8
+}
+
+fn metrics(w: &mut Vec<u8>, m: &FileMetrics) {
+    w.push(language_index(m.language));
     w.extend_from_slice(&m.score.to_bits().to_le_bytes());
     let grade = GRADES.iter().position(|g| *g == m.grade);
     w.push(grade.expect("every grade is in GRADES") as u8);
-    uint(&mut w, m.code_lines as u64);
-    uint(&mut w, m.functions.len() as u64);
+    uint(w, m.code_lines as u64);
+    uint(w, m.functions.len() as u64);
     for f in &m.functions {
-        string(&mut w, &f.name);
-        string(&mut w, &f.qualified_name);
+        string(w, &f.name);
+        string(w, &f.qualified_name);
         for n in [f.start_line, f.end_line] {
-            uint(&mut w, n as u64);
+            uint(w, n as u64);
         }
         for n in [f.cyclomatic, f.cognitive, f.max_nesting, f.params] {
-            uint(&mut w, u64::from(n));
+            uint(w, u64::from(n));
         }
-        uint(&mut w, f.length as u64);
+        uint(w, f.length as u64);
         w.extend_from_slice(&f.body_hash.to_le_bytes());
     }
-    uint(&mut w, m.satd.len() as u64);
+    uint(w, m.satd.len() as u64);
     for s in &m.satd {
-        uint(&mut w, s.line as u64);
+        uint(w, s.line as u64);
         // An unknown marker cannot happen (satd only reports MARKERS); 255 would fail to decode.
         let marker = MARKERS.iter().position(|k| *k == s.marker).unwrap_or(255);
         w.push(marker as u8);
-        string(&mut w, &s.text);
+        string(w, &s.text);
     }
-    uint(&mut w, m.duplication.duplicated_lines as u64);
-    uint(&mut w, m.duplication.blocks.len() as u64);
+    uint(w, m.duplication.duplicated_lines as u64);
+    uint(w, m.duplication.blocks.len() as u64);
     for b in &m.duplication.blocks {
         for n in [b.line, b.first_line, b.lines] {
-            uint(&mut w, n as u64);
+            uint(w, n as u64);
         }
     }
-    uint(&mut w, m.diagnostics.len() as u64);
+    uint(w, m.diagnostics.len() as u64);
     for d in &m.diagnostics {
-        uint(&mut w, d.line.map_or(0, |l| l as u64 + 1));
-        string(&mut w, &d.message);
+        uint(w, d.line.map_or(0, |l| l as u64 + 1));
+        string(w, &d.message);
     }
-    w
 }
 
 fn uint(w: &mut Vec<u8>, mut n: u64) {
@@ -171,6 +201,34 @@ impl Reader<'_> {
     fn string(&mut self) -> Option<String> {
         let n = self.usize()?;
         String::from_utf8(self.bytes(n)?.to_vec()).ok()
+    }
+
+    fn entry(&mut self) -> Option<Entry> {
+        let size = self.uint()?;
+        let binary_at = self.usize()?.checked_sub(1);
+        let language = *Language::ALL.get(usize::from(self.byte()?))?;
+        let lines = self.usize()?;
+        let found = self.list(Self::mark)?;
+        let metrics = match self.byte()? {
+            0 => None,
+            1 => Some(self.file_metrics()?),
+            _ => return None,
+        };
+        Some(Entry {
+            size,
+            binary_at,
+            language,
+            marks: Marks { lines, found },
+            metrics,
+        })
+    }
+
+    fn mark(&mut self) -> Option<Mark> {
+        Some(Mark {
+            line: self.usize()?,
+            text: self.string()?,
+            preamble_to: self.usize()?.checked_sub(1),
+        })
     }
 
     fn file_metrics(&mut self) -> Option<FileMetrics> {
@@ -256,20 +314,39 @@ mod tests {
                        fn b() { let y = 1; let z = 2; let w = 3; }\n\
                        fn c() { let y = 1; let z = 2; let w = 3; }\nfn broken( {\n";
 
+    fn entry() -> Entry {
+        let mut e = Entry::facts(std::path::Path::new("a.rs"), SRC.as_bytes()).expect("rust");
+        e.metrics = Some(Analyzer::new().analyze(SRC.as_bytes(), Language::Rust));
+        e
+    }
+
     #[test]
     fn round_trips_real_metrics_including_body_hash() {
-        let m = Analyzer::new().analyze(SRC.as_bytes(), Language::Rust);
+        let e = entry();
+        let m = e.metrics.as_ref().expect("measured");
         assert!(!m.functions.is_empty() && !m.satd.is_empty());
-        let back = decode(&encode(&m)).expect("decodes");
-        assert_eq!(back, m);
+        let back = decode(&encode(&e)).expect("decodes");
+        assert_eq!(back, e);
         let hashes = |m: &FileMetrics| m.functions.iter().map(|f| f.body_hash).collect::<Vec<_>>();
-        assert_eq!(hashes(&back), hashes(&m));
+        assert_eq!(hashes(back.metrics.as_ref().expect("measured")), hashes(m));
+    }
+
+    #[test]
+    fn round_trips_facts_without_metrics() {
+        let src = b"// debtgate: allow(all) reason=\"x\"\n// more\nint f() {}\n\0";
+        let e = Entry::facts(std::path::Path::new("a.h"), src).expect("c");
+        assert!(e.binary_at.is_some() && e.metrics.is_none());
+        assert_eq!(decode(&encode(&e)), Some(e));
+        let text = &src[..src.len() - 1];
+        let t = Entry::facts(std::path::Path::new("a.h"), text).expect("c");
+        assert_eq!(t.marks.found.len(), 1);
+        assert_eq!(t.marks.found[0].preamble_to, Some(2));
+        assert_eq!(decode(&encode(&t)), Some(t));
     }
 
     #[test]
     fn anything_else_is_a_miss() {
-        let m = Analyzer::new().analyze(SRC.as_bytes(), Language::Rust);
-        let good = encode(&m);
+        let good = encode(&entry());
         assert_eq!(decode(&[]), None);
         let mut wrong_format = good.clone();
         wrong_format[0] = FORMAT + 1;

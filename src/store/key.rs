@@ -1,11 +1,17 @@
-//! Store keys: `blake3(fingerprint ‖ language ‖ content id)`.
+//! Store keys: `blake3(fingerprint ‖ path class ‖ content id)`.
 //!
-//! The fingerprint names everything that can change a measurement: [`ANALYSER_VERSION`] (bump it
-//! whenever a metric definition or a metric-affecting option changes), the crate version, and
-//! for every grammar its ABI version and its node-kind and field counts, so a grammar upgrade
+//! The fingerprint names everything that can change a stored value: [`ANALYSER_VERSION`] (bump it
+//! whenever a metric definition, a metric-affecting option, language detection or the suppression
+//! scan changes), the crate version, the binary probe length, the suppression marker, and for
+//! every grammar its ABI version and its node-kind and field counts, so a grammar upgrade
 //! invalidates the store without anyone remembering to bump anything. Thresholds and output
-//! options are not in it: the store holds metrics, not findings.
+//! options are not in it: the store holds metrics and facts, not findings.
+//!
+//! The path class ([`PathClass`]) is what the path contributes to reading the bytes: the language
+//! its extension names and whether the content decides between languages (`.h`). It is known
+//! before the bytes are read, so a blob is looked up by its id alone.
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::analysis::metrics::satd::MARKERS;
@@ -13,8 +19,10 @@ use crate::change::BlobId;
 use crate::lang::Language;
 
 /// Bump whenever what `Analyzer::analyze` computes changes in a way the derived parts below do
-/// not see (a metric's definition, the SATD markers' meaning, the TDG formula...).
-pub const ANALYSER_VERSION: u32 = 1;
+/// not see (a metric's definition, the SATD markers' meaning, the TDG formula, content-based
+/// language detection, the suppression scan...).
+/// 2: values hold an entry (facts and metrics), keys a path class instead of a language.
+pub const ANALYSER_VERSION: u32 = 2;
 
 /// A store key.
 pub type Key = [u8; 32];
@@ -28,6 +36,24 @@ pub enum ContentId<'a> {
     Bytes(&'a [u8]),
 }
 
+/// How a path reads its bytes: the language of its extension, and whether the content can change
+/// it (see [`crate::lang::depends_on_content`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathClass {
+    pub language: Language,
+    pub by_content: bool,
+}
+
+impl PathClass {
+    /// `None` when the path names no supported language.
+    pub fn of(path: &Path) -> Option<PathClass> {
+        Some(PathClass {
+            language: Language::from_path(path)?,
+            by_content: crate::lang::depends_on_content(path),
+        })
+    }
+}
+
 /// The analyser fingerprint, computed once per process.
 pub fn fingerprint() -> &'static [u8; 32] {
     static FP: OnceLock<[u8; 32]> = OnceLock::new();
@@ -36,6 +62,9 @@ pub fn fingerprint() -> &'static [u8; 32] {
         h.update(b"debtgate analyser fingerprint\0");
         h.update(&ANALYSER_VERSION.to_le_bytes());
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(&[0]);
+        h.update(&(crate::inputs::BINARY_PROBE as u64).to_le_bytes());
+        h.update(crate::policy::suppress::MARKER.as_bytes());
         h.update(&[0]);
         for lang in Language::ALL {
             let g = lang.grammar();
@@ -53,12 +82,12 @@ pub fn fingerprint() -> &'static [u8; 32] {
     })
 }
 
-/// The key of `content` measured as `language`.
-pub fn key(language: Language, content: ContentId<'_>) -> Key {
+/// The key of `content` read through a path of class `class`.
+pub fn key(class: PathClass, content: ContentId<'_>) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(fingerprint());
-    h.update(language.name().as_bytes());
-    h.update(&[0]);
+    h.update(class.language.name().as_bytes());
+    h.update(&[0, u8::from(class.by_content)]);
     match content {
         ContentId::Blob(id) => {
             h.update(b"B");
@@ -77,10 +106,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn language_and_content_both_change_the_key() {
-        let a = key(Language::C, ContentId::Bytes(b"int x;"));
-        assert_eq!(a, key(Language::C, ContentId::Bytes(b"int x;")));
-        assert_ne!(a, key(Language::Cpp, ContentId::Bytes(b"int x;")));
-        assert_ne!(a, key(Language::C, ContentId::Bytes(b"int y;")));
+    fn path_class_and_content_both_change_the_key() {
+        let class = |p: &str| PathClass::of(Path::new(p)).expect("supported");
+        let a = key(class("a.c"), ContentId::Bytes(b"int x;"));
+        assert_eq!(a, key(class("b/c.c"), ContentId::Bytes(b"int x;")));
+        assert_ne!(a, key(class("a.cpp"), ContentId::Bytes(b"int x;")));
+        assert_ne!(a, key(class("a.h"), ContentId::Bytes(b"int x;")));
+        assert_ne!(a, key(class("a.c"), ContentId::Bytes(b"int y;")));
+        assert_eq!(PathClass::of(Path::new("a.txt")), None);
     }
 }

@@ -14,20 +14,23 @@
 
 pub mod cli;
 pub mod codec;
+pub mod entry;
 pub mod hot;
 pub mod key;
 pub mod tier;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use crate::analysis::{Analyzer, FileMetrics};
-use crate::lang::Language;
+use crate::change::BlobId;
 use crate::report::CacheStats;
 
-pub use key::{ContentId, Key, ANALYSER_VERSION};
-use tier::{OpenError, Tier, TierStats};
+pub use entry::{Entry, Measured};
+pub use key::{ContentId, Key, PathClass, ANALYSER_VERSION};
+use tier::{OpenError, Reader, Tier, TierStats};
 
 /// Overrides the warm tier's path; the cold tier sits next to it. `off` disables the store.
 pub const STORE_VAR: &str = "DEBTGATE_STORE";
@@ -78,12 +81,19 @@ struct Pending {
 }
 
 /// The store as one run sees it. `Sync`: share it by reference across worker threads.
+///
+/// Lookups go through one read-only view per tier ([`Reader`]: one read transaction for the whole
+/// run); the writable handles are opened only when something is written, so a run that finds
+/// everything never opens the database for writing.
 pub struct Store {
     paths: Option<StorePaths>,
-    warm: Option<Tier>,
-    cold: OnceLock<Option<Tier>>,
-    /// The cold tier opened (created) for writing when a lookup found no cold file.
-    cold_created: OnceLock<Tier>,
+    /// Whether this run may use the files at all (off, or the warm tier is unusable: no).
+    enabled: bool,
+    warm_view: RwLock<Option<Reader>>,
+    cold_view: OnceLock<Option<Reader>>,
+    /// Writable handles, opened on first write.
+    warm: OnceLock<Option<Tier>>,
+    cold: OnceLock<Tier>,
     hot: Mutex<hot::Hot>,
     pending: Mutex<Pending>,
     counts: [AtomicUsize; 4],
@@ -96,14 +106,24 @@ const WARM: usize = 1;
 const COLD: usize = 2;
 const MISS: usize = 3;
 
+/// Where a lookup was served from.
+#[derive(Clone, Copy)]
+enum Tiered {
+    Hot,
+    Warm,
+    Cold,
+}
+
 impl Store {
     /// A store that remembers nothing beyond the hot tier (the store is off or unusable).
     pub fn memory_only() -> Store {
         Store {
             paths: None,
-            warm: None,
+            enabled: false,
+            warm_view: RwLock::new(None),
+            cold_view: OnceLock::new(),
+            warm: OnceLock::new(),
             cold: OnceLock::new(),
-            cold_created: OnceLock::new(),
             hot: Mutex::new(hot::Hot::new(hot::DEFAULT_HOT_BYTES)),
             pending: Mutex::new(Pending::default()),
             counts: Default::default(),
@@ -118,21 +138,45 @@ impl Store {
         let Some(paths) = paths else {
             return store;
         };
+        store.enabled = true;
+        match Reader::open(&paths.warm) {
+            Ok(view) => store.warm_view = RwLock::new(view),
+            // Not readable as it is (held exclusively, corrupt, needs a repair): the writable
+            // open waits, moves a corrupt file aside or repairs, and says what happened.
+            Err(_) => match store.open_warm(&paths) {
+                Some(tier) => {
+                    let view = Reader::of(&tier).ok();
+                    store.warm_view = RwLock::new(view);
+                    let _ = store.warm.set(Some(tier));
+                }
+                None => {
+                    let _ = store.warm.set(None);
+                    store.enabled = false;
+                }
+            },
+        }
+        store.paths = Some(paths);
+        store
+    }
+
+    /// The writable warm tier, or `None` with the run's warning.
+    fn open_warm(&self, paths: &StorePaths) -> Option<Tier> {
         match Tier::open(&paths.warm) {
             Ok(opened) => {
                 if let Some(aside) = opened.moved_aside {
-                    store.warn(&format!(
+                    self.warn(&format!(
                         "{} was corrupt; moved it to {} and started a new store",
                         paths.warm.display(),
                         aside.display()
                     ));
                 }
-                store.warm = Some(opened.tier);
+                Some(opened.tier)
             }
-            Err(e) => store.warn(&format!("{e}; running without it")),
+            Err(e) => {
+                self.warn(&format!("{e}; running without it"));
+                None
+            }
         }
-        store.paths = Some(paths);
-        store
     }
 
     /// Opens both tiers for a `debtgate store` command; here trouble is an error.
@@ -149,8 +193,9 @@ impl Store {
             }
         }
         let mut store = Store::memory_only();
-        store.warm = Some(warm.tier);
-        let _ = store.cold.set(Some(cold.tier));
+        store.enabled = true;
+        let _ = store.warm.set(Some(warm.tier));
+        let _ = store.cold.set(cold.tier);
         store.paths = Some(paths);
         Ok(store)
     }
@@ -162,94 +207,158 @@ impl Store {
         }
     }
 
-    fn cold(&self) -> Option<&Tier> {
-        self.cold
+    /// The writable warm tier, opened on first use.
+    fn warm_tier(&self) -> Option<&Tier> {
+        self.warm
+            .get_or_init(|| self.open_warm(self.paths.as_ref()?))
+            .as_ref()
+    }
+
+    /// The run's view of the cold tier: only an existing cold file is worth opening on a lookup.
+    fn cold_view(&self) -> Option<&Reader> {
+        self.cold_view
             .get_or_init(|| {
-                let paths = self.paths.as_ref()?;
-                // Only an existing cold file is worth opening on a lookup.
-                if self.warm.is_none() || !paths.cold.exists() {
-                    return None;
-                }
-                match Tier::open(&paths.cold) {
-                    Ok(o) => {
-                        if let Some(aside) = o.moved_aside {
-                            self.warn(&format!(
-                                "{} was corrupt; moved it to {}",
-                                paths.cold.display(),
-                                aside.display()
-                            ));
-                        }
-                        Some(o.tier)
-                    }
-                    Err(e) => {
-                        self.warn(&format!("{e}; running without the cold tier"));
-                        None
+                let paths = self.paths.as_ref().filter(|_| self.enabled)?;
+                match Reader::open(&paths.cold) {
+                    Ok(view) => view,
+                    Err(_) => {
+                        // As for warm: the writable open knows what to do with a bad file.
+                        let tier = self.cold_for_writing().ok()?;
+                        Reader::of(tier).ok()
                     }
                 }
             })
             .as_ref()
     }
 
-    /// The metrics of `content` as `language`: from the store when it has them, otherwise
-    /// measured with `analyzer` and remembered.
-    pub fn measure(
+    /// One side of a file: what the store knows about the content `blob` (or, with no blob id,
+    /// the bytes `read` returns) read through `path`, or — on a miss, or when the stored entry
+    /// was never measured — the bytes from `read`, measured with `analyzer` and remembered.
+    ///
+    /// `Err` says why the side is not measured, in the same words whether or not the bytes were
+    /// read: too large for `max_size`, binary, unreadable (what `read` said), unsupported.
+    pub fn side<'b>(
         &self,
         analyzer: &mut Analyzer,
-        language: Language,
-        content: ContentId<'_>,
-        bytes: &[u8],
-    ) -> FileMetrics {
-        let key = key::key(language, content);
-        if let Some(m) = self.get(&key) {
-            return m;
+        path: &Path,
+        blob: Option<&BlobId>,
+        max_size: u64,
+        read: impl FnOnce() -> Result<Cow<'b, [u8]>, String>,
+    ) -> Result<Measured, String> {
+        let class = PathClass::of(path).ok_or("unsupported language")?;
+        let known = blob.map(|id| key::key(class, ContentId::Blob(id)));
+        if let Some(found) = known.and_then(|k| self.lookup(&k)) {
+            if let Some(done) = self.serve(found, max_size)? {
+                return Ok(done);
+            }
         }
-        let m = analyzer.analyze(bytes, language);
-        self.put(key, &m);
-        m
+        let bytes = read()?;
+        let key = known.unwrap_or_else(|| key::key(class, ContentId::Bytes(&bytes)));
+        if blob.is_none() {
+            if let Some(found) = self.lookup(&key) {
+                if let Some(done) = self.serve(found, max_size)? {
+                    return Ok(done);
+                }
+            }
+        }
+        let mut entry = Entry::facts(path, &bytes).ok_or("unsupported language")?;
+        if let Some(reason) = entry.unmeasurable(max_size) {
+            self.put(key, &entry);
+            return Err(reason);
+        }
+        let metrics = analyzer.analyze(&bytes, entry.language);
+        self.counts[MISS].fetch_add(1, Ordering::Relaxed);
+        entry.metrics = Some(metrics.clone());
+        self.put(key, &entry);
+        Ok(Measured {
+            language: entry.language,
+            metrics,
+            marks: entry.marks,
+        })
     }
 
-    /// Looks `key` up in every tier, counting where it was found.
-    pub fn get(&self, key: &Key) -> Option<FileMetrics> {
-        let hot = self.hot.lock().ok()?.get(key).and_then(codec::decode);
-        if let Some(m) = hot {
-            self.counts[HOT].fetch_add(1, Ordering::Relaxed);
-            return Some(m);
+    /// The metrics of `bytes` from the file at `path` (`debtgate analyze`: the bytes are already
+    /// read and found measurable).
+    pub fn measure_bytes(
+        &self,
+        analyzer: &mut Analyzer,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Option<FileMetrics> {
+        self.side(analyzer, path, None, u64::MAX, || Ok(Cow::Borrowed(bytes)))
+            .ok()
+            .map(|m| m.metrics)
+    }
+
+    /// A stored entry as the run uses it: `Ok(None)` when it holds no metrics but the content is
+    /// measurable now (a larger size limit than when it was seen), so it must be measured.
+    fn serve(
+        &self,
+        (entry, tier): (Entry, Tiered),
+        max_size: u64,
+    ) -> Result<Option<Measured>, String> {
+        if let Some(reason) = entry.unmeasurable(max_size) {
+            return Err(reason);
         }
-        if let Some((value, stale)) = self.tier_get(self.warm.as_ref(), key) {
-            if let Some(m) = codec::decode(&value) {
-                self.counts[WARM].fetch_add(1, Ordering::Relaxed);
+        let Some(metrics) = entry.metrics else {
+            return Ok(None);
+        };
+        let slot = match tier {
+            Tiered::Hot => HOT,
+            Tiered::Warm => WARM,
+            Tiered::Cold => COLD,
+        };
+        self.counts[slot].fetch_add(1, Ordering::Relaxed);
+        Ok(Some(Measured {
+            language: entry.language,
+            metrics,
+            marks: entry.marks,
+        }))
+    }
+
+    /// Looks `key` up in every tier. Counting is the caller's: a count says where a side's
+    /// metrics came from, and an entry may hold only facts.
+    fn lookup(&self, key: &Key) -> Option<(Entry, Tiered)> {
+        let hot = self.hot.lock().ok()?.get(key).and_then(codec::decode);
+        if let Some(e) = hot {
+            return Some((e, Tiered::Hot));
+        }
+        let warm = {
+            let view = self.warm_view.read().ok()?;
+            self.view_get(view.as_ref(), key)
+        };
+        if let Some((value, stale)) = warm {
+            if let Some(e) = codec::decode(&value) {
                 if stale {
                     self.pending.lock().ok()?.touched.push(*key);
                 }
                 self.remember_hot(*key, value);
-                return Some(m);
+                return Some((e, Tiered::Warm));
             }
         }
-        if let Some((value, _)) = self.tier_get(self.cold(), key) {
-            if let Some(m) = codec::decode(&value) {
-                self.counts[COLD].fetch_add(1, Ordering::Relaxed);
+        if let Some((value, _)) = self.view_get(self.cold_view(), key) {
+            if let Some(e) = codec::decode(&value) {
                 if let Ok(mut p) = self.pending.lock() {
                     p.puts.push((*key, value.clone()));
                     p.promoted.push(*key);
                 }
                 self.remember_hot(*key, value);
-                return Some(m);
+                return Some((e, Tiered::Cold));
             }
         }
-        self.counts[MISS].fetch_add(1, Ordering::Relaxed);
         None
     }
 
-    fn tier_get(&self, tier: Option<&Tier>, key: &Key) -> Option<(Vec<u8>, bool)> {
-        let tier = tier?;
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tier.get(key))) {
+    fn view_get(&self, view: Option<&Reader>, key: &Key) -> Option<(Vec<u8>, bool)> {
+        let view = view?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| view.get(key))) {
             Ok(Ok(v)) => v,
             Ok(Err(e)) => {
-                self.warn(&format!("reading {}: {e}", tier.path.display()));
+                self.warn(&format!("reading {}: {e}", view.path.display()));
                 None
             }
             Err(_) => {
-                self.warn(&format!("reading {} failed", tier.path.display()));
+                self.warn(&format!("reading {} failed", view.path.display()));
                 None
             }
         }
@@ -261,11 +370,16 @@ impl Store {
         }
     }
 
-    /// Remembers `m` under `key` (written to warm by [`Store::flush`]).
-    pub fn put(&self, key: Key, m: &FileMetrics) {
-        let value = codec::encode(m);
+    /// The entry under `key` in any tier, without counting it (benchmarks, tools).
+    pub fn get(&self, key: &Key) -> Option<Entry> {
+        self.lookup(key).map(|(e, _)| e)
+    }
+
+    /// Remembers `entry` under `key` (written to warm by [`Store::flush`]).
+    pub fn put(&self, key: Key, entry: &Entry) {
+        let value = codec::encode(entry);
         self.remember_hot(key, value.clone());
-        if self.warm.is_some() {
+        if self.enabled {
             if let Ok(mut p) = self.pending.lock() {
                 p.puts.push((key, value));
             }
@@ -284,25 +398,34 @@ impl Store {
     }
 
     /// Writes what this run learnt: new entries, refreshed stamps, promotions, the run's counts;
-    /// then keeps warm under its cap. Errors are the run's one warning.
+    /// then keeps warm under its cap. Errors are the run's one warning. Ends the run's views.
     pub fn flush(&self) {
-        let Some(warm) = &self.warm else {
+        if !self.enabled {
             return;
-        };
+        }
+        if let Ok(mut view) = self.warm_view.write() {
+            *view = None;
+        }
         let pending = match self.pending.lock() {
             Ok(mut p) => std::mem::take(&mut *p),
             Err(_) => return,
         };
-        self.log_run();
-        if pending.puts.is_empty() && pending.touched.is_empty() {
-            return;
+        if !pending.puts.is_empty() || !pending.touched.is_empty() {
+            self.write_pending(&pending);
         }
+        // After the write: the first run of a store creates its directory there.
+        self.log_run();
+    }
+
+    fn write_pending(&self, pending: &Pending) {
+        let Some(warm) = self.warm_tier() else {
+            return;
+        };
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             warm.write(&pending.puts, &pending.touched, &[], &[], true)?;
             if !pending.promoted.is_empty() {
-                if let Some(cold) = self.cold() {
-                    cold.write(&[], &[], &pending.promoted, &[], true)?;
-                }
+                self.cold_for_writing()?
+                    .write(&[], &[], &pending.promoted, &[], true)?;
             }
             if !pending.puts.is_empty() {
                 self.keep_within_cap()?;
@@ -340,7 +463,7 @@ impl Store {
     /// After a write: demote least recently used entries while warm is over its cap, and once a
     /// day move entries unused for [`DEFAULT_MAX_AGE_SECS`] to cold.
     fn keep_within_cap(&self) -> Result<(), String> {
-        let Some(warm) = &self.warm else {
+        let Some(warm) = self.warm_tier() else {
             return Ok(());
         };
         let over = warm.counter("bytes") > self.warm_cap;
@@ -352,16 +475,20 @@ impl Store {
     }
 
     fn cold_for_writing(&self) -> Result<&Tier, String> {
-        if let Some(c) = self.cold.get().and_then(Option::as_ref) {
-            return Ok(c);
-        }
-        if let Some(c) = self.cold_created.get() {
+        if let Some(c) = self.cold.get() {
             return Ok(c);
         }
         let paths = self.paths.as_ref().ok_or("the store is off")?;
         let opened = Tier::open(&paths.cold).map_err(|e: OpenError| e.to_string())?;
-        let _ = self.cold_created.set(opened.tier);
-        self.cold_created
+        if let Some(aside) = opened.moved_aside {
+            self.warn(&format!(
+                "{} was corrupt; moved it to {}",
+                paths.cold.display(),
+                aside.display()
+            ));
+        }
+        let _ = self.cold.set(opened.tier);
+        self.cold
             .get()
             .ok_or_else(|| "the cold tier is unavailable".to_string())
     }
@@ -370,7 +497,7 @@ impl Store {
     /// warm holds more than `max_size` bytes, to cold. Cold entries unused for four times
     /// `max_age` are dropped. Returns (moved to cold, dropped from cold).
     pub fn gc_tiers(&self, max_age: u64, max_size: u64) -> Result<(u64, u64), String> {
-        let warm = self.warm.as_ref().ok_or("the store is not open")?;
+        let warm = self.warm_tier().ok_or("the store is not open")?;
         let now = tier::now();
         let mut all = Vec::new();
         warm.for_each(|k, v, stamp| all.push((stamp, *k, v.to_vec())))?;
@@ -400,7 +527,7 @@ impl Store {
 
     /// Both tiers' numbers and the counters, for `debtgate store stats`.
     pub fn stats(&self) -> Result<StoreStats, String> {
-        let warm = self.warm.as_ref().ok_or("the store is not open")?;
+        let warm = self.warm_tier().ok_or("the store is not open")?;
         let cold = self.cold_for_writing()?;
         Ok(StoreStats {
             warm: warm.stats()?,
@@ -412,7 +539,7 @@ impl Store {
     /// Decodes up to `n` entries of the warm tier without changing anything (`debtgate doctor`).
     /// Returns (decoded, undecodable).
     pub fn sample(&self, n: usize) -> Result<(u64, u64), String> {
-        let warm = self.warm.as_ref().ok_or("the store is not open")?;
+        let warm = self.warm_tier().ok_or("the store is not open")?;
         let (mut good, mut bad, mut seen) = (0, 0, 0);
         warm.for_each(|_, v, _| {
             if seen < n {
@@ -429,7 +556,7 @@ impl Store {
     /// Reads every entry of both tiers back; undecodable ones are removed. Returns (good, bad).
     pub fn verify(&self) -> Result<(u64, u64), String> {
         let (mut good, mut bad) = (0, 0);
-        for tier in [self.warm.as_ref(), Some(self.cold_for_writing()?)]
+        for tier in [self.warm_tier(), Some(self.cold_for_writing()?)]
             .into_iter()
             .flatten()
         {
@@ -453,7 +580,7 @@ impl Store {
         }
         let out = Tier::open(file).map_err(|e| e.to_string())?.tier;
         let mut all = Vec::new();
-        for tier in [self.warm.as_ref(), Some(self.cold_for_writing()?)]
+        for tier in [self.warm_tier(), Some(self.cold_for_writing()?)]
             .into_iter()
             .flatten()
         {
@@ -483,7 +610,7 @@ impl Store {
 
     /// Empties both tiers.
     pub fn clear(&self) -> Result<(), String> {
-        if let Some(w) = &self.warm {
+        if let Some(w) = self.warm_tier() {
             w.clear()?;
         }
         if let Some(p) = &self.paths {

@@ -10,8 +10,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use redb::{
-    ConcurrencyMode, Database, DatabaseError, Durability, ReadableDatabase, ReadableTable,
-    ReadableTableMetadata, StorageError, TableDefinition, TableError, TransactionError,
+    Builder, ConcurrencyMode, Database, DatabaseError, Durability, ReadOnlyDatabase, ReadOnlyTable,
+    ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata, StorageError,
+    TableDefinition, TableError, TransactionError,
 };
 
 use super::codec;
@@ -178,29 +179,6 @@ impl Tier {
         }
     }
 
-    /// The value stored under `key`, and whether its use stamp is old enough to refresh.
-    pub fn get(&self, key: &Key) -> Result<Option<(Vec<u8>, bool)>, String> {
-        let rtx = self.db.begin_read().map_err(|e| e.to_string())?;
-        let entries = match rtx.open_table(ENTRIES) {
-            Ok(t) => t,
-            Err(TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.to_string()),
-        };
-        let Some(v) = entries.get(key).map_err(|e| e.to_string())? else {
-            return Ok(None);
-        };
-        let value = v.value().to_vec();
-        let stale = match rtx.open_table(USED) {
-            Ok(used) => used
-                .get(key)
-                .ok()
-                .flatten()
-                .is_none_or(|t| t.value() + TOUCH_EVERY < now()),
-            Err(_) => true,
-        };
-        Ok(Some((value, stale)))
-    }
-
     /// Begins a write, waiting at most [`LOCK_WAIT`] for another writer.
     fn begin_write(&self) -> Result<redb::WriteTransaction, String> {
         let deadline = Instant::now() + LOCK_WAIT;
@@ -362,6 +340,90 @@ impl Tier {
     /// Packs the file (best effort: another process's transaction makes it a no-op).
     pub fn compact(&mut self) {
         let _ = self.db.compact();
+    }
+}
+
+/// A run's view of one tier: one read transaction with its tables opened once, shared by every
+/// lookup of the run. Opened read-only when possible, so a run that finds everything neither
+/// writes to nor syncs the file (a writable open of a `MultiWriter` database rewrites its header
+/// and syncs, on open and on close).
+pub struct Reader {
+    // Field order is drop order: tables, then the transaction, then the database.
+    entries: Option<ReadOnlyTable<&'static [u8; 32], &'static [u8]>>,
+    used: Option<ReadOnlyTable<&'static [u8; 32], u64>>,
+    _txn: ReadTransaction,
+    _db: Option<ReadOnlyDatabase>,
+    pub path: PathBuf,
+}
+
+impl Reader {
+    /// Opens `path` read-only; `Ok(None)` when there is no file. An error (another process holds
+    /// it exclusively, it is corrupt, it needs a repair) means: open it with [`Tier::open`], which
+    /// knows what to do about each.
+    pub fn open(path: &Path) -> Result<Option<Reader>, String> {
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let opened = std::panic::catch_unwind(|| {
+            Builder::new()
+                .set_concurrency_mode(ConcurrencyMode::MultiWriter)
+                .open_read_only(path)
+        });
+        let db = match opened {
+            Ok(Ok(db)) => db,
+            Ok(Err(e)) => return Err(e.to_string()),
+            Err(_) => return Err("the database panicked while opening".to_string()),
+        };
+        let txn = db.begin_read().map_err(|e| e.to_string())?;
+        Reader::with(txn, Some(db), path).map(Some)
+    }
+
+    /// A view through an already open (writable) tier.
+    pub fn of(tier: &Tier) -> Result<Reader, String> {
+        let txn = tier.db.begin_read().map_err(|e| e.to_string())?;
+        Reader::with(txn, None, &tier.path)
+    }
+
+    fn with(
+        txn: ReadTransaction,
+        db: Option<ReadOnlyDatabase>,
+        path: &Path,
+    ) -> Result<Reader, String> {
+        fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
+            txn: &ReadTransaction,
+            def: TableDefinition<K, V>,
+        ) -> Result<Option<ReadOnlyTable<K, V>>, String> {
+            match txn.open_table(def) {
+                Ok(t) => Ok(Some(t)),
+                Err(TableError::TableDoesNotExist(_)) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Ok(Reader {
+            entries: table(&txn, ENTRIES)?,
+            used: table(&txn, USED)?,
+            _txn: txn,
+            _db: db,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The value stored under `key`, and whether its use stamp is old enough to refresh.
+    pub fn get(&self, key: &Key) -> Result<Option<(Vec<u8>, bool)>, String> {
+        let Some(entries) = &self.entries else {
+            return Ok(None);
+        };
+        let Some(v) = entries.get(key).map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let value = v.value().to_vec();
+        let stale = self.used.as_ref().is_none_or(|used| {
+            used.get(key)
+                .ok()
+                .flatten()
+                .is_none_or(|t| t.value() + TOUCH_EVERY < now())
+        });
+        Ok(Some((value, stale)))
     }
 }
 

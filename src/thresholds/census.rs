@@ -12,9 +12,8 @@ use rayon::prelude::*;
 
 use crate::analysis::{self, Grade};
 use crate::change::{ChangeError, EntryKind, Repo};
-use crate::check::{measure, readable};
+use crate::check::side;
 use crate::config::{Metric, Settings};
-use crate::lang::Language;
 use crate::policy::suppress;
 use crate::store::{Store, StorePaths};
 
@@ -86,14 +85,16 @@ impl Census {
                     return None;
                 }
                 let new = file.new.as_ref()?;
-                let language = Language::from_path(Path::new(&file.path))?;
-                let bytes = readable(&repo, new, settings.max_file_size).ok()?;
-                let language =
-                    crate::lang::detect(Path::new(&file.path), &bytes).unwrap_or(language);
-                let metrics = analysis::with_thread_analyzer(|analyzer| {
-                    measure(&store, analyzer, new, &bytes, language)
-                });
-                Some(record(&file.path, &metrics, &bytes, today))
+                let measured = analysis::with_thread_analyzer(|analyzer| {
+                    side(&repo, settings, &store, analyzer, &file.path, new)
+                })
+                .ok()?;
+                Some(record(
+                    &file.path,
+                    &measured.metrics,
+                    &measured.marks,
+                    today,
+                ))
             })
             .collect();
         store.flush();
@@ -115,16 +116,14 @@ impl Census {
 fn record(
     path: &str,
     m: &analysis::FileMetrics,
-    src: &[u8],
+    marks: &suppress::Marks,
     today: jiff::civil::Date,
 ) -> FileRecord {
-    let text = String::from_utf8_lossy(src);
-    let lines: Vec<&str> = text.lines().collect();
     let functions = m
         .functions
         .iter()
         .map(|f| {
-            let found = suppress::in_lines(&lines, f.start_line, today);
+            let found = marks.for_function(f.start_line, today);
             FunctionRecord {
                 qualified_name: f.qualified_name.clone(),
                 line: f.start_line,

@@ -1,0 +1,85 @@
+//! What the store keeps about one version of a file read through one kind of path: the facts a
+//! run would otherwise read the bytes for — size, whether it is binary, the language the bytes
+//! are read as, where its suppression comments are — and its metrics when it was measured.
+//!
+//! With these in the value, a hit needs no read of the blob at all: the size limit and the binary
+//! check are applied to the stored facts, and the policy reads suppressions from the stored
+//! [`Marks`]. Every fact is a pure function of the bytes (and of the path's class, which is in the
+//! key), computed by the same functions a miss runs.
+
+use std::path::Path;
+
+use crate::analysis::FileMetrics;
+use crate::inputs;
+use crate::lang::Language;
+use crate::policy::suppress::Marks;
+
+/// One entry of the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Size in bytes.
+    pub size: u64,
+    /// The NUL byte that makes the content binary, if it is.
+    pub binary_at: Option<usize>,
+    /// The language the bytes are read as (after content detection).
+    pub language: Language,
+    /// The suppression comments.
+    pub marks: Marks,
+    /// The measurements; `None` when the content was not measured (binary, or over the size limit
+    /// of the run that saw it).
+    pub metrics: Option<FileMetrics>,
+}
+
+impl Entry {
+    /// The facts of `bytes` read through `path`, not yet measured; `None` when the path names no
+    /// supported language.
+    pub fn facts(path: &Path, bytes: &[u8]) -> Option<Entry> {
+        let language = crate::lang::detect(path, bytes)?;
+        let binary_at = inputs::binary_at(bytes);
+        Some(Entry {
+            size: bytes.len() as u64,
+            binary_at,
+            language,
+            // Binary content is never judged; its "lines" would only bloat the value.
+            marks: if binary_at.is_some() {
+                Marks::default()
+            } else {
+                Marks::scan(bytes)
+            },
+            metrics: None,
+        })
+    }
+
+    /// Why this content is not measured under a size limit of `max_size`, in the same words as
+    /// when the bytes are at hand ([`inputs::too_large`], then [`inputs::binary`]).
+    pub fn unmeasurable(&self, max_size: u64) -> Option<String> {
+        inputs::too_large(self.size, max_size).or_else(|| self.binary_at.map(inputs::binary_reason))
+    }
+}
+
+/// One side of a file as a run uses it: measured, with what the policy needs besides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub language: Language,
+    pub metrics: FileMetrics,
+    pub marks: Marks,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_say_why_content_is_not_measured_like_the_bytes_do() {
+        let path = Path::new("a.h");
+        let text = b"namespace x { int f(); }\n";
+        let e = Entry::facts(path, text).expect("a supported path");
+        assert_eq!(e.language, Language::Cpp);
+        assert_eq!(e.unmeasurable(1 << 20), None);
+        assert_eq!(e.unmeasurable(3), inputs::too_large(text.len() as u64, 3));
+        let bin = b"int x;\0\0";
+        let b = Entry::facts(path, bin).expect("a supported path");
+        assert_eq!(b.unmeasurable(1 << 20), inputs::binary(bin));
+        assert_eq!(Entry::facts(Path::new("a.txt"), text), None);
+    }
+}
