@@ -21,6 +21,7 @@
 //! Paths that are not valid UTF-8 are shown lossily and never cause a panic.
 
 mod error;
+mod head_side;
 mod range;
 mod repo;
 mod staged;

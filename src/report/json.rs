@@ -10,8 +10,10 @@ use serde::Deserialize;
 use super::{Report, SCHEMA};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    writeln!(out)
+    // Into a Vec first: serde_json's many small writes through `dyn Write` cost more than the copy.
+    let mut text = serde_json::to_vec_pretty(report)?;
+    text.push(b'\n');
+    out.write_all(&text)
 }
 
 /// A report document that cannot be read back.
