@@ -1,58 +1,92 @@
-//! HEAD's side of the staged diff, as index entries, without reading all of HEAD's trees.
+//! The two sides of the staged diff, reduced to the directories a staged change can be in,
+//! without reading all of HEAD's trees.
 //!
 //! gix diffs HEAD against the index by first turning HEAD's whole tree into a second index
-//! (`State::from_tree`: every tree object of the repository inflated, every path built), which on
-//! a 40,000-file repository is most of a pre-commit check. git itself skips that work through the
-//! index's cache-tree extension (`TREE`): for every directory it records the id of the tree the
-//! directory's index entries would write, or that it is invalid (something below it was staged).
-//! Wherever that id equals HEAD's tree for the same directory, the index entries below it *are*
-//! HEAD's entries, so they are copied from the index instead of read from the object database;
-//! only the directories on the path to a staged change are read as trees.
+//! (`State::from_tree`: every tree object of the repository inflated, every path built), then
+//! comparing it with the index path by path. On a 40,000-file repository that is most of a
+//! pre-commit check. git skips that work through the index's cache-tree extension (`TREE`): for
+//! every directory it records the id of the tree the directory's index entries would write, or
+//! that it is invalid (something below it was staged). Wherever that id equals HEAD's tree for
+//! the same directory, nothing below it differs between HEAD and the index, so the directory is
+//! left out of both sides; only the trees on the path to a staged change are read.
 //!
-//! The result equals `State::from_tree(HEAD)` entry for entry (path, id, mode; stat and flags
-//! empty), so the diff, rename tracking included, is the one gix computes from the full tree.
-//! A cache-tree entry is only trusted when the number of index entries below its directory is the
-//! number it records; otherwise the directory is read from its tree like any other.
+//! Leaving out identical entries from both sides changes no addition, deletion or modification,
+//! and rename tracking only pairs deletions with additions (copy detection is off), so the diff of
+//! the reduced sides is the diff of the full ones. A cache-tree entry is only trusted when the
+//! number of index entries below its directory is the number it records; otherwise the directory
+//! is read from its tree like any other.
+
+use std::ops::Range;
 
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
-use gix::index::entry::{Flags, Mode, Stage, Stat};
+use gix::index::entry::{Flags, Mode, Stat};
 use gix::index::extension::Tree;
 use gix::objs::tree::EntryKind;
 
 use super::ChangeError;
 
-/// HEAD's tree `tree` as the entries of an index, using `index`'s cache-tree where it matches.
-pub(super) fn head_entries(
-    repo: &gix::Repository,
-    tree: &gix::oid,
-    index: &gix::index::State,
-) -> Result<gix::index::State, ChangeError> {
-    head_entries_counted(repo, tree, index).map(|(state, _)| state)
+/// The staged diff's two sides, without the directories the cache-tree shows unchanged.
+pub(super) struct Sides {
+    /// HEAD's entries (as `State::from_tree` makes them) outside the unchanged directories.
+    pub head: gix::index::State,
+    /// The index's entries outside the unchanged directories, flags kept.
+    pub index: gix::index::State,
 }
 
-/// [`head_entries`], and how many tree objects it read.
-fn head_entries_counted(
+/// HEAD's tree `tree` and the index, both without the directories `index`'s cache-tree shows to
+/// be unchanged from HEAD.
+pub(super) fn sides(
     repo: &gix::Repository,
     tree: &gix::oid,
     index: &gix::index::State,
-) -> Result<(gix::index::State, usize), ChangeError> {
-    let mut out = gix::index::State::new(repo.object_hash());
-    let mut path = BString::default();
+) -> Result<Sides, ChangeError> {
+    let (head, unchanged, _) = walk(repo, tree, index)?;
+    Ok(Sides {
+        head,
+        index: without(index, &unchanged),
+    })
+}
+
+/// HEAD's entries outside unchanged directories, the index ranges of those directories (sorted,
+/// disjoint), and how many tree objects were read.
+fn walk(
+    repo: &gix::Repository,
+    tree: &gix::oid,
+    index: &gix::index::State,
+) -> Result<(gix::index::State, Vec<Range<usize>>, usize), ChangeError> {
     let mut walk = Walk {
         repo,
         index,
-        out: &mut out,
+        head: gix::index::State::new(repo.object_hash()),
+        unchanged: Vec::new(),
         trees_read: 0,
     };
-    walk.tree(tree, index.tree(), &mut path)?;
-    let read = walk.trees_read;
-    Ok((out, read))
+    walk.tree(tree, index.tree(), &mut BString::default())?;
+    Ok((walk.head, walk.unchanged, walk.trees_read))
+}
+
+/// The entries of `index` outside `ranges` (sorted and disjoint), in order, flags kept.
+fn without(index: &gix::index::State, ranges: &[Range<usize>]) -> gix::index::State {
+    let mut out = gix::index::State::new(index.object_hash());
+    let mut at = 0;
+    let keep = |out: &mut gix::index::State, span: Range<usize>| {
+        for e in &index.entries()[span] {
+            out.dangerously_push_entry(e.stat, e.id, e.flags, e.mode, e.path(index));
+        }
+    };
+    for r in ranges {
+        keep(&mut out, at..r.start);
+        at = r.end;
+    }
+    keep(&mut out, at..index.entries().len());
+    out
 }
 
 struct Walk<'a> {
     repo: &'a gix::Repository,
     index: &'a gix::index::State,
-    out: &'a mut gix::index::State,
+    head: gix::index::State,
+    unchanged: Vec<Range<usize>>,
     trees_read: usize,
 }
 
@@ -66,7 +100,8 @@ impl Walk<'_> {
         prefix: &mut BString,
     ) -> Result<(), ChangeError> {
         if let Some(count) = cached.filter(|c| c.id == id).and_then(|c| c.num_entries) {
-            if self.copy_from_index(prefix.as_bstr(), count) {
+            if let Some(range) = self.entries_below(prefix.as_bstr(), count) {
+                self.unchanged.push(range);
                 return Ok(());
             }
         }
@@ -74,21 +109,20 @@ impl Walk<'_> {
             return Ok(());
         }
         self.trees_read += 1;
+        let dir = prefix.clone();
+        let what = || format!("reading HEAD's tree {dir}");
         let object = self
             .repo
             .find_object(id)
-            .map_err(ChangeError::git(format!("reading HEAD's tree {prefix}")))?;
+            .map_err(ChangeError::git(what()))?;
         let tree = object
             .try_into_tree()
-            .map_err(|e| ChangeError::git(format!("reading HEAD's tree {prefix}"))(e.into()))?;
+            .map_err(|e| ChangeError::git(what())(e.into()))?;
         for entry in tree.iter() {
-            let entry = entry.map_err(|e| {
-                ChangeError::git(format!("decoding HEAD's tree {prefix}"))(e.into())
-            })?;
+            let entry = entry.map_err(|e| ChangeError::git(what())(e.into()))?;
             let len = prefix.len();
             prefix.push_str(entry.filename());
-            let mode = entry.mode();
-            match mode.kind() {
+            match entry.mode().kind() {
                 EntryKind::Tree => {
                     prefix.push_byte(b'/');
                     let child = cached.and_then(|c| {
@@ -98,7 +132,7 @@ impl Walk<'_> {
                     });
                     self.tree(entry.oid(), child, prefix)?;
                 }
-                kind => self.out.dangerously_push_entry(
+                kind => self.head.dangerously_push_entry(
                     Stat::default(),
                     entry.oid().to_owned(),
                     Flags::empty(),
@@ -111,31 +145,19 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Copies the index entries below `prefix` when there are exactly `count` of them (the
-    /// cache-tree's own count); `false`, copying nothing, otherwise.
-    fn copy_from_index(&mut self, prefix: &BStr, count: u32) -> bool {
-        let Some(range) = self.index.prefixed_entries_range(prefix) else {
-            return count == 0;
+    /// The range of index entries below `prefix` when there are exactly `count` of them (the
+    /// cache-tree's own count); `None` otherwise.
+    fn entries_below(&self, prefix: &BStr, count: u32) -> Option<Range<usize>> {
+        let entries = self.index.entries();
+        let start = entries.partition_point(|e| e.path(self.index) < prefix);
+        let end = start.checked_add(count as usize)?;
+        let below = |i: usize| {
+            entries
+                .get(i)
+                .is_some_and(|e| e.path(self.index).starts_with(prefix))
         };
-        let entries = &self.index.entries()[range];
-        if entries.len() != count as usize {
-            return false;
-        }
-        for e in entries {
-            // An intent-to-add entry is in the index but not in any tree; unmerged entries were
-            // refused before the diff.
-            if e.flags.contains(Flags::INTENT_TO_ADD) || e.stage() != Stage::Unconflicted {
-                continue;
-            }
-            self.out.dangerously_push_entry(
-                Stat::default(),
-                e.id,
-                Flags::empty(),
-                e.mode,
-                e.path(self.index),
-            );
-        }
-        true
+        let exact = (count == 0 || below(end - 1)) && !below(end);
+        exact.then_some(start..end)
     }
 }
 
@@ -224,15 +246,28 @@ pub(super) mod tests {
             .collect()
     }
 
-    /// Asserts that the cache-tree walk gives exactly `State::from_tree(HEAD)`, and returns how
-    /// many tree objects it read.
+    /// Asserts that HEAD's reduced side plus the index entries of the directories left out is
+    /// exactly `State::from_tree(HEAD)`, and returns how many tree objects the walk read.
     fn same_as_full_tree(root: &Path) -> usize {
         let repo = gix::open(root).expect("opens");
         let tree = repo.head_tree_id_or_empty().expect("HEAD's tree");
         let index = repo.open_index().expect("the index");
-        let (fast, read) = head_entries_counted(&repo, &tree, &index).expect("walks");
+        let (head, unchanged, read) = walk(&repo, &tree, &index).expect("walks");
+        let mut rebuilt = entries(&head);
+        for r in &unchanged {
+            for e in &index.entries()[r.clone()] {
+                if !e.flags.contains(Flags::INTENT_TO_ADD) {
+                    rebuilt.push((e.path(&index).to_string(), e.id.to_string(), e.mode.bits()));
+                }
+            }
+        }
+        rebuilt.sort();
         let full = repo.index_from_tree(&tree).expect("the full tree");
-        assert_eq!(entries(&fast), entries(&full));
+        assert_eq!(rebuilt, entries(&full));
+        // And what is left of the index is everything outside those ranges.
+        let rest = without(&index, &unchanged);
+        let left: usize = unchanged.iter().map(|r| r.len()).sum();
+        assert_eq!(rest.entries().len() + left, index.entries().len());
         read
     }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use gix::bstr::BStr;
 
-use super::head_side::head_entries;
+use super::head_side::{sides, Sides};
 use super::{changed_file, ChangeError, ChangeSet, ChangeStatus, ChangedFile, Repo, Side, Source};
 
 impl Repo {
@@ -34,16 +34,16 @@ fn staged(repo: &gix::Repository) -> Result<ChangeSet, ChangeError> {
         .map_err(ChangeError::git("reading HEAD's tree"))?;
     let index = read_index(repo)?;
     check_index(&index)?;
-    let head_side = head_entries(repo, &tree, &index)?;
+    let sides = sides(repo, &tree, &index)?;
 
     let mut out = ChangeSet::new(Source::Staged, base, None);
     // Rename tracking needs something deleted and something added; most commits have neither,
     // and setting it up (attributes, diff drivers) is then wasted. Without it the same changes
     // come out, only in another order, which `finish` sorts away.
-    let plain = diff(repo, &head_side, &index, false)?;
+    let plain = diff(repo, &sides, false)?;
     let has = |status| plain.iter().any(|f: &ChangedFile| f.status == status);
     out.files = if has(ChangeStatus::Added) && has(ChangeStatus::Deleted) {
-        diff(repo, &head_side, &index, true)?
+        diff(repo, &sides, true)?
     } else {
         plain
     };
@@ -67,8 +67,7 @@ fn read_index(repo: &gix::Repository) -> Result<gix::index::File, ChangeError> {
 /// what `git diff --cached` does by default).
 fn diff(
     repo: &gix::Repository,
-    head_side: &gix::index::State,
-    index: &gix::index::State,
+    sides: &Sides,
     renames: bool,
 ) -> Result<Vec<ChangedFile>, ChangeError> {
     // No patterns: the whole repository, wherever in it debtgate runs (the commit covers it all).
@@ -91,8 +90,8 @@ fn diff(
         });
     let mut files = Vec::new();
     gix::diff::index(
-        head_side,
-        index,
+        &sides.head,
+        &sides.index,
         |change| {
             files.extend(convert(&change));
             Ok(ControlFlow::Continue(()))
