@@ -117,9 +117,9 @@ impl Walk<'_> {
             .map_err(ChangeError::git(what()))?;
         let tree = object
             .try_into_tree()
-            .map_err(|e| ChangeError::git(what())(e.into()))?;
+            .map_err(ChangeError::git(what()))?;
         for entry in tree.iter() {
-            let entry = entry.map_err(|e| ChangeError::git(what())(e.into()))?;
+            let entry = entry.map_err(ChangeError::git(what()))?;
             let len = prefix.len();
             prefix.push_str(entry.filename());
             match entry.mode().kind() {
