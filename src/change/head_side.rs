@@ -115,9 +115,7 @@ impl Walk<'_> {
             .repo
             .find_object(id)
             .map_err(ChangeError::git(what()))?;
-        let tree = object
-            .try_into_tree()
-            .map_err(ChangeError::git(what()))?;
+        let tree = object.try_into_tree().map_err(ChangeError::git(what()))?;
         for entry in tree.iter() {
             let entry = entry.map_err(ChangeError::git(what()))?;
             let len = prefix.len();
