@@ -347,3 +347,26 @@ fn suggest_reads_head_not_the_worktree() {
     let doc = suggest_json(dir.path(), &[]);
     assert_eq!(metric(&doc, "cyclomatic")["percentiles"]["worst"], 24);
 }
+
+#[test]
+fn colour_only_without_no_color() {
+    let dir = known_repo();
+    let run = |no_color: bool| {
+        let mut cmd = crate::util::debtgate();
+        cmd.args(["thresholds", "suggest"])
+            .current_dir(dir.path())
+            .env("CLICOLOR_FORCE", "1")
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().expect("debtgate runs");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        stdout(&out)
+    };
+    let coloured = run(false);
+    assert!(coloured.contains("\u{1b}["), "forced colour: {coloured}");
+    let plain = run(true);
+    assert!(!plain.contains('\u{1b}'), "NO_COLOR wins: {plain}");
+    assert!(plain.contains('█'), "the bars are text, not colour");
+}

@@ -133,25 +133,20 @@ fn bar(count: usize, peak: usize) -> String {
 
 /// One line naming the markers that `at` selects, if any: `╶╴ warn 15 now · fail 30 proposed`.
 fn marker_line(out: &mut String, markers: &[Marker], at: impl Fn(u32) -> bool) {
-    let here: Vec<&Marker> = markers.iter().filter(|m| at(m.value)).collect();
+    let here = merged(markers.iter().filter(|m| at(m.value)));
     if here.is_empty() {
         return;
     }
     let mut line = format!("{:>LABEL$} ├", "");
     let mut width = LABEL + 2;
-    for (i, m) in here.iter().enumerate() {
-        let text = format!(
-            "{} {} {} {}",
-            if i == 0 { "─" } else { " ·" },
-            m.severity.name(),
-            m.value,
-            m.whose
-        );
+    for (i, (severity, value, whose)) in here.iter().enumerate() {
+        let lead = if i == 0 { "─" } else { " ·" };
+        let text = format!("{lead} {} {value} {}", severity.name(), whose.join(", "));
         if width + text.chars().count() > WIDTH {
             break;
         }
         width += text.chars().count();
-        let style = match m.severity {
+        let style = match severity {
             Severity::Fail => RED,
             Severity::Warn => YELLOW,
         };
@@ -159,6 +154,23 @@ fn marker_line(out: &mut String, markers: &[Marker], at: impl Fn(u32) -> bool) {
     }
     out.push_str(&line);
     out.push('\n');
+}
+
+/// Markers of the same level and value as one: `warn 15 now, proposed`.
+fn merged<'a>(
+    markers: impl Iterator<Item = &'a Marker>,
+) -> Vec<(Severity, u32, Vec<&'static str>)> {
+    let mut out: Vec<(Severity, u32, Vec<&'static str>)> = Vec::new();
+    for m in markers {
+        match out
+            .iter_mut()
+            .find(|(s, v, _)| *s == m.severity && *v == m.value)
+        {
+            Some((_, _, whose)) => whose.push(m.whose),
+            None => out.push((m.severity, m.value, vec![m.whose])),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
