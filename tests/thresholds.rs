@@ -370,3 +370,14 @@ fn colour_only_without_no_color() {
     assert!(!plain.contains('\u{1b}'), "NO_COLOR wins: {plain}");
     assert!(plain.contains('█'), "the bars are text, not colour");
 }
+
+#[test]
+fn suggest_json_snapshot() {
+    let dir = known_repo();
+    let sub = dir.path().join("src");
+    let mut doc = suggest_json(&sub, &[]);
+    assert_eq!(doc["head"], git(dir.path(), &["rev-parse", "HEAD"]));
+    doc["head"] = "<HEAD>".into();
+    doc["tool"]["version"] = "<VERSION>".into();
+    insta::assert_json_snapshot!("suggest_known_repo_json", doc);
+}
