@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use crate::analysis::{self, Analyzer};
 use crate::change::{ChangeSet, ChangedFile, Content, EntryKind, Repo, Source};
 use crate::config::{self, ConfigOrigin, PolicyMode, Settings};
+use crate::daemon::Measurer;
 use crate::lang::Language;
 use crate::policy::{self, Subject};
 use crate::report::{BaseGrade, FileReport, Finding, Mode, NotAnalysed, Report};
@@ -68,6 +69,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
     }
     let today = jiff::Zoned::now().date();
     let store = opening.join().unwrap_or_else(|_| Store::memory_only());
+    // The daemon, when one runs, measures the change's blobs ahead of its background work.
+    let store = Measurer::new(store, &repo, &changes, &settings);
     let judged: Vec<Judged> = changes
         .files
         .par_iter()
@@ -228,7 +231,7 @@ fn skipped(file: &ChangedFile, reason: impl Into<String>) -> Judged {
 fn judge_file(
     repo: &Repo,
     settings: &Settings,
-    store: &Store,
+    store: &Measurer,
     analyzer: &mut Analyzer,
     file: &ChangedFile,
     today: jiff::civil::Date,
@@ -300,7 +303,7 @@ fn judge_file(
 pub(crate) fn side(
     repo: &Repo,
     settings: &Settings,
-    store: &Store,
+    store: &Measurer,
     analyzer: &mut Analyzer,
     path: &str,
     content: &Content,

@@ -52,6 +52,11 @@ pub enum Command {
     /// sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, the event payload). Exits
     /// with the report's verdict.
     Publish(crate::publish::PublishArgs),
+    /// This repository's background daemon: start, stop, status (Unix only).
+    #[command(subcommand)]
+    Daemon(crate::daemon::cli::DaemonCommand),
+    /// Measure every file of HEAD and of the upstream's merge-base into the store, here and now.
+    Warm,
 }
 
 #[derive(Debug, clap::Args)]
@@ -216,6 +221,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Hook(args) => crate::hooks::run(&args),
         Command::Store(command) => crate::store::cli::run(command),
         Command::Publish(args) => crate::publish::run(&args),
+        Command::Daemon(command) => crate::daemon::cli::run(command),
+        Command::Warm => crate::daemon::cli::warm(),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod check;
 pub mod ci;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod doctor;
 pub mod exit;
 pub mod explain;

@@ -84,6 +84,11 @@ impl BlobId {
         self.0.to_string()
     }
 
+    /// Parses a full hex id (as [`BlobId::to_hex`] writes it); `None` for anything else.
+    pub fn from_hex(hex: &str) -> Option<BlobId> {
+        gix::ObjectId::from_hex(hex.as_bytes()).ok().map(BlobId)
+    }
+
     /// The raw id bytes (20 for SHA-1), e.g. as part of a cache key.
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()

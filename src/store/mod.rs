@@ -114,6 +114,20 @@ enum Tiered {
     Cold,
 }
 
+/// Where one side's metrics came from: a tier, or measured now (the daemon passes it on to the
+/// client whose report counts it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Served {
+    Hot,
+    Warm,
+    Cold,
+    Miss,
+}
+
+impl Served {
+    pub const ALL: [Served; 4] = [Served::Hot, Served::Warm, Served::Cold, Served::Miss];
+}
+
 impl Store {
     /// A store that remembers nothing beyond the hot tier (the store is off or unusable).
     pub fn memory_only() -> Store {
@@ -245,6 +259,19 @@ impl Store {
         max_size: u64,
         read: impl FnOnce() -> Result<Cow<'b, [u8]>, String>,
     ) -> Result<Measured, String> {
+        self.side_traced(analyzer, path, blob, max_size, read)
+            .map(|(m, _)| m)
+    }
+
+    /// [`Store::side`], also saying where the metrics came from.
+    pub fn side_traced<'b>(
+        &self,
+        analyzer: &mut Analyzer,
+        path: &Path,
+        blob: Option<&BlobId>,
+        max_size: u64,
+        read: impl FnOnce() -> Result<Cow<'b, [u8]>, String>,
+    ) -> Result<(Measured, Served), String> {
         let class = PathClass::of(path).ok_or("unsupported language")?;
         let known = blob.map(|id| key::key(class, ContentId::Blob(id)));
         if let Some(found) = known.and_then(|k| self.lookup(&k)) {
@@ -270,11 +297,12 @@ impl Store {
         self.counts[MISS].fetch_add(1, Ordering::Relaxed);
         entry.metrics = Some(metrics.clone());
         self.put(key, &entry);
-        Ok(Measured {
+        let measured = Measured {
             language: entry.language,
             metrics,
             marks: entry.marks,
-        })
+        };
+        Ok((measured, Served::Miss))
     }
 
     /// The metrics of `bytes` from the file at `path` (`debtgate analyze`: the bytes are already
@@ -296,24 +324,25 @@ impl Store {
         &self,
         (entry, tier): (Entry, Tiered),
         max_size: u64,
-    ) -> Result<Option<Measured>, String> {
+    ) -> Result<Option<(Measured, Served)>, String> {
         if let Some(reason) = entry.unmeasurable(max_size) {
             return Err(reason);
         }
         let Some(metrics) = entry.metrics else {
             return Ok(None);
         };
-        let slot = match tier {
-            Tiered::Hot => HOT,
-            Tiered::Warm => WARM,
-            Tiered::Cold => COLD,
+        let (slot, served) = match tier {
+            Tiered::Hot => (HOT, Served::Hot),
+            Tiered::Warm => (WARM, Served::Warm),
+            Tiered::Cold => (COLD, Served::Cold),
         };
         self.counts[slot].fetch_add(1, Ordering::Relaxed);
-        Ok(Some(Measured {
+        let measured = Measured {
             language: entry.language,
             metrics,
             marks: entry.marks,
-        }))
+        };
+        Ok(Some((measured, served)))
     }
 
     /// Looks `key` up in every tier. Counting is the caller's: a count says where a side's
@@ -415,6 +444,30 @@ impl Store {
         }
         // After the write: the first run of a store creates its directory there.
         self.log_run();
+    }
+
+    /// Writes what was learnt so far without ending the views or logging a run, then reads
+    /// warm afresh (the daemon flushes many times in one life and keeps looking things up).
+    pub fn flush_entries(&self) {
+        if !self.enabled {
+            return;
+        }
+        let pending = match self.pending.lock() {
+            Ok(mut p) => std::mem::take(&mut *p),
+            Err(_) => return,
+        };
+        if pending.puts.is_empty() && pending.touched.is_empty() {
+            return;
+        }
+        self.write_pending(&pending);
+        if let (Some(tier), Ok(mut view)) = (self.warm_tier(), self.warm_view.write()) {
+            *view = Reader::of(tier).ok();
+        }
+    }
+
+    /// Whether this store has had trouble (its one warning was given).
+    pub fn has_warned(&self) -> bool {
+        self.warned.load(Ordering::Relaxed)
     }
 
     fn write_pending(&self, pending: &Pending) {

@@ -75,7 +75,9 @@ impl Census {
         let opening = std::thread::spawn(move || Store::open(paths));
         let changes = repo.all()?;
         let head = changes.head.clone().ok_or(CensusError::Unborn)?;
-        let store = opening.join().unwrap_or_else(|_| Store::memory_only());
+        let store = crate::daemon::Measurer::in_process(
+            opening.join().unwrap_or_else(|_| Store::memory_only()),
+        );
         let today = jiff::Zoned::now().date();
         let measured: Vec<Option<FileRecord>> = changes
             .files

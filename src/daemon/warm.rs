@@ -1,0 +1,153 @@
+//! The background pass: every analysable file of HEAD's tree and of the merge-base with the
+//! branch's upstream, measured into the store so that the gate's lookups hit. The daemon runs it
+//! at Low priority whenever HEAD or the upstream moves; `debtgate warm` runs it in-process with a
+//! progress bar.
+//!
+//! The merge-base's tree is HEAD's tree with the old sides of `upstream...HEAD` put back, so the
+//! pass reads the range's changes instead of a second whole tree.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use super::job::{self, Job, Outcome};
+use crate::change::{ChangeSet, Content, EntryKind, Repo};
+use crate::config::Settings;
+use crate::lang::Language;
+use crate::store::{Served, Store, StorePaths};
+
+/// What one pass measures.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// HEAD's commit (`None` when unborn).
+    pub head: Option<String>,
+    /// The upstream branch's commit, when the branch has one.
+    pub upstream: Option<String>,
+    /// merge-base(upstream, HEAD), when found.
+    pub base: Option<String>,
+    pub jobs: Vec<Job>,
+}
+
+/// The commits a pass depends on: it is redone when either moves.
+pub fn tips(repo: &Repo) -> (Option<String>, Option<String>) {
+    let head = repo.resolve("HEAD").ok();
+    let upstream = head.as_ref().and_then(|_| repo.resolve("@{upstream}").ok());
+    (head, upstream)
+}
+
+/// Plans a pass over HEAD and the upstream's merge-base, with the repository's policy (its
+/// excludes and size limit; the built-in one when the file is invalid).
+pub fn plan(repo: &Repo) -> Result<Plan> {
+    let settings = Settings::discover(repo.root(), None).unwrap_or_else(|_| Settings::embedded());
+    let (head, upstream) = tips(repo);
+    let mut seen = HashSet::new();
+    let mut jobs = Vec::new();
+    let all = repo.all()?;
+    add_sides(&all, &settings, false, &mut seen, &mut jobs);
+    let mut base = None;
+    if let (Some(up), Some(_)) = (&upstream, &head) {
+        if let Ok(range) = repo.range(up, "HEAD") {
+            base = range.base.clone();
+            add_sides(&range, &settings, true, &mut seen, &mut jobs);
+        }
+    }
+    Ok(Plan {
+        head,
+        upstream,
+        base,
+        jobs,
+    })
+}
+
+/// Adds a job per analysable file side (new sides, or old sides with `old`), once per key.
+fn add_sides(
+    changes: &ChangeSet,
+    settings: &Settings,
+    old: bool,
+    seen: &mut HashSet<job::JobKey>,
+    jobs: &mut Vec<Job>,
+) {
+    for file in &changes.files {
+        let (path, side) = if old {
+            (file.old_path.as_deref().unwrap_or(&file.path), &file.old)
+        } else {
+            (file.path.as_str(), &file.new)
+        };
+        let Some(Content::Blob(blob)) = side else {
+            continue;
+        };
+        if file.kind != EntryKind::File
+            || settings.is_excluded(path)
+            || Language::from_path(std::path::Path::new(path)).is_none()
+        {
+            continue;
+        }
+        let job = Job {
+            path: path.to_string(),
+            blob: *blob,
+            max_file_size: settings.max_file_size,
+        };
+        if seen.insert(job.key()) {
+            jobs.push(job);
+        }
+    }
+}
+
+/// What `debtgate warm` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    /// Measured now (not in the store before).
+    pub measured: usize,
+    /// Already in the store.
+    pub stored: usize,
+    pub skipped: usize,
+}
+
+/// `debtgate warm`: the background pass in this process, a progress bar on stderr when it is a
+/// terminal.
+pub fn run_in_process(dir: &std::path::Path) -> Result<(Plan, Summary)> {
+    let repo = Repo::discover(dir)?;
+    let plan = plan(&repo)?;
+    let store = Store::open(StorePaths::resolve(Some(repo.common_dir())));
+    let bar = indicatif::ProgressBar::new(plan.jobs.len() as u64);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{prefix} {bar:40} {pos}/{len} files ({per_sec}, {eta} left)",
+            )
+            .expect("the template is valid"),
+        );
+        bar.set_prefix("warming");
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let outcomes: Vec<Outcome> = plan
+        .jobs
+        .par_iter()
+        .map(|j| {
+            let o = job::run(&repo, &store, j);
+            bar.inc(1);
+            o
+        })
+        .collect();
+    bar.finish_and_clear();
+    store.flush();
+    let mut summary = Summary {
+        files: outcomes.len(),
+        ..Summary::default()
+    };
+    for o in &outcomes {
+        match o {
+            Outcome::Measured {
+                served: Served::Miss,
+                ..
+            } => summary.measured += 1,
+            Outcome::Measured { .. } => summary.stored += 1,
+            Outcome::Skipped(_) => summary.skipped += 1,
+        }
+    }
+    Ok((plan, summary))
+}
