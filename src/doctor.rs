@@ -77,11 +77,7 @@ pub fn diagnose(dir: &Path) -> Vec<Check> {
         checks.extend(hooks_state(dir));
     }
     checks.push(store(repo.as_ref().ok()));
-    checks.push(Check::new(
-        "daemon",
-        State::NotApplicable,
-        "this version runs no daemon; every check works in-process",
-    ));
+    checks.push(daemon(repo.as_ref().ok()));
     checks.push(ci());
     checks
 }
@@ -291,6 +287,68 @@ fn store(repo: Option<&Repo>) -> Check {
             format!("{tiers}; reading back failed: {e}"),
         ),
     }
+}
+
+/// Whether this repository's daemon runs and answers (it never starts one).
+#[cfg(unix)]
+fn daemon(repo: Option<&Repo>) -> Check {
+    use crate::daemon::client::{self, Unavailable};
+    let Some(repo) = repo else {
+        return Check::new("daemon", State::NotApplicable, "no repository");
+    };
+    if !crate::daemon::enabled() {
+        return Check::new(
+            "daemon",
+            State::NotApplicable,
+            format!(
+                "{} is off: check works in-process",
+                crate::daemon::DAEMON_VAR
+            ),
+        );
+    }
+    let paths = crate::daemon::DaemonPaths::of(repo.common_dir());
+    match client::status(&paths) {
+        Ok(reply) => {
+            let s = reply.status.unwrap_or_default();
+            let n = |p: &str| s.pointer(p).cloned().unwrap_or_default();
+            Check::new(
+                "daemon",
+                State::Pass,
+                format!(
+                    "running (pid {}, up {} s): queue high {} low {}, background {}/{} files",
+                    reply.pid,
+                    n("/uptime_secs"),
+                    n("/queue/high"),
+                    n("/queue/low"),
+                    n("/background/done"),
+                    n("/background/files")
+                ),
+            )
+        }
+        Err(Unavailable::NotRunning) => Check::new(
+            "daemon",
+            State::Pass,
+            "not running: check works in-process (`debtgate daemon start` keeps the store warm)",
+        ),
+        Err(Unavailable::Stale) => Check::new(
+            "daemon",
+            State::Warn,
+            format!("{} is stale: the daemon died", paths.socket.display()),
+        )
+        .fix("debtgate daemon status (removes it), then debtgate daemon start"),
+        Err(why) => Check::new("daemon", State::Warn, why.to_string()).fix(
+            "debtgate daemon stop, then debtgate daemon start; check meanwhile works in-process",
+        ),
+    }
+}
+
+#[cfg(not(unix))]
+fn daemon(_repo: Option<&Repo>) -> Check {
+    Check::new(
+        "daemon",
+        State::NotApplicable,
+        "not supported on this platform: check works in-process",
+    )
 }
 
 /// Store entries `doctor` decodes.

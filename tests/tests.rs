@@ -6,6 +6,7 @@
 //! - `publish`     — `debtgate publish` / `check --publish` against a loopback GitHub API
 //!   (`github_server`): statuses, check runs, sticky comments, forks, rate limits, errors.
 //! - `check`       — `debtgate check` end to end: which change, which policy, which verdict.
+//! - `daemon`      — `debtgate daemon` and `warm`: real daemon processes, order, robustness.
 //! - `doctor`      — `debtgate doctor`: each check on real repositories.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
 //! - `hooks`       — `debtgate hook install|uninstall`, the hook scripts, the pre-commit framework.
@@ -24,6 +25,7 @@ mod check;
 mod ci;
 mod cli;
 mod config;
+mod daemon;
 mod doctor;
 mod hooks;
 mod lang_c;

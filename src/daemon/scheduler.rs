@@ -41,6 +41,10 @@ pub struct Done {
     pub seq: u64,
     /// The priority the job ran at.
     pub ran_at: Priority,
+    /// Low jobs finished so far, this one included when it was Low.
+    pub low_done: u64,
+    /// Low jobs still queued when it finished.
+    pub low_queued: usize,
 }
 
 /// Called once with the job's result (`None` when the work function panicked or the job was
@@ -164,38 +168,18 @@ where
     /// Queues `job` under `key` at `priority`; `waiter` is called with its result. A job with the
     /// same key already queued or running is not run again.
     pub fn submit(&self, key: K, job: J, priority: Priority, waiter: Waiter<R>) {
+        self.submit_all(vec![(key, job, waiter)], priority);
+    }
+
+    /// Queues several jobs at once: no worker sees the queue between them, so a gate request's
+    /// jobs all wait ahead of any Low job from the start.
+    pub fn submit_all(&self, jobs: Vec<(K, J, Waiter<R>)>, priority: Priority) {
         let mut st = lock(&self.shared.state);
-        if priority == Priority::High {
+        if priority == Priority::High && !jobs.is_empty() {
             st.hold_low = false;
         }
-        if let Some(entry) = st.entries.get_mut(&key) {
-            entry.waiters.push(waiter);
-            let promote = priority == Priority::High && entry.priority == Priority::Low;
-            let queued = !entry.running;
-            if promote {
-                entry.priority = Priority::High;
-            }
-            st.stats.deduplicated += 1;
-            if promote && queued {
-                if let Some(at) = st.low.iter().position(|t| t.key == key) {
-                    let task = st.low.remove(at).expect("the position was just found");
-                    st.high.push_back(task);
-                }
-            }
-        } else {
-            st.entries.insert(
-                key.clone(),
-                Entry {
-                    waiters: vec![waiter],
-                    priority,
-                    running: false,
-                },
-            );
-            let task = Task { key, job };
-            match priority {
-                Priority::High => st.high.push_back(task),
-                Priority::Low => st.low.push_back(task),
-            }
+        for (key, job, waiter) in jobs {
+            enqueue(&mut st, key, job, priority, waiter);
         }
         drop(st);
         self.shared.changed.notify_all();
@@ -216,6 +200,8 @@ where
         let done = Done {
             seq: st.seq,
             ran_at: Priority::Low,
+            low_done: st.stats.done_low,
+            low_queued: 0,
         };
         drop(st);
         for w in waiters {
@@ -257,6 +243,44 @@ impl<K, J, R> Drop for Scheduler<K, J, R> {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
+    }
+}
+
+fn enqueue<K: Hash + Eq + Clone, J, R>(
+    st: &mut State<K, J, R>,
+    key: K,
+    job: J,
+    priority: Priority,
+    waiter: Waiter<R>,
+) {
+    if let Some(entry) = st.entries.get_mut(&key) {
+        entry.waiters.push(waiter);
+        let promote = priority == Priority::High && entry.priority == Priority::Low;
+        let queued = !entry.running;
+        if promote {
+            entry.priority = Priority::High;
+        }
+        st.stats.deduplicated += 1;
+        if promote && queued {
+            if let Some(at) = st.low.iter().position(|t| t.key == key) {
+                let task = st.low.remove(at).expect("the position was just found");
+                st.high.push_back(task);
+            }
+        }
+        return;
+    }
+    st.entries.insert(
+        key.clone(),
+        Entry {
+            waiters: vec![waiter],
+            priority,
+            running: false,
+        },
+    );
+    let task = Task { key, job };
+    match priority {
+        Priority::High => st.high.push_back(task),
+        Priority::Low => st.low.push_back(task),
     }
 }
 
@@ -324,6 +348,8 @@ fn worker<K: Hash + Eq, J, R>(shared: &Shared<K, J, R>, kind: Priority) {
         let done = Done {
             seq: st.seq,
             ran_at,
+            low_done: st.stats.done_low,
+            low_queued: st.low.len(),
         };
         // The entry stays until its waiters have been called, so that `wait_idle` returns only
         // after them; a waiter that joins meanwhile is served the same result.

@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::job::{self, Job, JobKey, Outcome};
 use super::protocol::{self, Answer, Op, Reply, Request, END, MAX_FRAME, PROTOCOL};
-use super::scheduler::{Config, Priority, Scheduler, Work};
+use super::scheduler::{Config, Done, Priority, Scheduler, Work};
 use super::warm;
 use super::DaemonPaths;
 use crate::change::{BlobId, Repo};
@@ -64,13 +64,28 @@ struct GateRecord {
     answered: usize,
     /// Background jobs queued when the request arrived.
     low_queued_at_start: usize,
-    /// Background jobs finished between the request's arrival and its last answer: at most the
-    /// Low workers' files already in hand.
+    /// Background jobs finished between the request's arrival and its last job's completion: at
+    /// most the Low workers' files already in hand.
     low_done_during: u64,
+    /// Background jobs still queued when its last job completed.
     low_queued_at_end: usize,
     /// Completion sequence numbers of the request's first and last job.
     first_seq: u64,
     last_seq: u64,
+}
+
+impl GateRecord {
+    /// Takes in one of the request's completions; `low_before` is the Low count at its arrival.
+    fn note(&mut self, done: &Done, low_before: u64) {
+        if self.first_seq == 0 || done.seq < self.first_seq {
+            self.first_seq = done.seq;
+        }
+        if done.seq >= self.last_seq {
+            self.last_seq = done.seq;
+            self.low_done_during = done.low_done - low_before;
+            self.low_queued_at_end = done.low_queued;
+        }
+    }
 }
 
 type Sched = Scheduler<JobKey, Job, Outcome>;
@@ -286,6 +301,7 @@ fn refresh_background(d: &Daemon) {
     }
     if d.store().has_warned() {
         // A store that failed (e.g. became corrupt) is reopened: a corrupt file is moved aside.
+        d.store().flush_entries();
         *d.store.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(open_store(&d.repo));
     }
     let plan = match warm::plan(&d.repo) {
@@ -311,17 +327,18 @@ fn refresh_background(d: &Daemon) {
             done: Arc::clone(&done),
         };
     }
-    for j in plan.jobs {
-        let done = Arc::clone(&done);
-        d.scheduler.submit(
-            j.key(),
-            j,
-            Priority::Low,
-            Box::new(move |_, _| {
+    let batch = plan
+        .jobs
+        .into_iter()
+        .map(|j| {
+            let done = Arc::clone(&done);
+            let waiter: super::scheduler::Waiter<Outcome> = Box::new(move |_, _| {
                 done.fetch_add(1, Ordering::Relaxed);
-            }),
-        );
-    }
+            });
+            (j.key(), j, waiter)
+        })
+        .collect();
+    d.scheduler.submit_all(batch, Priority::Low);
 }
 
 async fn read_frame(s: &mut UnixStream) -> std::io::Result<Vec<u8>> {
@@ -429,12 +446,13 @@ async fn measure(
         low_queued_at_start: before.queued_low,
         ..GateRecord::default()
     };
-    let (tx, mut rx) = mpsc::unbounded_channel::<(u32, Vec<u8>, u64)>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<(u32, Vec<u8>, Option<Done>)>();
+    let mut batch = Vec::with_capacity(jobs.len());
     for (i, (path, hex)) in jobs.into_iter().enumerate() {
         let i = i as u32;
         let Some(blob) = BlobId::from_hex(&hex) else {
             let frame = protocol::encode_result(i, &Answer::Skipped("not a blob id".into()));
-            let _ = tx.send((i, frame, 0));
+            let _ = tx.send((i, frame, None));
             continue;
         };
         let job = Job {
@@ -443,7 +461,7 @@ async fn measure(
             max_file_size,
         };
         let tx = tx.clone();
-        let waiter = Box::new(move |o: Option<&Outcome>, done: super::scheduler::Done| {
+        let waiter = Box::new(move |o: Option<&Outcome>, done: Done| {
             let answer = match o {
                 Some(Outcome::Measured { measured, served }) => Answer::Measured {
                     served: *served,
@@ -452,20 +470,16 @@ async fn measure(
                 Some(Outcome::Skipped(why)) => Answer::Skipped(why.clone()),
                 None => Answer::Skipped("the analysis failed".into()),
             };
-            let _ = tx.send((i, protocol::encode_result(i, &answer), done.seq));
+            let _ = tx.send((i, protocol::encode_result(i, &answer), Some(done)));
         });
-        d.scheduler.submit(job.key(), job, Priority::High, waiter);
+        batch.push((job.key(), job, waiter as super::scheduler::Waiter<Outcome>));
     }
+    d.scheduler.submit_all(batch, Priority::High);
     drop(tx);
     let mut result = Ok(());
-    while let Some((_, frame, seq)) = rx.recv().await {
-        if seq > 0 {
-            record.first_seq = if record.first_seq == 0 {
-                seq
-            } else {
-                record.first_seq.min(seq)
-            };
-            record.last_seq = record.last_seq.max(seq);
+    while let Some((_, frame, done)) = rx.recv().await {
+        if let Some(done) = done {
+            record.note(&done, before.done_low);
         }
         record.answered += 1;
         if result.is_ok() {
@@ -474,9 +488,6 @@ async fn measure(
             result = write_frame(stream, &frame).await;
         }
     }
-    let after = d.scheduler.stats();
-    record.low_done_during = after.done_low - before.done_low;
-    record.low_queued_at_end = after.queued_low;
     *lock(&d.last_gate) = Some(record);
     result?;
     write_frame(stream, &END.to_le_bytes()).await?;

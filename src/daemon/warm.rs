@@ -33,8 +33,24 @@ pub struct Plan {
 /// The commits a pass depends on: it is redone when either moves.
 pub fn tips(repo: &Repo) -> (Option<String>, Option<String>) {
     let head = repo.resolve("HEAD").ok();
-    let upstream = head.as_ref().and_then(|_| repo.resolve("@{upstream}").ok());
+    let upstream = head.as_ref().and_then(|_| upstream(repo));
     (head, upstream)
+}
+
+/// The current branch's upstream commit. gix does not resolve every form of `@{upstream}` (a
+/// local branch as upstream, `branch.x.remote = .`), so git answers when gix cannot.
+fn upstream(repo: &Repo) -> Option<String> {
+    if let Ok(id) = repo.resolve("@{upstream}") {
+        return Some(id);
+    }
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet", "@{upstream}^{commit}"])
+        .current_dir(repo.root())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !id.is_empty()).then_some(id)
 }
 
 /// Plans a pass over HEAD and the upstream's merge-base, with the repository's policy (its
