@@ -342,8 +342,9 @@ fn two_starts_at_once_make_one_daemon() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let log = std::fs::read_to_string(repo.path().join(".git/debtgate/daemon.log")).unwrap();
+    // Whichever start lost found the winner answering, or started a daemon that found the lock
+    // held and exited without listening: one daemon ever started serving.
     assert_eq!(log.matches(" started for ").count(), 1, "{log}");
-    assert!(log.contains("already runs"), "{log}");
 }
 
 /// The pids of daemon processes whose working directory is `dir`.

@@ -118,15 +118,7 @@ pub fn run(dir: &Path, opts: Options) -> Result<bool> {
     };
     lock.set_len(0)?;
     writeln!(lock, "{}", std::process::id())?;
-    if let Some(dir) = paths.socket.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let _ = std::fs::remove_file(&paths.socket);
-    let listener = std::os::unix::net::UnixListener::bind(&paths.socket)
-        .with_context(|| format!("cannot listen on {}", paths.socket.display()))?;
-    std::fs::set_permissions(&paths.socket, std::fs::Permissions::from_mode(0o600))?;
-    listener.set_nonblocking(true)?;
-    let socket_ino = std::fs::metadata(&paths.socket)?.ino();
+    let (listener, socket_ino) = listen(&paths.socket)?;
     let daemon = Arc::new(Daemon::new(repo, paths.clone(), opts, socket_ino));
     eprintln!(
         "debtgate daemon {} started for {} (socket {})",
@@ -145,9 +137,26 @@ pub fn run(dir: &Path, opts: Options) -> Result<bool> {
     if std::fs::metadata(&paths.socket).is_ok_and(|m| m.ino() == socket_ino) {
         let _ = std::fs::remove_file(&paths.socket);
     }
-    daemon.store().flush_entries();
-    let _ = lock.set_len(0);
+    // Writing to a deleted repository would recreate its directories.
+    if daemon.repo.common_dir().exists() {
+        daemon.store().flush_entries();
+        let _ = lock.set_len(0);
+    }
     Ok(true)
+}
+
+/// Binds the socket (replacing a stale one: the caller holds the lock), readable by this user
+/// only; returns it with its inode.
+fn listen(socket: &Path) -> Result<(std::os::unix::net::UnixListener, u64)> {
+    if let Some(dir) = socket.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let _ = std::fs::remove_file(socket);
+    let listener = std::os::unix::net::UnixListener::bind(socket)
+        .with_context(|| format!("cannot listen on {}", socket.display()))?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))?;
+    listener.set_nonblocking(true)?;
+    Ok((listener, std::fs::metadata(socket)?.ino()))
 }
 
 /// Takes the daemon lock, retrying for `wait`; `None` when another process keeps it.
@@ -264,7 +273,7 @@ async fn watch_repo(d: Arc<Daemon>, stop: watch::Sender<String>) {
         let _ = tokio::task::spawn_blocking(move || refresh_background(&dd)).await;
         let s = d.scheduler.stats();
         let done = s.done_high + s.done_low;
-        if done != flushed_at {
+        if done != flushed_at && gone(&d).is_none() {
             flushed_at = done;
             let store = d.store();
             let _ = tokio::task::spawn_blocking(move || store.flush_entries()).await;
@@ -292,6 +301,9 @@ fn gone(d: &Daemon) -> Option<String> {
 
 /// Starts a new background pass when HEAD or the upstream moved (or on the first tick).
 fn refresh_background(d: &Daemon) {
+    if gone(d).is_some() {
+        return;
+    }
     let tips = warm::tips(&d.repo);
     {
         let bg = lock(&d.background);
