@@ -70,6 +70,7 @@ pub fn warm() -> Result<Exit> {
 }
 
 /// The idle time: the flag, else the git config key, else the default.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn idle_time(flag: Option<Duration>, root: &Path) -> Result<Duration> {
     if let Some(d) = flag {
         return Ok(d);
