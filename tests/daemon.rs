@@ -268,7 +268,6 @@ fn gate_jobs_complete_before_the_remaining_background_queue() {
     assert_eq!(gate["last_seq"], 20, "{s:#}");
     assert_eq!(gate["low_done_during"], 0, "{s:#}");
     assert_eq!(gate["low_queued_at_end"], 110, "{s:#}");
-    assert!(s["preemptions"].as_u64().unwrap() >= 1, "{s:#}");
     assert_eq!(s["deduplicated"], 10, "{s:#}");
     // Then the background finishes; each blob was measured once.
     let s = wait_status(repo.path(), "the background pass", |s| {
@@ -597,12 +596,17 @@ fn the_background_pass_follows_head_and_the_upstream_merge_base() {
 #[test]
 fn the_daemon_exits_after_its_idle_time() {
     let repo = repo_with(2);
-    git(repo.path(), &["config", "debtgate.daemonIdleTimeout", "2s"]);
+    git(repo.path(), &["config", "debtgate.daemonIdleTimeout", "3s"]);
     let out = run(repo.path(), &["daemon", "start", "-j", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let s = status(repo.path());
-    assert_eq!(s["idle_timeout_secs"], 2);
-    let pid = s["pid"].as_u64().unwrap() as u32;
+    // The pid from start's own answer: a status call could come after the daemon has gone.
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let pid: u32 = text
+        .split("(pid ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no pid in {text}"));
     let _d = Daemon {
         dir: repo.path().to_path_buf(),
         pid,
@@ -610,7 +614,8 @@ fn the_daemon_exits_after_its_idle_time() {
     wait_exit(pid);
     assert_eq!(status(repo.path())["running"], false);
     let log = std::fs::read_to_string(repo.path().join(".git/debtgate/daemon.log")).unwrap();
-    assert!(log.contains("idle for 2 s"), "{log}");
+    assert!(log.contains("exiting: idle for 3 s"), "{log}");
+    assert!(!repo.path().join(".git/debtgate/daemon.sock").exists());
 }
 
 #[test]
