@@ -1,10 +1,11 @@
 //! The census: every function and every file at HEAD, measured the way `debtgate check --all`
 //! measures them — HEAD's tree (never the worktree), the same files skipped for the same reasons,
-//! the store consulted first — and kept small: per function only its five values, where it is,
-//! and which of its metrics a suppression in the code covers.
+//! the store consulted first (a warm entry answers without reading the blob) — and kept small: per
+//! function only its five values, where it is, and which of its metrics a suppression in the code
+//! covers.
 //!
-//! Everything the proposal and the histograms need is here; the source text is dropped as soon
-//! as a file's suppressions are read, so memory grows with the number of functions, not bytes.
+//! Everything the proposal and the histograms need is here; no source text is kept, so memory
+//! grows with the number of functions, not bytes.
 
 use std::path::Path;
 
