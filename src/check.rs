@@ -4,9 +4,17 @@
 //! In a range the policy comes from the base revision by default: a change must not be able to
 //! loosen the gate that judges it. When the change edits the configuration, the report says which
 //! thresholds the new file would loosen.
+//!
+//! Files that cannot be judged (deleted, excluded, another language, a symlink) are set aside
+//! first; the rest form a queue that [`judge_queue`] works through on every worker, pulling files
+//! in queue order. Under a time budget (`crate::budget`) the queue is riskiest first and workers
+//! stop taking files when the budget runs out; the files not reached are listed. Only metrics and
+//! findings are kept per file: a file's bytes live while one worker judges it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -14,13 +22,18 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 
 use crate::analysis::{self, Analyzer};
+use crate::budget::{self, Budget};
 use crate::change::{ChangeSet, ChangedFile, Content, EntryKind, Repo, Source};
-use crate::config::{self, ConfigOrigin, PolicyMode, Settings};
+use crate::config::{self, ConfigOrigin, OnBudgetExceeded, PolicyMode, RunKind, Settings};
 use crate::daemon::Measurer;
+use crate::inputs;
 use crate::lang::Language;
 use crate::policy::{self, Subject};
-use crate::report::{BaseGrade, FileReport, Finding, Mode, NotAnalysed, Report};
+use crate::report::{
+    BaseGrade, BudgetReport, FileReport, Finding, Mode, NotAnalysed, Report, Verdict,
+};
 use crate::store::{Measured, Store, StorePaths};
+use crate::timings::{Clock, Stage, Work};
 
 /// What to judge.
 #[derive(Debug, Clone)]
@@ -50,9 +63,15 @@ pub struct CheckOptions {
     pub config_from: ConfigFrom,
     /// Where to look for the repository.
     pub dir: PathBuf,
+    /// `--budget`: overrides the configuration's budget for this kind of run (`Some(None)`: no
+    /// limit).
+    pub budget: Option<Option<Duration>>,
+    /// `--timings`: put per-stage times in the report.
+    pub timings: bool,
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Report> {
+    let mut clock = Clock::start();
     let repo = Repo::discover(&opts.dir)?;
     // Open the store while git works out the change.
     let store_paths = StorePaths::resolve(Some(repo.common_dir()));
@@ -63,66 +82,171 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         Target::All => repo.all()?,
         Target::Paths(paths) => repo.paths(paths)?,
     };
+    clock.lap(Stage::ChangeSet);
     let mut settings = settings_for(&repo, &changes, opts)?;
     if changes.source == Source::All {
         settings.mode = PolicyMode::Absolute;
     }
-    let today = jiff::Zoned::now().date();
+    clock.lap(Stage::Config);
     let store = opening.join().unwrap_or_else(|_| Store::memory_only());
-    // The daemon, when one runs, measures the change's blobs ahead of its background work.
-    let store = Measurer::new(store, &repo, &changes, &settings);
-    let judged: Vec<Judged> = changes
-        .files
-        .par_iter()
-        .map(|file| {
-            analysis::with_thread_analyzer(|analyzer| {
-                judge_file(&repo, &settings, &store, analyzer, file, today)
-            })
-        })
-        .collect();
+    clock.lap(Stage::StoreOpen);
 
-    let (mut files, mut not_analysed, mut findings) = (Vec::new(), Vec::new(), Vec::new());
-    let mut functions_judged = 0;
-    let mut base_grades = BTreeMap::new();
-    for j in judged {
-        match j {
-            Judged::Measured {
-                mut report,
-                findings: f,
-                judged: n,
-                base_grade,
-            } => {
-                functions_judged += n;
-                if let Some(before) = base_grade {
-                    base_grades.insert(report.path.clone(), before);
-                }
-                // Every file at HEAD is not a change: it has no status.
-                if changes.source == Source::All {
-                    report.status = None;
-                }
-                files.push(*report);
-                findings.extend(f);
-            }
-            Judged::Skipped(n) => not_analysed.push(n),
+    let limit = opts
+        .budget
+        .unwrap_or_else(|| settings.budget(run_kind(changes.source)));
+    let budget = Budget::new(limit, clock.started());
+    let mut gathered = Gathered::default();
+    let mut queue = Vec::new();
+    for file in &changes.files {
+        match triage(&settings, file) {
+            Ok(language) => queue.push((file, language)),
+            Err(reason) => gathered.not_analysed.push(NotAnalysed {
+                path: file.path.clone(),
+                reason: reason.to_owned(),
+            }),
         }
     }
-    let notices: Vec<String> = loosened(&repo, &changes, &settings, opts)
+    if limit.is_some() {
+        queue = budget::riskiest_first(&repo, &store, &settings, queue, &budget);
+    }
+    clock.lap(Stage::Ranking);
+    // The daemon, when one runs, measures the change's blobs ahead of its background work.
+    let store = Measurer::new(store, &repo, &changes, &settings);
+    let judge = Judge {
+        repo: &repo,
+        settings: &settings,
+        store: &store,
+        today: jiff::Zoned::now().date(),
+        clock: &clock,
+    };
+    let (judged, taken) = judge_queue(&judge, &queue, &budget);
+    for j in judged {
+        gathered.add(j, changes.source);
+    }
+    clock.lap(Stage::Judging);
+
+    let mut notices: Vec<String> = loosened(&repo, &changes, &settings, opts)
         .into_iter()
         .collect();
     store.flush();
+    clock.lap(Stage::StoreFlush);
+    let budget_report =
+        limit.map(|limit| budget_report(limit, &settings, &queue[taken..], &mut gathered));
+    notices.extend(budget_report.as_ref().and_then(budget_notice));
     let mut report = Report::judged(
         mode_of(changes.source),
         changes.base.clone(),
         changes.head.clone(),
-        files,
-        not_analysed,
-        findings,
+        gathered.files,
+        gathered.not_analysed,
+        gathered.findings,
         notices,
     );
     report.cache = Some(store.counts());
-    report.summary.judged = functions_judged;
-    report.base_grades = base_grades;
+    report.summary.judged = gathered.functions_judged;
+    report.base_grades = gathered.base_grades;
+    if budget_report
+        .as_ref()
+        .is_some_and(|b| b.exceeded && b.on_exceeded == OnBudgetExceeded::Fail)
+    {
+        report.verdict = Verdict::Fail;
+    }
+    report.budget = budget_report;
+    clock.lap(Stage::Report);
+    if opts.timings {
+        report.timings = Some(clock.timings());
+    }
     Ok(report)
+}
+
+/// What the judging of every file adds up to.
+#[derive(Default)]
+struct Gathered {
+    files: Vec<FileReport>,
+    not_analysed: Vec<NotAnalysed>,
+    findings: Vec<Finding>,
+    functions_judged: usize,
+    base_grades: BTreeMap<String, BaseGrade>,
+}
+
+impl Gathered {
+    fn add(&mut self, judged: Judged, source: Source) {
+        match judged {
+            Judged::Measured {
+                mut report,
+                findings,
+                judged,
+                base_grade,
+            } => {
+                self.functions_judged += judged;
+                if let Some(before) = base_grade {
+                    self.base_grades.insert(report.path.clone(), before);
+                }
+                // Every file at HEAD is not a change: it has no status.
+                if source == Source::All {
+                    report.status = None;
+                }
+                self.files.push(*report);
+                self.findings.extend(findings);
+            }
+            Judged::Skipped(n) => self.not_analysed.push(n),
+        }
+    }
+}
+
+/// The budget's part of the report; the files it did not reach (`unreached`, in queue order)
+/// join `not_analysed`, with the reason.
+fn budget_report(
+    limit: Duration,
+    settings: &Settings,
+    unreached: &[(&ChangedFile, Language)],
+    gathered: &mut Gathered,
+) -> BudgetReport {
+    let not_analysed: Vec<String> = unreached.iter().map(|(f, _)| f.path.clone()).collect();
+    let reason = format!(
+        "the time budget ({}) ran out before this file was analysed",
+        config::budget::show_duration(limit)
+    );
+    gathered
+        .not_analysed
+        .extend(not_analysed.iter().map(|path| NotAnalysed {
+            path: path.clone(),
+            reason: reason.clone(),
+        }));
+    BudgetReport {
+        limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+        exceeded: !not_analysed.is_empty(),
+        on_exceeded: settings.on_budget_exceeded,
+        not_analysed,
+    }
+}
+
+/// What the reader must know when the budget ran out.
+fn budget_notice(b: &BudgetReport) -> Option<String> {
+    if !b.exceeded {
+        return None;
+    }
+    let limit = config::budget::show_duration(Duration::from_millis(b.limit_ms));
+    let outcome = match b.on_exceeded {
+        OnBudgetExceeded::Pass => "the verdict covers only the files analysed",
+        OnBudgetExceeded::Fail => "the gate fails because the run is incomplete",
+    };
+    Some(format!(
+        "INCOMPLETE: the time budget ({limit}) ran out; {} files were not analysed (listed \
+         under not analysed). on_budget_exceeded: {}, so {outcome}.",
+        b.not_analysed.len(),
+        b.on_exceeded
+    ))
+}
+
+/// Which budget of the configuration a source runs under.
+fn run_kind(source: Source) -> RunKind {
+    match source {
+        Source::Staged => RunKind::Staged,
+        Source::Range => RunKind::Range,
+        Source::All => RunKind::All,
+        Source::Paths => RunKind::Worktree,
+    }
 }
 
 fn mode_of(source: Source) -> Mode {
@@ -221,6 +345,61 @@ enum Judged {
     Skipped(NotAnalysed),
 }
 
+/// What judging one file needs; shared by every worker.
+struct Judge<'a> {
+    repo: &'a Repo,
+    settings: &'a Settings,
+    store: &'a Measurer,
+    today: jiff::civil::Date,
+    clock: &'a Clock,
+}
+
+/// Judges the files of `queue`, each worker taking the next file in queue order while the budget
+/// admits one more; returns what was judged and how many files were taken — always the first
+/// ones of the queue, the rest were not reached. The one place files are measured and judged.
+fn judge_queue(
+    judge: &Judge,
+    queue: &[(&ChangedFile, Language)],
+    budget: &Budget,
+) -> (Vec<Judged>, usize) {
+    let next = AtomicUsize::new(0);
+    let per_worker: Vec<Vec<Judged>> = (0..rayon::current_num_threads())
+        .into_par_iter()
+        .map(|_| {
+            let mut out = Vec::new();
+            // Admitted first, then taken: the files taken are a prefix of the queue.
+            while budget.admit() {
+                let Some((file, _)) = queue.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                    break;
+                };
+                out.push(analysis::with_thread_analyzer(|analyzer| {
+                    judge_file(judge, analyzer, file)
+                }));
+            }
+            out
+        })
+        .collect();
+    let taken = next.load(Ordering::Relaxed).min(queue.len());
+    (per_worker.into_iter().flatten().collect(), taken)
+}
+
+/// Whether a file can be judged at all, and as which language; why not otherwise. Cheap: nothing
+/// is read.
+fn triage(settings: &Settings, file: &ChangedFile) -> Result<Language, &'static str> {
+    match file.kind {
+        EntryKind::Symlink => return Err("symlink"),
+        EntryKind::Submodule => return Err("submodule"),
+        EntryKind::File => {}
+    }
+    if file.new.is_none() {
+        return Err("deleted");
+    }
+    if settings.is_excluded(&file.path) {
+        return Err("excluded by the configuration");
+    }
+    Language::from_path(Path::new(&file.path)).ok_or("unsupported language")
+}
+
 fn skipped(file: &ChangedFile, reason: impl Into<String>) -> Judged {
     Judged::Skipped(NotAnalysed {
         path: file.path.clone(),
@@ -228,29 +407,13 @@ fn skipped(file: &ChangedFile, reason: impl Into<String>) -> Judged {
     })
 }
 
-fn judge_file(
-    repo: &Repo,
-    settings: &Settings,
-    store: &Measurer,
-    analyzer: &mut Analyzer,
-    file: &ChangedFile,
-    today: jiff::civil::Date,
-) -> Judged {
-    match file.kind {
-        EntryKind::Symlink => return skipped(file, "symlink"),
-        EntryKind::Submodule => return skipped(file, "submodule"),
-        EntryKind::File => {}
-    }
+/// Measures both sides of one file that passed [`triage`] and applies the policy.
+fn judge_file(judge: &Judge, analyzer: &mut Analyzer, file: &ChangedFile) -> Judged {
     let Some(new) = &file.new else {
         return skipped(file, "deleted");
     };
-    if settings.is_excluded(&file.path) {
-        return skipped(file, "excluded by the configuration");
-    }
-    if Language::from_path(Path::new(&file.path)).is_none() {
-        return skipped(file, "unsupported language");
-    }
-    let head = match side(repo, settings, store, analyzer, &file.path, new) {
+    let settings = judge.settings;
+    let head = match side_timed(judge, analyzer, &file.path, new) {
         Ok(m) => m,
         Err(reason) => return skipped(file, reason),
     };
@@ -258,22 +421,24 @@ fn judge_file(
     let base = match (&file.old, settings.mode) {
         (Some(old), PolicyMode::New | PolicyMode::Ratchet) => {
             let old_path = file.old_path.as_deref().unwrap_or(&file.path);
-            side(repo, settings, store, analyzer, old_path, old).ok()
+            side_timed(judge, analyzer, old_path, old).ok()
         }
         _ => None,
     };
     let (language, marks, head) = (head.language, head.marks, head.metrics);
     let base = base.map(|b| b.metrics);
-    let outcome = policy::judge(
-        settings,
-        &Subject {
-            path: &file.path,
-            head: &head,
-            base: base.as_ref(),
-            marks: &marks,
-        },
-        today,
-    );
+    let outcome = judge.clock.work(Work::Policy, || {
+        policy::judge(
+            settings,
+            &Subject {
+                path: &file.path,
+                head: &head,
+                base: base.as_ref(),
+                marks: &marks,
+            },
+            judge.today,
+        )
+    });
     Judged::Measured {
         report: Box::new(FileReport {
             path: file.path.clone(),
@@ -299,7 +464,8 @@ fn judge_file(
 
 /// One side's metrics: from the store when it has seen this content through a path like this one
 /// (a blob by its id alone, without reading it), measured and remembered otherwise. `Err` says why
-/// the side is not measured.
+/// the side is not measured. A side over `max_file_size` is known by its object header and never
+/// read.
 pub(crate) fn side(
     repo: &Repo,
     settings: &Settings,
@@ -308,11 +474,7 @@ pub(crate) fn side(
     path: &str,
     content: &Content,
 ) -> Result<Measured, String> {
-    let read = || {
-        repo.read(content)
-            .map(Cow::Owned)
-            .map_err(|e| format!("unreadable: {e}"))
-    };
+    let read = || readable(repo, content, settings.max_file_size).map(Cow::Owned);
     let blob = content.blob_id();
     store.side(
         analyzer,
@@ -321,4 +483,51 @@ pub(crate) fn side(
         settings.max_file_size,
         read,
     )
+}
+
+/// [`side`] on the check's clock. The store reads the content only when it does not know it, so
+/// a side that needed no read was a store hit (its time is `store_lookups`); one that did was
+/// measured (its time less the read is `analysis`: the lookup that missed, parsing, measuring).
+fn side_timed(
+    judge: &Judge,
+    analyzer: &mut Analyzer,
+    path: &str,
+    content: &Content,
+) -> Result<Measured, String> {
+    let clock = judge.clock;
+    let read_for = std::cell::Cell::new(None);
+    let read = || {
+        let start = std::time::Instant::now();
+        let bytes = readable(judge.repo, content, judge.settings.max_file_size).map(Cow::Owned);
+        read_for.set(Some(start.elapsed()));
+        bytes
+    };
+    let start = std::time::Instant::now();
+    let measured = judge.store.side(
+        analyzer,
+        Path::new(path),
+        content.blob_id().as_ref(),
+        judge.settings.max_file_size,
+        read,
+    );
+    let total = start.elapsed();
+    match read_for.get() {
+        None => clock.add(Work::StoreLookups, total),
+        Some(reading) => {
+            clock.add(Work::Read, reading);
+            clock.add(Work::Analysis, total.saturating_sub(reading));
+        }
+    }
+    measured
+}
+
+/// Reads one side, or says why it cannot be measured: over `max` bytes by its object header
+/// (never read then), unreadable.
+fn readable(repo: &Repo, content: &Content, max: u64) -> Result<Vec<u8>, String> {
+    let unreadable = |e| format!("unreadable: {e}");
+    let size = repo.size(content).map_err(unreadable)?;
+    if let Some(reason) = inputs::too_large(size, max) {
+        return Err(reason);
+    }
+    repo.read(content).map_err(unreadable)
 }

@@ -94,10 +94,11 @@ pub fn load(path: &Path, max_size: u64) -> Input {
     }
 }
 
-/// Why content of `size` bytes is not measured, if it is over the limit.
+/// Why content of `size` bytes is not measured, if it is over the limit (`max_file_size`, which
+/// `analyze --max-file-size` overrides).
 pub fn too_large(size: u64, max_size: u64) -> Option<String> {
     (size > max_size)
-        .then(|| format!("too large: {size} bytes, the limit is {max_size} (--max-file-size)"))
+        .then(|| format!("too large: {size} bytes, over the limit of {max_size} (max_file_size)"))
 }
 
 /// Why content is not measured, if it looks binary (a NUL byte early on, as git decides).

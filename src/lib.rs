@@ -17,6 +17,7 @@
 //! sees them, so output never depends on scheduling.
 
 pub mod analysis;
+pub mod budget;
 pub mod change;
 pub mod check;
 pub mod ci;
@@ -34,6 +35,7 @@ pub mod publish;
 pub mod report;
 pub mod store;
 pub mod thresholds;
+pub mod timings;
 
 use std::path::{Path, PathBuf};
 

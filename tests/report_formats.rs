@@ -360,8 +360,13 @@ fn codeclimate_fingerprints_are_unique_and_suppressed_findings_left_out() {
 #[test]
 fn junit_is_one_case_per_function_and_file_with_failures_for_fail_findings() {
     let xml = rendered(&fixture(), Format::Junit);
-    assert_eq!(xml.matches("<testcase ").count(), 5, "{xml}");
+    // Five cases measured, one skipped: the file the fixture did not analyse, with its reason.
+    assert_eq!(xml.matches("<testcase ").count(), 6, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
+    assert!(
+        xml.contains("<skipped message=\"unsupported language\"/>"),
+        "{xml}"
+    );
     assert!(xml.contains("name=\"operator|\""), "{xml}");
 }
 

@@ -6,6 +6,7 @@
 //! - `publish`     — `debtgate publish` / `check --publish` against a loopback GitHub API
 //!   (`github_server`): statuses, check runs, sticky comments, forks, rate limits, errors.
 //! - `check`       — `debtgate check` end to end: which change, which policy, which verdict.
+//! - `budget`      — `check --budget` / `--timings` / `max_file_size`: resource control.
 //! - `daemon`      — `debtgate daemon` and `warm`: real daemon processes, order, robustness.
 //! - `doctor`      — `debtgate doctor`: each check on real repositories.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
@@ -20,6 +21,7 @@
 mod github_server;
 mod util;
 
+mod budget;
 mod change;
 mod check;
 mod ci;

@@ -25,6 +25,7 @@ mod head_side;
 mod range;
 mod repo;
 mod staged;
+mod stat;
 mod tree;
 mod worktree;
 

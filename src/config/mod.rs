@@ -13,10 +13,12 @@
 //! - `settings.rs` lays a file over the embedded default and answers per-path questions.
 //! - `raw.rs` declares the file format as types, for the JSON Schema and `config show`.
 //! - `metric.rs` is the catalogue of metrics and modes, and the one threshold comparison.
+//! - `budget.rs` names the kinds of run a time budget is set for, and parses durations.
 //! - `commands.rs` is `debtgate config …` and `debtgate init`.
 //!
 //! Defaults live only in `config/default.yaml`; Rust code never repeats a default value.
 
+pub mod budget;
 pub mod commands;
 mod error;
 mod metric;
@@ -27,6 +29,7 @@ mod yaml;
 
 use std::path::{Path, PathBuf};
 
+pub use budget::{OnBudgetExceeded, RunKind};
 pub use error::{ConfigError, Problem};
 pub use metric::{GradeLevel, Level, Metric, PolicyMode, Severity, UnknownMetric};
 pub use settings::{Applied, AppliedGrade, ConfigOrigin, Settings};

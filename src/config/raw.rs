@@ -13,6 +13,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::budget::OnBudgetExceeded;
 use super::metric::{all_grades, Metric, PolicyMode};
 use crate::analysis::Grade;
 
@@ -28,9 +29,13 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "exclude",
     "overrides",
     "max_file_size",
+    "budget",
+    "on_budget_exceeded",
 ];
 /// Keys of a `{warn, fail}` level (thresholds and grades alike).
 pub(crate) const LEVEL_KEYS: &[&str] = &["warn", "fail"];
+/// Keys of `budget`: the kinds of run.
+pub(crate) const BUDGET_KEYS: &[&str] = &["staged", "worktree", "range", "all"];
 /// Keys of one entry of `overrides`.
 pub(crate) const OVERRIDE_KEYS: &[&str] = &["paths", "thresholds", "min_grade"];
 
@@ -71,6 +76,41 @@ pub(crate) struct RawConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "u64", range(min = 1))]
     pub max_file_size: Option<u64>,
+    /// How long a check may analyse, per kind of run; a duration (`500ms`, `10s`, `2m`) or null
+    /// for no limit. The riskiest files go first; files not reached in time are listed as not
+    /// analysed. A kind named here replaces its default; `--budget` overrides it for one run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "RawBudget")]
+    pub budget: Option<RawBudget>,
+    /// Whether a check whose budget ran out before every file was analysed passes (with a
+    /// notice and the files listed) or fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "OnBudgetExceeded")]
+    pub on_budget_exceeded: Option<OnBudgetExceeded>,
+}
+
+/// Time budgets per kind of run. A duration such as `500ms`, `10s`, `2m` or `1m30s`; null is no
+/// limit. A kind left out keeps its default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Budget")]
+pub(crate) struct RawBudget {
+    /// The staged change (a pre-commit hook).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub staged: Option<Option<String>>,
+    /// Worktree files (`check --paths`, editors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub worktree: Option<Option<String>>,
+    /// A range (`check --base`: a pre-push hook, CI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub range: Option<Option<String>>,
+    /// Every file at HEAD (`check --all`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub all: Option<Option<String>>,
 }
 
 /// Thresholds per metric name; only the metrics given are written.

@@ -3,20 +3,24 @@
 //!
 //! How a file combines with the default (docs/config.md): a top-level key the file sets replaces
 //! the default's value as a whole (`exclude`, `overrides`, `min_grade`, `mode`,
-//! `max_file_size`); `thresholds` is merged per metric, a metric the file names replacing that
-//! metric's `{warn, fail}` pair. Per path, the last override whose globs match and that sets a
+//! `max_file_size`, `on_budget_exceeded`); `thresholds` is merged per metric, a metric the file
+//! names replacing that metric's `{warn, fail}` pair, and `budget` per kind of run. Per path, the last override whose globs match and that sets a
 //! metric (or `min_grade`) wins. No value is written in Rust: every default comes from parsing
 //! `config/default.yaml`.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use super::budget::{show_duration, OnBudgetExceeded, RunKind};
 use super::error::{ConfigError, Problem};
 use super::metric::{GradeLevel, Level, Metric, PolicyMode};
-use super::raw::{RawConfig, RawGradeLevel, RawLevel, RawOverride, RawThresholds, VERSION};
+use super::raw::{
+    RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawThresholds, VERSION,
+};
 use super::validate::{self, FileConfig};
 use super::DEFAULT_YAML;
 use crate::analysis::Grade;
@@ -62,6 +66,8 @@ pub struct AppliedGrade {
 pub struct Settings {
     pub mode: PolicyMode,
     pub max_file_size: u64,
+    /// What a run whose budget ran out concludes.
+    pub on_budget_exceeded: OnBudgetExceeded,
     pub origin: ConfigOrigin,
     /// How problems and sources name the file (`.debtgate.yaml`, `default`, `REV:PATH`).
     label: String,
@@ -70,6 +76,8 @@ pub struct Settings {
     min_grade: AppliedGrade,
     exclude: Paths,
     overrides: Vec<Override>,
+    /// Indexed by [`RunKind::index`]; `None` is no limit.
+    budget: [Option<Duration>; 4],
 }
 
 /// Compiled globs, with their patterns kept for `config show`.
@@ -250,7 +258,25 @@ impl Settings {
                 self.max_file_size, other.max_file_size
             ));
         }
+        for kind in RunKind::ALL {
+            let (was, now) = (self.budget(kind), other.budget(kind));
+            // A shorter budget leaves more files unanalysed; `None` is the longest.
+            if now.is_some_and(|now| was.is_none_or(|was| now < was)) {
+                let show = |d: Option<Duration>| d.map_or_else(|| "none".into(), show_duration);
+                looser.push(format!("budget.{kind} {} → {}", show(was), show(now)));
+            }
+        }
+        if self.on_budget_exceeded == OnBudgetExceeded::Fail
+            && other.on_budget_exceeded == OnBudgetExceeded::Pass
+        {
+            looser.push("on_budget_exceeded fail → pass".to_owned());
+        }
         looser
+    }
+
+    /// How long a run of `kind` may analyse; `None` is no limit.
+    pub fn budget(&self, kind: RunKind) -> Option<Duration> {
+        self.budget[kind.index()]
     }
 
     /// How problems and sources name the config file.
@@ -309,6 +335,13 @@ impl Settings {
                     .collect(),
             ),
             max_file_size: Some(self.max_file_size),
+            budget: Some(RawBudget {
+                staged: Some(self.budget(RunKind::Staged).map(show_duration)),
+                worktree: Some(self.budget(RunKind::Worktree).map(show_duration)),
+                range: Some(self.budget(RunKind::Range).map(show_duration)),
+                all: Some(self.budget(RunKind::All).map(show_duration)),
+            }),
+            on_budget_exceeded: Some(self.on_budget_exceeded),
         }
     }
 }
@@ -378,6 +411,17 @@ fn build(
             .and_then(|f| f.max_file_size)
             .or(base.max_file_size)
             .expect(EMBEDDED_COMPLETE),
+        on_budget_exceeded: file
+            .and_then(|f| f.on_budget_exceeded)
+            .or(base.on_budget_exceeded)
+            .expect(EMBEDDED_COMPLETE),
+        budget: RunKind::ALL.map(|kind| {
+            let set_by = |f: &FileConfig| f.budget.iter().find(|(k, _)| *k == kind).copied();
+            file.and_then(set_by)
+                .or_else(|| set_by(base))
+                .expect(EMBEDDED_COMPLETE)
+                .1
+        }),
         origin,
         label: label.to_owned(),
         thresholds,

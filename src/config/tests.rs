@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::raw::{LEVEL_KEYS, OVERRIDE_KEYS, TOP_KEYS};
+use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, TOP_KEYS};
 use super::*;
 use crate::analysis::Grade;
 
@@ -37,6 +37,13 @@ fn the_embedded_default_sets_every_key_and_names_every_metric() {
     assert!(file.exclude.is_some());
     assert!(file.overrides.is_some());
     assert!(file.max_file_size.is_some());
+    assert!(file.on_budget_exceeded.is_some());
+    for kind in RunKind::ALL {
+        assert!(
+            file.budget.iter().any(|(k, _)| *k == kind),
+            "config/default.yaml has no budget.{kind}"
+        );
+    }
     for metric in Metric::ALL {
         let (_, level) = file
             .thresholds
@@ -61,12 +68,37 @@ fn the_starter_file_is_the_default() {
 }
 
 #[test]
+fn budgets_merge_per_kind_of_run_and_read_back() {
+    use std::time::Duration;
+    let d = Settings::embedded();
+    assert!(d.budget(RunKind::Staged).is_some(), "a hook has a budget");
+    assert_eq!(d.budget(RunKind::Range), None, "CI runs to the end");
+    assert_eq!(d.on_budget_exceeded, OnBudgetExceeded::Pass);
+    let s = settings("budget: { staged: 2m, all: 500ms }\non_budget_exceeded: fail\n");
+    assert_eq!(s.budget(RunKind::Staged), Some(Duration::from_secs(120)));
+    assert_eq!(s.budget(RunKind::All), Some(Duration::from_millis(500)));
+    assert_eq!(s.budget(RunKind::Worktree), d.budget(RunKind::Worktree));
+    assert_eq!(s.on_budget_exceeded, OnBudgetExceeded::Fail);
+    let off = settings("budget: { staged: null }\n");
+    assert_eq!(off.budget(RunKind::Staged), None);
+    for s in [s, off] {
+        let again = settings(&s.to_yaml());
+        assert_eq!(again.to_raw(), s.to_raw(), "config show reads back");
+    }
+    let looser = d.loosened_by(&settings(
+        "budget: { range: 1s }\non_budget_exceeded: pass\n",
+    ));
+    assert_eq!(looser, ["budget.range none → 1s"]);
+}
+
+#[test]
 fn docs_mention_every_key_metric_and_mode() {
     let docs = docs();
     let names = TOP_KEYS
         .iter()
         .chain(LEVEL_KEYS)
         .chain(OVERRIDE_KEYS)
+        .chain(BUDGET_KEYS)
         .copied()
         .chain(Metric::ALL.map(Metric::name))
         .chain(PolicyMode::ALL.map(PolicyMode::name));
@@ -298,6 +330,8 @@ overrides:
 max_file_size: 0
 colour: blue
 mode: new
+budget: { staged: 5x, range: 10, ci: 1s, all: -2s }
+on_budget_exceeded: maybe
 ";
     let expected = "\
 .debtgate.yaml:1:10: unsupported config version 2: this debtgate reads version 1
@@ -318,8 +352,13 @@ mode: new
 .debtgate.yaml:13:5: `overrides[1]` needs `paths`, a list of globs
 .debtgate.yaml:14:5: `overrides[2]` sets neither `thresholds` nor `min_grade`: it changes nothing
 .debtgate.yaml:15:16: `max_file_size` must be a positive number of bytes, found 0
-.debtgate.yaml:16:1: unknown key `colour`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size
-.debtgate.yaml:17:1: duplicate key `mode`: it may appear once";
+.debtgate.yaml:16:1: unknown key `colour`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded
+.debtgate.yaml:17:1: duplicate key `mode`: it may appear once
+.debtgate.yaml:18:19: `budget.staged`: `5x` is not a duration: expected a duration such as 500ms, 10s, 2m or 1m30s (or none)
+.debtgate.yaml:18:30: `budget.range` expects a duration such as 500ms, 10s or 2m (or null for no limit), found the number 10
+.debtgate.yaml:18:34: unknown kind of run `ci` in `budget`; expected one of staged, worktree, range, all
+.debtgate.yaml:18:47: `budget.all`: `-2s` is negative: expected a duration such as 500ms, 10s, 2m or 1m30s (or none)
+.debtgate.yaml:19:21: `on_budget_exceeded` must be pass or fail, found `maybe`";
     assert_eq!(problems(text), expected);
 }
 
@@ -380,7 +419,7 @@ fn discovery_prefers_explicit_then_the_root_file_then_the_default() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}:2:1: unknown key `bad`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size",
+            "{}:2:1: unknown key `bad`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded",
             explicit.display()
         )
     );

@@ -8,9 +8,12 @@
 
 use globset::{Glob, GlobBuilder};
 
+use std::time::Duration;
+
+use super::budget::{parse_duration, OnBudgetExceeded, RunKind};
 use super::error::Problem;
 use super::metric::{all_grades, GradeLevel, Level, Metric, PolicyMode};
-use super::raw::{LEVEL_KEYS, OVERRIDE_KEYS, TOP_KEYS, VERSION};
+use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, TOP_KEYS, VERSION};
 use super::yaml::{self, Node, Step, Target};
 use crate::analysis::Grade;
 
@@ -23,6 +26,9 @@ pub(crate) struct FileConfig {
     pub exclude: Option<Vec<Glob>>,
     pub overrides: Option<Vec<OverrideRule>>,
     pub max_file_size: Option<u64>,
+    /// The kinds of run the file sets a budget for; `None` is no limit.
+    pub budget: Vec<(RunKind, Option<Duration>)>,
+    pub on_budget_exceeded: Option<OnBudgetExceeded>,
 }
 
 /// One entry of `overrides`.
@@ -184,6 +190,10 @@ impl Checker {
                 "exclude" => config.exclude = self.globs(value, &spot),
                 "overrides" => config.overrides = self.overrides(value, &spot),
                 "max_file_size" => config.max_file_size = self.max_file_size(value, &spot),
+                "budget" => config.budget = self.budget(value, &spot),
+                "on_budget_exceeded" => {
+                    config.on_budget_exceeded = self.on_budget_exceeded(value, &spot)
+                }
                 _ => unreachable!("`mapping` returns only known keys"),
             }
         }
@@ -459,6 +469,48 @@ impl Checker {
     }
 }
 
+impl Checker {
+    fn budget(&mut self, node: &Node, spot: &Spot) -> Vec<(RunKind, Option<Duration>)> {
+        let keys = Keys {
+            known: BUDGET_KEYS,
+            noun: "kind of run",
+        };
+        let mut budgets = Vec::new();
+        for (name, value, spot) in self.mapping(node, spot, keys).unwrap_or_default() {
+            let kind = RunKind::ALL
+                .into_iter()
+                .find(|k| k.name() == name)
+                .expect("`mapping` returns only kinds of run");
+            match value {
+                Node::Null => budgets.push((kind, None)),
+                Node::Str(text) => match parse_duration(text) {
+                    Ok(d) => budgets.push((kind, d)),
+                    Err(e) => self.at(&spot, Target::Node, format!("`{}`: {e}", spot.name)),
+                },
+                _ => self.wrong_type(
+                    &spot,
+                    "a duration such as 500ms, 10s or 2m (or null for no limit)",
+                    value,
+                ),
+            }
+        }
+        budgets
+    }
+
+    fn on_budget_exceeded(&mut self, node: &Node, spot: &Spot) -> Option<OnBudgetExceeded> {
+        let Node::Str(name) = node else {
+            self.wrong_type(spot, "pass or fail", node);
+            return None;
+        };
+        let parsed = name.parse().ok();
+        if parsed.is_none() {
+            let message = format!("`{}` must be pass or fail, found `{name}`", spot.name);
+            self.at(spot, Target::Node, message);
+        }
+        parsed
+    }
+}
+
 fn node_has_key(node: &Node, key: &str) -> bool {
     matches!(node, Node::Map(entries) if entries.iter().any(|(k, _)| *k == Node::Str(key.into())))
 }
@@ -575,7 +627,7 @@ mod tests {
     fn the_document_must_be_a_mapping() {
         assert_eq!(
             problems("- mode\n"),
-            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, max_file_size, found a list"]
+            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded, found a list"]
         );
     }
 }

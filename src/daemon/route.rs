@@ -68,6 +68,11 @@ impl Measurer {
         self.store.side(analyzer, path, blob, max_size, read)
     }
 
+    /// The store this process measures with.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// How many sides the daemon answered.
     pub fn daemon_answers(&self) -> usize {
         self.answered.len()

@@ -4,6 +4,7 @@
 //! GitHub shows at most 10 error and 10 warning annotations per step (LESSONS.md), so the
 //! failures come first, then warnings, each capped at [`PER_TYPE`]; when findings are left out, one
 //! `::notice` says how many and points to the job summary. Suppressed findings are not annotated.
+//! Files not analysed (too large, left out by the time budget, …) are named in one more notice.
 //! Values are escaped as the runner expects: `%`, `\r`, `\n` in messages, and also `:` and `,` in
 //! properties.
 
@@ -69,7 +70,29 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             ))
         )?;
     }
-    Ok(())
+    not_analysed(report, out)
+}
+
+/// Files named in the one notice about files not analysed.
+const NOT_ANALYSED_NAMED: usize = 20;
+
+/// One notice (annotations are scarce) naming the files not analysed and why.
+fn not_analysed(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.not_analysed.is_empty() {
+        return Ok(());
+    }
+    let mut text = format!("{} files were not analysed:", report.not_analysed.len());
+    for n in report.not_analysed.iter().take(NOT_ANALYSED_NAMED) {
+        text.push_str(&format!("\n{}: {}", n.path, n.reason));
+    }
+    if report.not_analysed.len() > NOT_ANALYSED_NAMED {
+        text.push_str("\n… the job summary and the JSON report list them all.");
+    }
+    writeln!(
+        out,
+        "::notice title=debtgate: not analysed::{}",
+        data(&text)
+    )
 }
 
 /// Escapes a command's message.

@@ -39,6 +39,14 @@ fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "{BOLD}debtgate check{BOLD:#} ({mode}): {style}{BOLD}{word}{BOLD:#}{style:#} — {} failing, {} warning, {} suppressed; {} files, {} functions measured, {} judged",
         s.failures, s.warnings, s.suppressed, s.files, s.functions, s.judged
     )?;
+    if let Some(b) = report.budget.as_ref().filter(|b| b.exceeded) {
+        writeln!(
+            out,
+            "{YELLOW}{BOLD}incomplete:{BOLD:#}{YELLOW:#} {} files not analysed, the time budget ran out (on_budget_exceeded: {})",
+            b.not_analysed.len(),
+            b.on_exceeded
+        )?;
+    }
     for notice in &report.notices {
         writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}")?;
     }

@@ -3,7 +3,9 @@
 //! One test suite; one test case per measured function (class name = the file) and one per file
 //! for what is judged at file level (its grade). Each unsuppressed `fail` finding is a `<failure>`
 //! of its test case; warnings go to the case's `<system-out>`, since JUnit has no warning state.
-//! A finding about a function the report did not measure gets its file's case.
+//! A finding about a function the report did not measure gets its file's case. Each file that
+//! was not analysed is a `<skipped>` case with the reason; a run failed because its time budget
+//! ran out (`on_budget_exceeded: fail`) is one failed `(budget)` case.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -48,18 +50,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warn => case.warnings.push(f),
         }
     }
-    let failures = cases.values().filter(|c| !c.failures.is_empty()).count();
+    let budget_failed = report
+        .budget
+        .as_ref()
+        .is_some_and(|b| b.exceeded && b.on_exceeded == crate::config::OnBudgetExceeded::Fail);
+    let failures =
+        cases.values().filter(|c| !c.failures.is_empty()).count() + usize::from(budget_failed);
+    let skipped = report.not_analysed.len();
+    let tests = cases.len() + skipped + usize::from(budget_failed);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         xml,
-        "<testsuites name=\"debtgate\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
-        cases.len()
+        "<testsuites name=\"debtgate\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
     );
     let _ = writeln!(
         xml,
-        "  <testsuite name=\"debtgate check ({})\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        "  <testsuite name=\"debtgate check ({})\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
         report.mode.as_str(),
-        cases.len()
     );
     for ((path, name), case) in &cases {
         let _ = write!(
@@ -97,6 +104,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             );
         }
         xml.push_str("    </testcase>\n");
+    }
+    for n in &report.not_analysed {
+        let _ = writeln!(
+            xml,
+            "    <testcase classname=\"{}\" name=\"(not analysed)\" file=\"{}\"><skipped message=\"{}\"/></testcase>",
+            escape(&n.path),
+            escape(&n.path),
+            escape(&n.reason)
+        );
+    }
+    if budget_failed {
+        let text = report.notices.iter().find(|n| n.starts_with("INCOMPLETE"));
+        let _ = writeln!(
+            xml,
+            "    <testcase classname=\"debtgate\" name=\"(budget)\"><failure type=\"budget\" message=\"{}\"/></testcase>",
+            escape(text.map_or("the time budget ran out", String::as_str))
+        );
     }
     xml.push_str("  </testsuite>\n</testsuites>\n");
     out.write_all(xml.as_bytes())

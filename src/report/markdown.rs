@@ -69,13 +69,7 @@ pub fn render_capped(report: &Report, limit: usize) -> String {
     } else if md.len() + grades.len() <= budget {
         md.push_str(&grades);
     }
-    if !report.not_analysed.is_empty() {
-        let _ = writeln!(
-            md,
-            "\n_{} files were not analysed (unsupported, excluded, deleted or too large)._",
-            report.not_analysed.len()
-        );
-    }
+    not_analysed(report, &mut md, budget);
     if md.len() > limit {
         // Only a huge notice can get here; cut on a character boundary.
         let mut end = limit;
@@ -85,6 +79,39 @@ pub fn render_capped(report: &Report, limit: usize) -> String {
         md.truncate(end);
     }
     md
+}
+
+/// How many files not analysed are listed by name, with their reason.
+const NOT_ANALYSED_SHOWN: usize = 50;
+
+/// The files not analysed and why, as far as the size limit allows: a file skipped for its size
+/// or left out by the time budget must be visible to whoever reads the summary.
+fn not_analysed(report: &Report, md: &mut String, budget: usize) {
+    if report.not_analysed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "\n<details><summary>{} files were not analysed</summary>\n",
+        report.not_analysed.len()
+    );
+    let mut shown = 0;
+    for n in report.not_analysed.iter().take(NOT_ANALYSED_SHOWN) {
+        let line = format!("- {}: {}\n", cell(&code(&n.path)), cell(&n.reason));
+        if md.len() + line.len() > budget {
+            break;
+        }
+        md.push_str(&line);
+        shown += 1;
+    }
+    if shown < report.not_analysed.len() {
+        let _ = writeln!(
+            md,
+            "- … and {} more (the JSON report lists them all)",
+            report.not_analysed.len() - shown
+        );
+    }
+    md.push_str("\n</details>\n");
 }
 
 fn head(report: &Report) -> String {

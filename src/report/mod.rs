@@ -129,6 +129,20 @@ pub struct BaseGrade {
     pub score: f64,
 }
 
+/// The time budget of a check, when one applied.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BudgetReport {
+    /// The limit, in milliseconds.
+    pub limit_ms: u64,
+    /// Whether it ran out before every file was analysed.
+    pub exceeded: bool,
+    /// What an exceeded budget does to the verdict (`on_budget_exceeded`).
+    pub on_exceeded: crate::config::OnBudgetExceeded,
+    /// The files it left unanalysed, in the order the gate would have taken them (riskiest
+    /// first). Each is also in the report's `not_analysed` with the reason.
+    pub not_analysed: Vec<String>,
+}
+
 /// Store hits and misses, when a store was used.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CacheStats {
@@ -173,6 +187,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// `None` when no store was consulted.
     pub cache: Option<CacheStats>,
+    /// The time budget, when one applied (`check` with a budget); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetReport>,
+    /// Per-stage times (`--timings`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timings: Option<crate::timings::Timings>,
     /// Each changed file's grade before the change, by path, where the base side was measured
     /// (modes `new` and `ratchet`): the Markdown's "before → after". In the JSON document only
     /// when there are any, so a report published in a later step (`debtgate publish`) says the
@@ -212,6 +232,8 @@ impl Report {
             not_analysed,
             findings: Vec::new(),
             cache: None,
+            budget: None,
+            timings: None,
             base_grades: BTreeMap::new(),
             notices: Vec::new(),
         }

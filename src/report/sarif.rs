@@ -67,6 +67,7 @@ pub fn render_limited(
     for notice in &report.notices {
         notifications.push(json!({"level": "note", "message": {"text": notice}}));
     }
+    not_analysed(report, &mut notifications);
     let mut invocation = json!({"executionSuccessful": true});
     if !notifications.is_empty() {
         invocation["toolExecutionNotifications"] = Value::Array(notifications);
@@ -101,6 +102,34 @@ pub fn render_limited(
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// How many files not analysed get a notification each; the rest are counted in one.
+const NOT_ANALYSED_NOTIFIED: usize = 100;
+
+/// One notification per file not analysed (up to a cap), with the reason and the file.
+fn not_analysed(report: &Report, notifications: &mut Vec<Value>) {
+    for n in report.not_analysed.iter().take(NOT_ANALYSED_NOTIFIED) {
+        notifications.push(json!({
+            "level": "note",
+            "message": {"text": sentence(&format!("Not analysed: {}", n.reason))},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": uri(&n.path), "uriBaseId": SRCROOT},
+            }}],
+        }));
+    }
+    let more = report
+        .not_analysed
+        .len()
+        .saturating_sub(NOT_ANALYSED_NOTIFIED);
+    if more > 0 {
+        notifications.push(json!({
+            "level": "note",
+            "message": {"text": format!(
+                "{more} more files were not analysed; the JSON report (--format json) lists them."
+            )},
+        }));
+    }
 }
 
 fn result(report: &Report, f: &Finding, rule_index: Option<usize>) -> Value {

@@ -3,7 +3,7 @@
 //!
 //! The file is `config/default.yaml` with three of its paragraphs — `mode`, `thresholds`,
 //! `min_grade` — and its header replaced by measured ones; every other paragraph (exclude,
-//! overrides, max_file_size and their comments) is kept word for word, so defaults still live in
+//! overrides, max_file_size, budget, on_budget_exceeded and their comments) is kept word for word, so defaults still live in
 //! one place. The text is read back through the config loader before anyone sees it: it must give
 //! exactly the proposed settings.
 
@@ -321,7 +321,9 @@ mod tests {
                 Some("min_grade"),
                 Some("exclude"),
                 Some("overrides"),
-                Some("max_file_size")
+                Some("max_file_size"),
+                Some("budget"),
+                Some("on_budget_exceeded")
             ]
         );
         let joined: Vec<String> = paragraphs(DEFAULT_YAML)

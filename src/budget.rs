@@ -1,0 +1,186 @@
+//! The time budget of a check: a hook never hangs a commit.
+//!
+//! A [`Budget`] is a deadline counted from the start of the check (`--budget`, or `budget.<kind>`
+//! in the configuration). Workers ask it before taking each file ([`Budget::admit`]); once it
+//! refuses, no worker starts another file, so in-flight work ends at a file boundary and every
+//! file not started is listed as not analysed. Because what runs first is what gets judged, a budgeted
+//! check orders its files riskiest first ([`riskiest_first`]).
+//!
+//! `DEBTGATE_BUDGET_FILES=N` makes the budget run out after N files have been started, whatever
+//! the time: tests use it to cut a run at a deterministic point, which a clock cannot.
+
+use std::cmp::Reverse;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::change::{ChangedFile, Repo};
+use crate::config::{Metric, Settings};
+use crate::lang::Language;
+use crate::store::{key, ContentId, PathClass, Store};
+
+/// The test knob: the budget runs out after this many files.
+pub const FILES_VAR: &str = "DEBTGATE_BUDGET_FILES";
+
+/// A base function whose metric is at least this share of its fail threshold makes its file
+/// "near a threshold": a small change can push it over.
+pub const NEAR: f64 = 0.8;
+
+/// A check's budget. `Sync`: workers share it by reference.
+#[derive(Debug)]
+pub struct Budget {
+    limit: Option<Duration>,
+    deadline: Option<Instant>,
+    /// The test knob ([`FILES_VAR`]).
+    files: Option<usize>,
+    started: AtomicUsize,
+    refused: AtomicBool,
+}
+
+impl Budget {
+    /// A budget of `limit` counted from `from`; `None` never runs out.
+    pub fn new(limit: Option<Duration>, from: Instant) -> Budget {
+        let files = limit
+            .and(std::env::var(FILES_VAR).ok())
+            .and_then(|v| v.trim().parse().ok());
+        Budget {
+            limit,
+            deadline: limit.map(|l| from.checked_add(l).unwrap_or(from)),
+            files,
+            started: AtomicUsize::new(0),
+            refused: AtomicBool::new(false),
+        }
+    }
+
+    /// The limit, when there is one.
+    pub fn limit(&self) -> Option<Duration> {
+        self.limit
+    }
+
+    /// Whether the deadline has passed.
+    pub fn expired(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Whether a worker may start one more file. Once it says no, it says no to everyone.
+    pub fn admit(&self) -> bool {
+        if self.limit.is_none() {
+            return true;
+        }
+        if self.refused.load(Ordering::Relaxed) {
+            return false;
+        }
+        let counted_out = self
+            .files
+            .is_some_and(|n| self.started.fetch_add(1, Ordering::Relaxed) >= n);
+        if counted_out || self.expired() {
+            self.refused.store(true, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+}
+
+/// Why a file goes early: a base function near a threshold, and how many lines changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Risk {
+    near: bool,
+    changed: u64,
+}
+
+/// `queue` riskiest first: files whose base version already had a function near a fail
+/// threshold (base metrics from the store only, when it has them: measuring the base just to
+/// order would spend the budget it protects), then by lines added and removed, most first; ties
+/// by path. Files the deadline leaves unranked go last, by path.
+pub fn riskiest_first<'a>(
+    repo: &Repo,
+    store: &Store,
+    settings: &Settings,
+    queue: Vec<(&'a ChangedFile, Language)>,
+    budget: &Budget,
+) -> Vec<(&'a ChangedFile, Language)> {
+    let risks: Vec<Option<Risk>> = queue
+        .par_iter()
+        .map(|(file, _)| {
+            if budget.expired() {
+                return None;
+            }
+            Some(Risk {
+                near: near_threshold(store, settings, file),
+                // An unreadable or oversized file counts as unchanged; judging will say why.
+                changed: repo
+                    .changed_lines(file, settings.max_file_size)
+                    .ok()
+                    .flatten()
+                    .unwrap_or(0),
+            })
+        })
+        .collect();
+    let mut ranked: Vec<(Option<Risk>, (&'a ChangedFile, Language))> =
+        risks.into_iter().zip(queue).collect();
+    ranked.sort_by(|(ra, (fa, _)), (rb, (fb, _))| {
+        (ra.is_none(), ra.map(Reverse), &fa.path).cmp(&(rb.is_none(), rb.map(Reverse), &fb.path))
+    });
+    ranked.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Whether the store knows the base side of `file` and one of its functions is at least
+/// [`NEAR`] of a fail threshold that applies to the file.
+fn near_threshold(store: &Store, settings: &Settings, file: &ChangedFile) -> bool {
+    let Some(blob) = file.old.as_ref().and_then(|c| c.blob_id()) else {
+        return false;
+    };
+    let old_path = file.old_path.as_deref().unwrap_or(&file.path);
+    let Some(class) = PathClass::of(Path::new(old_path)) else {
+        return false;
+    };
+    // `get` does not count: the order is not a measurement the run uses.
+    let Some(base) = store
+        .get(&key::key(class, ContentId::Blob(&blob)))
+        .and_then(|entry| entry.metrics)
+    else {
+        return false;
+    };
+    let fails = Metric::ALL.map(|m| settings.threshold(&file.path, m).level.fail);
+    base.functions.iter().any(|f| {
+        Metric::ALL
+            .iter()
+            .zip(&fails)
+            .any(|(m, fail)| fail.is_some_and(|t| m.value(f) >= NEAR * t))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_limit_admits_everything_and_zero_admits_nothing() {
+        let open = Budget::new(None, Instant::now());
+        assert!((0..100).all(|_| open.admit()));
+        let none = Budget::new(Some(Duration::ZERO), Instant::now());
+        assert!(!none.admit() && none.expired());
+        let hour = Budget::new(Some(Duration::from_secs(3600)), Instant::now());
+        assert!(hour.admit() && !hour.expired());
+    }
+
+    #[test]
+    fn riskier_sorts_first() {
+        let a = Some(Risk {
+            near: true,
+            changed: 1,
+        });
+        let b = Some(Risk {
+            near: false,
+            changed: 500,
+        });
+        assert!(a.map(Reverse) < b.map(Reverse), "near beats many lines");
+        let c = Some(Risk {
+            near: false,
+            changed: 20,
+        });
+        assert!(b.map(Reverse) < c.map(Reverse), "more lines first");
+    }
+}
