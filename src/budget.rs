@@ -136,11 +136,7 @@ fn near_threshold(store: &Store, settings: &Settings, file: &ChangedFile) -> boo
     let Some(class) = PathClass::of(Path::new(old_path)) else {
         return false;
     };
-    // `get` does not count: the order is not a measurement the run uses.
-    let Some(base) = store
-        .get(&key::key(class, ContentId::Blob(&blob)))
-        .and_then(|entry| entry.metrics)
-    else {
+    let Some(base) = store.peek_metrics(&key::key(class, ContentId::Blob(&blob))) else {
         return false;
     };
     let fails = Metric::ALL.map(|m| settings.threshold(&file.path, m).level.fail);

@@ -474,7 +474,7 @@ pub(crate) fn side(
     path: &str,
     content: &Content,
 ) -> Result<Measured, String> {
-    let read = || readable(repo, content, settings.max_file_size).map(Cow::Owned);
+    let read = || readable(repo, store, path, content, settings.max_file_size).map(Cow::Owned);
     let blob = content.blob_id();
     store.side(
         analyzer,
@@ -498,7 +498,8 @@ fn side_timed(
     let read_for = std::cell::Cell::new(None);
     let read = || {
         let start = std::time::Instant::now();
-        let bytes = readable(judge.repo, content, judge.settings.max_file_size).map(Cow::Owned);
+        let max = judge.settings.max_file_size;
+        let bytes = readable(judge.repo, judge.store, path, content, max).map(Cow::Owned);
         read_for.set(Some(start.elapsed()));
         bytes
     };
@@ -521,12 +522,22 @@ fn side_timed(
     measured
 }
 
-/// Reads one side, or says why it cannot be measured: over `max` bytes by its object header
-/// (never read then), unreadable.
-fn readable(repo: &Repo, content: &Content, max: u64) -> Result<Vec<u8>, String> {
+/// Reads one side for the store, or says why it cannot be measured: unreadable, or over `max`
+/// bytes by its object header — then it is never read, and the store remembers its size so that
+/// later runs do not even look at the header.
+fn readable(
+    repo: &Repo,
+    store: &Store,
+    path: &str,
+    content: &Content,
+    max: u64,
+) -> Result<Vec<u8>, String> {
     let unreadable = |e| format!("unreadable: {e}");
     let size = repo.size(content).map_err(unreadable)?;
     if let Some(reason) = inputs::too_large(size, max) {
+        if let Some(id) = content.blob_id() {
+            store.remember_size(Path::new(path), &id, size);
+        }
         return Err(reason);
     }
     repo.read(content).map_err(unreadable)

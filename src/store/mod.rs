@@ -399,9 +399,47 @@ impl Store {
         }
     }
 
+    /// The metrics under `key` in any tier, with no side effect at all — not counted, not
+    /// remembered in hot, not refreshed, not promoted: for deciding what to do first (the gate's
+    /// order under a time budget), so that the run's counts still say where its measurements came
+    /// from.
+    pub fn peek_metrics(&self, key: &Key) -> Option<FileMetrics> {
+        let hot = self.hot.lock().ok()?.get(key).and_then(codec::decode);
+        let entry = match hot {
+            Some(e) => e,
+            None => {
+                let warm = {
+                    let view = self.warm_view.read().ok()?;
+                    self.view_get(view.as_ref(), key)
+                };
+                let (value, _) = warm.or_else(|| self.view_get(self.cold_view(), key))?;
+                codec::decode(&value)?
+            }
+        };
+        entry.metrics
+    }
+
     /// The entry under `key` in any tier, without counting it (benchmarks, tools).
     pub fn get(&self, key: &Key) -> Option<Entry> {
         self.lookup(key).map(|(e, _)| e)
+    }
+
+    /// Remembers that blob `id`, read through `path`, is `size` bytes — known from its object
+    /// header, for a side over the size limit that is never read — so later runs skip it without
+    /// touching the object. Nothing else is known, so the entry has no metrics: a run with a
+    /// larger limit measures the content (and stores its full facts).
+    pub fn remember_size(&self, path: &Path, id: &BlobId, size: u64) {
+        let Some(class) = PathClass::of(path) else {
+            return;
+        };
+        let entry = Entry {
+            size,
+            binary_at: None,
+            language: class.language,
+            marks: crate::policy::suppress::Marks::default(),
+            metrics: None,
+        };
+        self.put(key::key(class, ContentId::Blob(id)), &entry);
     }
 
     /// Remembers `entry` under `key` (written to warm by [`Store::flush`]).
