@@ -474,7 +474,8 @@ pub(crate) fn side(
     path: &str,
     content: &Content,
 ) -> Result<Measured, String> {
-    let read = || readable(repo, store, path, content, settings.max_file_size).map(Cow::Owned);
+    let read =
+        || readable(repo, store.store(), path, content, settings.max_file_size).map(Cow::Owned);
     let blob = content.blob_id();
     store.side(
         analyzer,
@@ -499,7 +500,7 @@ fn side_timed(
     let read = || {
         let start = std::time::Instant::now();
         let max = judge.settings.max_file_size;
-        let bytes = readable(judge.repo, judge.store, path, content, max).map(Cow::Owned);
+        let bytes = readable(judge.repo, judge.store.store(), path, content, max).map(Cow::Owned);
         read_for.set(Some(start.elapsed()));
         bytes
     };
