@@ -255,6 +255,60 @@ fn gc_moves_old_entries_to_cold_and_they_still_serve() {
     assert_eq!(cache(&out), (0, 0, 2, 0));
 }
 
+fn stats_json(dir: &Path) -> serde_json::Value {
+    let out = store_cmd(dir, None, &["stats", "--format", "json"]);
+    serde_json::from_slice(&out.stdout).expect("stats --format json is JSON")
+}
+
+#[test]
+fn stats_as_json_and_the_cold_tier_has_a_size_cap() {
+    let dir = repo(3);
+    check(dir.path(), None);
+    check(dir.path(), None);
+    let s = stats_json(dir.path());
+    assert_eq!(s["warm"]["entries"], 3, "{s}");
+    assert_eq!(s["cold"]["entries"], 0, "{s}");
+    let stored = s["warm"]["stored_bytes"].as_u64().expect("a number");
+    let raw = s["warm"]["raw_bytes"].as_u64().expect("a number");
+    assert!(stored > 0 && raw > 0);
+    let ratio = s["warm"]["compression_ratio"].as_f64().expect("a number");
+    assert!((ratio - raw as f64 / stored as f64).abs() < 1e-9);
+    assert!(s["warm"]["path"]
+        .as_str()
+        .expect("a path")
+        .ends_with("store.redb"));
+    assert_eq!(s["recent_runs"]["runs"], 2);
+    assert_eq!(s["recent_runs"]["miss"], 3);
+    assert_eq!(s["recent_runs"]["warm"], 3);
+
+    // Everything to cold, under a cap it fits: nothing dropped.
+    store_cmd(
+        dir.path(),
+        None,
+        &["gc", "--max-age", "0", "--max-cold-size", "1"],
+    );
+    let s = stats_json(dir.path());
+    assert_eq!(
+        (s["warm"]["entries"].as_u64(), s["cold"]["entries"].as_u64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(s["cold"]["stored_bytes"].as_u64(), Some(stored));
+    // A cap of nothing: cold drops its least recently used entries until it fits.
+    let out = store_cmd(dir.path(), None, &["gc", "--max-cold-size", "0"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("dropped 3"),
+        "{out:?}"
+    );
+    let s = stats_json(dir.path());
+    assert_eq!(s["cold"]["entries"], 0, "{s}");
+    let out = check(dir.path(), None);
+    assert_eq!(
+        cache(&out),
+        (0, 0, 0, 3),
+        "dropped entries are measured again"
+    );
+}
+
 /// A cheap pseudo-random number from the clock and a counter (no extra crate).
 fn random(i: u64) -> u64 {
     let t = std::time::SystemTime::now()

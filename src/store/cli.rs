@@ -5,17 +5,32 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 
-use super::{recent_runs, Store, StorePaths, DEFAULT_MAX_AGE_SECS, DEFAULT_WARM_CAP};
+use super::{
+    recent_runs, Limits, Store, StorePaths, DEFAULT_COLD_CAP, DEFAULT_MAX_AGE_SECS,
+    DEFAULT_WARM_CAP,
+};
 use crate::exit::Exit;
+
+/// How `debtgate store stats` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Text,
+    Json,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum StoreCommand {
     /// Entries and bytes per tier, raw vs stored size, and hits per tier over recent runs.
-    Stats,
+    Stats {
+        /// `text` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+        format: StatsFormat,
+    },
     /// Move entries unused for --max-age, and the least recently used beyond --max-size, from
-    /// warm to cold; drop cold entries unused for four times --max-age.
+    /// warm to cold; drop cold entries unused for four times --max-age, then the least recently
+    /// used beyond --max-cold-size.
     Gc {
         /// In days.
         #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_MAX_AGE_SECS / 86_400)]
@@ -23,6 +38,9 @@ pub enum StoreCommand {
         /// Cap on warm's stored bytes, in MiB.
         #[arg(long, value_name = "MIB", default_value_t = DEFAULT_WARM_CAP >> 20)]
         max_size: u64,
+        /// Cap on cold's stored bytes, in MiB.
+        #[arg(long, value_name = "MIB", default_value_t = DEFAULT_COLD_CAP >> 20)]
+        max_cold_size: u64,
     },
     /// Read every entry back; remove the ones that do not decode.
     Verify,
@@ -53,15 +71,23 @@ pub fn run(command: StoreCommand) -> Result<Exit> {
     let store = Store::open_for_admin(paths.clone()).map_err(|e| anyhow!("store: {e}"))?;
     let e = |e: String| anyhow!("store: {e}");
     let text = match command {
-        StoreCommand::Stats => stats_text(&store, &paths).map_err(e)?,
-        StoreCommand::Gc { max_age, max_size } => {
+        StoreCommand::Stats { format } => match format {
+            StatsFormat::Text => stats_text(&store, &paths).map_err(e)?,
+            StatsFormat::Json => stats_json(&store, &paths).map_err(e)?,
+        },
+        StoreCommand::Gc {
+            max_age,
+            max_size,
+            max_cold_size,
+        } => {
             let (moved, dropped) = store
-                .gc_tiers(
-                    max_age.saturating_mul(86_400),
-                    max_size.saturating_mul(1 << 20),
-                )
+                .gc_tiers(Limits {
+                    max_age: max_age.saturating_mul(86_400),
+                    warm_bytes: max_size.saturating_mul(1 << 20),
+                    cold_bytes: max_cold_size.saturating_mul(1 << 20),
+                })
                 .map_err(e)?;
-            format!("moved {moved} entries from warm to cold; dropped {dropped} from cold\n")
+            format!("moved {moved} entries from warm to cold; dropped {dropped}\n")
         }
         StoreCommand::Verify => {
             let (good, bad) = store.verify().map_err(e)?;
@@ -90,11 +116,7 @@ fn stats_text(store: &Store, paths: &StorePaths) -> Result<String, String> {
     let s = store.stats()?;
     let mut t = String::new();
     for (name, path, tier) in [("warm", &paths.warm, s.warm), ("cold", &paths.cold, s.cold)] {
-        let ratio = if tier.stored_bytes == 0 {
-            0.0
-        } else {
-            tier.raw_bytes as f64 / tier.stored_bytes as f64
-        };
+        let ratio = ratio(tier.raw_bytes, tier.stored_bytes);
         t.push_str(&format!(
             "{name}: {} entries, {} bytes stored, {} bytes raw (ratio {ratio:.2}), file {} bytes: {}\n",
             tier.entries,
@@ -109,4 +131,37 @@ fn stats_text(store: &Store, paths: &StorePaths) -> Result<String, String> {
         "last {runs} runs: hot {hot}, warm {warm}, cold {cold}, miss {miss}\n"
     ));
     Ok(t)
+}
+
+/// `store stats --format json`: the same numbers as the text, for scripts.
+fn stats_json(store: &Store, paths: &StorePaths) -> Result<String, String> {
+    let s = store.stats()?;
+    let tier = |path: &std::path::Path, t: super::TierStats| {
+        serde_json::json!({
+            "path": path.display().to_string(),
+            "entries": t.entries,
+            "stored_bytes": t.stored_bytes,
+            "raw_bytes": t.raw_bytes,
+            "compression_ratio": ratio(t.raw_bytes, t.stored_bytes),
+            "file_bytes": t.file_bytes,
+        })
+    };
+    let [runs, hot, warm, cold, miss] = recent_runs(paths, 100);
+    let doc = serde_json::json!({
+        "warm": tier(&paths.warm, s.warm),
+        "cold": tier(&paths.cold, s.cold),
+        "recent_runs": {"runs": runs, "hot": hot, "warm": warm, "cold": cold, "miss": miss},
+    });
+    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Raw bytes per stored byte; 0 for an empty tier.
+fn ratio(raw: u64, stored: u64) -> f64 {
+    if stored == 0 {
+        0.0
+    } else {
+        raw as f64 / stored as f64
+    }
 }

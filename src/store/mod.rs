@@ -39,6 +39,10 @@ pub const STORE_VAR: &str = "DEBTGATE_STORE";
 /// move to cold.
 pub const DEFAULT_WARM_CAP: u64 = 256 * 1024 * 1024;
 
+/// Default cap on the cold tier's stored value bytes; beyond it the least recently used entries
+/// are dropped.
+pub const DEFAULT_COLD_CAP: u64 = 1024 * 1024 * 1024;
+
 /// Default age after which an unused warm entry moves to cold (automatic gc, once a day).
 pub const DEFAULT_MAX_AGE_SECS: u64 = 30 * 24 * 3600;
 
@@ -560,7 +564,10 @@ impl Store {
         let over = warm.counter("bytes") > self.warm_cap;
         let gc_due = warm.counter("last_gc") + 24 * 3600 < tier::now();
         if over || gc_due {
-            self.gc_tiers(DEFAULT_MAX_AGE_SECS, self.warm_cap)?;
+            self.gc_tiers(Limits {
+                warm_bytes: self.warm_cap,
+                ..Limits::default()
+            })?;
         }
         Ok(())
     }
@@ -584,36 +591,23 @@ impl Store {
             .ok_or_else(|| "the cold tier is unavailable".to_string())
     }
 
-    /// Moves warm entries unused for `max_age` seconds, then the least recently used ones while
-    /// warm holds more than `max_size` bytes, to cold. Cold entries unused for four times
-    /// `max_age` are dropped. Returns (moved to cold, dropped from cold).
-    pub fn gc_tiers(&self, max_age: u64, max_size: u64) -> Result<(u64, u64), String> {
+    /// Moves warm entries unused for `max_age`, then the least recently used ones while warm holds
+    /// more than its cap, to cold. Cold entries unused for four times `max_age` are dropped, then
+    /// the least recently used ones (demoted entries included) while cold holds more than its cap.
+    /// Returns (moved to cold, dropped).
+    pub fn gc_tiers(&self, limits: Limits) -> Result<(u64, u64), String> {
         let warm = self.warm_tier().ok_or("the store is not open")?;
         let now = tier::now();
-        let mut all = Vec::new();
-        warm.for_each(|k, v, stamp| all.push((stamp, *k, v.to_vec())))?;
-        all.sort_by_key(|(stamp, k, _)| (*stamp, *k));
-        let mut bytes: u64 = all.iter().map(|(_, _, v)| v.len() as u64).sum();
-        let mut moving = Vec::new();
-        for (stamp, k, v) in all {
-            if now.saturating_sub(stamp) >= max_age || bytes > max_size {
-                bytes -= v.len() as u64;
-                moving.push((k, v));
-            }
-        }
+        let moving = demotions(warm, &limits, now)?;
         let cold = self.cold_for_writing()?;
-        let mut dropped = Vec::new();
-        cold.for_each(|k, _, stamp| {
-            if now.saturating_sub(stamp) >= max_age.saturating_mul(4) {
-                dropped.push(*k);
-            }
-        })?;
+        let (kept, dropped) = cold_plan(cold, &moving, &limits, now)?;
         // Cold first: a crash in between leaves an entry in both tiers, never in neither.
-        cold.write(&moving, &[], &dropped, &[], true)?;
-        let keys: Vec<Key> = moving.iter().map(|(k, _)| *k).collect();
+        cold.write(&kept, &[], &dropped, &[], true)?;
+        let keys: Vec<Key> = moving.iter().map(|(_, k, _)| *k).collect();
         warm.write(&[], &[], &keys, &[], true)?;
         warm.set_counter("last_gc", now)?;
-        Ok((keys.len() as u64, dropped.len() as u64))
+        let lost = (keys.len() - kept.len()) as u64;
+        Ok((kept.len() as u64, dropped.len() as u64 + lost))
     }
 
     /// Both tiers' numbers and the counters, for `debtgate store stats`.
@@ -713,6 +707,90 @@ impl Store {
     pub fn paths(&self) -> Option<&StorePaths> {
         self.paths.as_ref()
     }
+}
+
+/// How big and how old the tiers may get (`debtgate store gc` and the automatic daily gc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Seconds unused after which a warm entry moves to cold (and four times that, a cold entry is
+    /// dropped).
+    pub max_age: u64,
+    /// Cap on warm's stored value bytes.
+    pub warm_bytes: u64,
+    /// Cap on cold's stored value bytes.
+    pub cold_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_age: DEFAULT_MAX_AGE_SECS,
+            warm_bytes: DEFAULT_WARM_CAP,
+            cold_bytes: DEFAULT_COLD_CAP,
+        }
+    }
+}
+
+/// Warm entries to move to cold, oldest use first: (last use, key, value).
+fn demotions(warm: &Tier, limits: &Limits, now: u64) -> Result<Vec<(u64, Key, Vec<u8>)>, String> {
+    let mut all = Vec::new();
+    warm.for_each(|k, v, stamp| all.push((stamp, *k, v.to_vec())))?;
+    all.sort_by_key(|(stamp, k, _)| (*stamp, *k));
+    let mut bytes: u64 = all.iter().map(|(_, _, v)| v.len() as u64).sum();
+    let mut moving = Vec::new();
+    for (stamp, k, v) in all {
+        if now.saturating_sub(stamp) >= limits.max_age || bytes > limits.warm_bytes {
+            bytes -= v.len() as u64;
+            moving.push((stamp, k, v));
+        }
+    }
+    Ok(moving)
+}
+
+/// Which of `moving` cold keeps, and which cold keys it drops: the very old ones, then the least
+/// recently used (moving entries counted by their last use in warm) while over its cap.
+fn cold_plan(
+    cold: &Tier,
+    moving: &[(u64, Key, Vec<u8>)],
+    limits: &Limits,
+    now: u64,
+) -> Result<(Vec<(Key, Vec<u8>)>, Vec<Key>), String> {
+    let mut dropped = Vec::new();
+    // (last use, key, bytes, index into `moving` when it is moving in)
+    let mut resident: Vec<(u64, Key, u64, Option<usize>)> = Vec::new();
+    cold.for_each(|k, v, stamp| {
+        if now.saturating_sub(stamp) >= limits.max_age.saturating_mul(4) {
+            dropped.push(*k);
+        } else {
+            resident.push((stamp, *k, v.len() as u64, None));
+        }
+    })?;
+    resident.extend(
+        moving
+            .iter()
+            .enumerate()
+            .map(|(i, (stamp, k, v))| (*stamp, *k, v.len() as u64, Some(i))),
+    );
+    resident.sort_by_key(|(stamp, k, _, _)| (*stamp, *k));
+    let mut total: u64 = resident.iter().map(|(_, _, n, _)| n).sum();
+    let mut left_out = vec![false; moving.len()];
+    for (_, k, n, from) in resident {
+        if total <= limits.cold_bytes {
+            break;
+        }
+        total -= n;
+        match from {
+            Some(i) => left_out[i] = true,
+            None => dropped.push(k),
+        }
+    }
+    let kept = moving
+        .iter()
+        .zip(left_out)
+        .filter(|(_, out)| !out)
+        .map(|((_, k, v), _)| (*k, v.clone()))
+        .collect();
+    Ok((kept, dropped))
 }
 
 fn run_log(paths: &StorePaths) -> PathBuf {
