@@ -32,7 +32,7 @@ use crate::policy::{self, Subject};
 use crate::report::{
     BaseGrade, BudgetReport, FileReport, Finding, Mode, NotAnalysed, Report, Verdict,
 };
-use crate::store::{Measured, Store, StorePaths};
+use crate::store::{Measured, Store};
 use crate::timings::{Clock, Stage, Work};
 
 /// What to judge.
@@ -73,9 +73,6 @@ pub struct CheckOptions {
 pub fn check(opts: &CheckOptions) -> Result<Report> {
     let mut clock = Clock::start();
     let repo = Repo::discover(&opts.dir)?;
-    // Open the store while git works out the change.
-    let store_paths = StorePaths::resolve(Some(repo.common_dir()));
-    let opening = std::thread::spawn(move || Store::open(store_paths));
     let changes = match &opts.target {
         Target::Staged => repo.staged()?,
         Target::Range { base, head } => repo.range(base, head)?,
@@ -88,7 +85,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         settings.mode = PolicyMode::Absolute;
     }
     clock.lap(Stage::Config);
-    let store = opening.join().unwrap_or_else(|_| Store::memory_only());
+    // After the settings, which may place the store (opening it read-only takes well under 1 ms).
+    let store = Store::open_for(&repo, &settings);
     clock.lap(Stage::StoreOpen);
 
     let limit = opts

@@ -230,7 +230,7 @@ fn hooks_state(dir: &Path) -> Vec<Check> {
 /// Where the store is, how big each tier is, and whether a sample of entries reads back. Never
 /// creates a store that is not there.
 fn store(repo: Option<&Repo>) -> Check {
-    let Some(paths) = StorePaths::resolve(repo.map(Repo::common_dir)) else {
+    let Some(paths) = repo.map_or_else(|| StorePaths::resolve(None), StorePaths::near) else {
         return Check::new(
             "store",
             State::NotApplicable,

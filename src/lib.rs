@@ -112,8 +112,8 @@ fn open_store_near(path: Option<&PathBuf>) -> store::Store {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
     };
-    let common = change::Repo::discover(start)
-        .ok()
-        .map(|r| r.common_dir().to_path_buf());
-    store::Store::open(store::StorePaths::resolve(common.as_deref()))
+    match change::Repo::discover(start) {
+        Ok(repo) => store::Store::open(store::StorePaths::near(&repo)),
+        Err(_) => store::Store::open(store::StorePaths::resolve(None)),
+    }
 }

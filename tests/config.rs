@@ -174,6 +174,7 @@ fn schema_is_json_with_every_top_level_key() {
         "exclude",
         "overrides",
         "max_file_size",
+        "store",
     ] {
         assert!(properties.contains_key(key), "{key}");
     }

@@ -510,3 +510,48 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
     assert_eq!(cache(&warm_staged), (0, 7, 0, 0));
     assert_eq!(stderr(&warm_staged), "");
 }
+
+#[test]
+fn the_policy_file_places_the_store_and_the_environment_wins() {
+    let dir = repo(2);
+    let root = dir.path();
+    let placed = format!("{POLICY}store:\n  path: cache/s.redb\n  warm_max_mib: 64\n");
+    commit(
+        root,
+        &[(".debtgate.yaml", placed.as_bytes())],
+        "place the store",
+    );
+    stage(root, 2, 1);
+    let first = check(root, None);
+    assert_eq!(cache(&first), (0, 0, 0, 2), "{}", stderr(&first));
+    assert!(root.join("cache/s.redb").is_file());
+    assert!(
+        !root.join(".git/debtgate").exists(),
+        "not in the default place"
+    );
+    assert_eq!(cache(&check(root, None)), (0, 2, 0, 0));
+    // `debtgate store` finds it through the same file.
+    let s = stats_json(root);
+    assert!(
+        s["warm"]["path"]
+            .as_str()
+            .expect("a path")
+            .ends_with("cache/s.redb"),
+        "{s}"
+    );
+    assert_eq!(s["warm"]["entries"], 2);
+    // DEBTGATE_STORE wins over the file.
+    let elsewhere = root.join("env/e.redb");
+    assert_eq!(cache(&check(root, Some(&elsewhere))), (0, 0, 0, 2));
+    assert!(elsewhere.is_file());
+    // `off` in the file turns it off.
+    let off = format!("{POLICY}store:\n  path: off\n");
+    commit(root, &[(".debtgate.yaml", off.as_bytes())], "no store");
+    stage(root, 2, 2);
+    assert_eq!(cache(&check(root, None)), (0, 0, 0, 2));
+    assert_eq!(
+        cache(&check(root, None)),
+        (0, 0, 0, 2),
+        "nothing remembered"
+    );
+}

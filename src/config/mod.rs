@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 pub use budget::{OnBudgetExceeded, RunKind};
 pub use error::{ConfigError, Problem};
 pub use metric::{GradeLevel, Level, Metric, PolicyMode, Severity, UnknownMetric};
-pub use settings::{Applied, AppliedGrade, ConfigOrigin, Settings};
+pub use settings::{Applied, AppliedGrade, ConfigOrigin, Settings, StoreSettings};
 
 /// The built-in policy, which is also the starter file `debtgate init` writes.
 pub(crate) const DEFAULT_YAML: &str = include_str!("../../config/default.yaml");

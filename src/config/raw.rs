@@ -31,6 +31,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "max_file_size",
     "budget",
     "on_budget_exceeded",
+    "store",
 ];
 /// Keys of a `{warn, fail}` level (thresholds and grades alike).
 pub(crate) const LEVEL_KEYS: &[&str] = &["warn", "fail"];
@@ -38,6 +39,8 @@ pub(crate) const LEVEL_KEYS: &[&str] = &["warn", "fail"];
 pub(crate) const BUDGET_KEYS: &[&str] = &["staged", "worktree", "range", "all"];
 /// Keys of one entry of `overrides`.
 pub(crate) const OVERRIDE_KEYS: &[&str] = &["paths", "thresholds", "min_grade"];
+/// Keys of `store`.
+pub(crate) const STORE_KEYS: &[&str] = &["path", "max_age_days", "warm_max_mib", "cold_max_mib"];
 
 /// A debtgate policy file (`.debtgate.yaml`). Every key is optional: a key the file does not set
 /// keeps its built-in default (`debtgate config show` prints the effective values).
@@ -87,6 +90,10 @@ pub(crate) struct RawConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "OnBudgetExceeded")]
     pub on_budget_exceeded: Option<OnBudgetExceeded>,
+    /// The measurement store: where it lives and how big and old its tiers may get.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "RawStore")]
+    pub store: Option<RawStore>,
 }
 
 /// Time budgets per kind of run. A duration such as `500ms`, `10s`, `2m` or `1m30s`; null is no
@@ -111,6 +118,30 @@ pub(crate) struct RawBudget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub all: Option<Option<String>>,
+}
+
+/// The measurement store (docs/store.md). `DEBTGATE_STORE` wins over `path`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Store")]
+pub(crate) struct RawStore {
+    /// The warm tier's file (the cold tier sits next to it), relative to the repository root or
+    /// absolute; `off` turns the store off. Unset: `<git common dir>/debtgate/store.redb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Days unused after which a warm entry moves to cold (and four times that, a cold entry is
+    /// dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_age_days: Option<u64>,
+    /// Cap on the warm tier's stored bytes, in MiB; beyond it the least recently used move to cold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub warm_max_mib: Option<u64>,
+    /// Cap on the cold tier's stored bytes, in MiB; beyond it the least recently used are dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub cold_max_mib: Option<u64>,
 }
 
 /// Thresholds per metric name; only the metrics given are written.

@@ -19,9 +19,9 @@ use super::budget::{show_duration, OnBudgetExceeded, RunKind};
 use super::error::{ConfigError, Problem};
 use super::metric::{GradeLevel, Level, Metric, PolicyMode};
 use super::raw::{
-    RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawThresholds, VERSION,
+    RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawStore, RawThresholds, VERSION,
 };
-use super::validate::{self, FileConfig};
+use super::validate::{self, FileConfig, StoreConfig};
 use super::DEFAULT_YAML;
 use crate::analysis::Grade;
 
@@ -68,6 +68,8 @@ pub struct Settings {
     pub max_file_size: u64,
     /// What a run whose budget ran out concludes.
     pub on_budget_exceeded: OnBudgetExceeded,
+    /// The `store` section, each key from the file or else the default.
+    pub store: StoreSettings,
     pub origin: ConfigOrigin,
     /// How problems and sources name the file (`.debtgate.yaml`, `default`, `REV:PATH`).
     label: String,
@@ -78,6 +80,31 @@ pub struct Settings {
     overrides: Vec<Override>,
     /// Indexed by [`RunKind::index`]; `None` is no limit.
     budget: [Option<Duration>; 4],
+}
+
+/// Where the measurement store lives and how big and old its tiers may get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// As written (relative to the repository root, absolute, or `off`); `None`: the default
+    /// place under the git common directory.
+    pub path: Option<String>,
+    pub max_age_days: u64,
+    pub warm_max_mib: u64,
+    pub cold_max_mib: u64,
+}
+
+/// `store` keys from `file`, the others from `base` (which sets every limit).
+fn merge_store(base: &FileConfig, file: Option<&FileConfig>) -> StoreSettings {
+    let empty = StoreConfig::default();
+    let b = base.store.as_ref().unwrap_or(&empty);
+    let f = file.and_then(|f| f.store.as_ref()).unwrap_or(&empty);
+    let limit = |get: fn(&StoreConfig) -> Option<u64>| get(f).or(get(b)).expect(EMBEDDED_COMPLETE);
+    StoreSettings {
+        path: f.path.clone().or_else(|| b.path.clone()),
+        max_age_days: limit(|s| s.max_age_days),
+        warm_max_mib: limit(|s| s.warm_max_mib),
+        cold_max_mib: limit(|s| s.cold_max_mib),
+    }
 }
 
 /// Compiled globs, with their patterns kept for `config show`.
@@ -342,6 +369,12 @@ impl Settings {
                 all: Some(self.budget(RunKind::All).map(show_duration)),
             }),
             on_budget_exceeded: Some(self.on_budget_exceeded),
+            store: Some(RawStore {
+                path: self.store.path.clone(),
+                max_age_days: Some(self.store.max_age_days),
+                warm_max_mib: Some(self.store.warm_max_mib),
+                cold_max_mib: Some(self.store.cold_max_mib),
+            }),
         }
     }
 }
@@ -422,6 +455,7 @@ fn build(
                 .expect(EMBEDDED_COMPLETE)
                 .1
         }),
+        store: merge_store(base, file),
         origin,
         label: label.to_owned(),
         thresholds,

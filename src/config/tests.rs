@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, TOP_KEYS};
+use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, STORE_KEYS, TOP_KEYS};
 use super::*;
 use crate::analysis::Grade;
 
@@ -99,6 +99,7 @@ fn docs_mention_every_key_metric_and_mode() {
         .chain(LEVEL_KEYS)
         .chain(OVERRIDE_KEYS)
         .chain(BUDGET_KEYS)
+        .chain(STORE_KEYS)
         .copied()
         .chain(Metric::ALL.map(Metric::name))
         .chain(PolicyMode::ALL.map(PolicyMode::name));
@@ -172,7 +173,8 @@ fn the_schema_lists_exactly_the_keys_the_validator_accepts() {
     assert_eq!(keys(&defs["Level"]), sorted(LEVEL_KEYS));
     assert_eq!(keys(&defs["GradeLevel"]), sorted(LEVEL_KEYS));
     assert_eq!(keys(&defs["Override"]), sorted(OVERRIDE_KEYS));
-    for def in ["Thresholds", "Level", "GradeLevel", "Override"] {
+    assert_eq!(keys(&defs["Store"]), sorted(STORE_KEYS));
+    for def in ["Thresholds", "Level", "GradeLevel", "Override", "Store"] {
         assert_eq!(defs[def]["additionalProperties"], false, "{def}");
     }
     // Defaults come from the embedded file.
@@ -181,6 +183,51 @@ fn the_schema_lists_exactly_the_keys_the_validator_accepts() {
         schema["properties"]["thresholds"]["default"]["cyclomatic"],
         serde_json::to_value(Settings::embedded().to_raw().thresholds).expect("JSON")["cyclomatic"]
     );
+}
+
+#[test]
+fn the_store_section_is_merged_per_key_and_validated() {
+    let d = Settings::embedded();
+    assert_eq!(d.store.path, None);
+    assert_eq!(
+        (
+            d.store.max_age_days,
+            d.store.warm_max_mib,
+            d.store.cold_max_mib
+        ),
+        (30, 256, 1024)
+    );
+    let s = settings("store:\n  path: cache/s.redb\n  cold_max_mib: 5\n");
+    assert_eq!(s.store.path.as_deref(), Some("cache/s.redb"));
+    assert_eq!(
+        (
+            s.store.max_age_days,
+            s.store.warm_max_mib,
+            s.store.cold_max_mib
+        ),
+        (30, 256, 5)
+    );
+    let shown = s.to_raw().store.expect("config show writes the section");
+    assert_eq!(shown.path.as_deref(), Some("cache/s.redb"));
+    let err = Settings::from_yaml(
+        "store:\n  path: ''\n  max_age_days: 0\n  warm_max_mib: big\n  colour: 1\n",
+        ConfigOrigin::File(".debtgate.yaml".into()),
+    )
+    .expect_err("invalid");
+    let text = err.to_string();
+    assert!(
+        text.contains("`store.path` expects a path (or `off`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`store.max_age_days` must be a positive number of days, found 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`store.warm_max_mib` expects a number of MiB"),
+        "{text}"
+    );
+    assert!(text.contains("unknown key `colour` in `store`"), "{text}");
 }
 
 #[test]
@@ -352,7 +399,7 @@ on_budget_exceeded: maybe
 .debtgate.yaml:13:5: `overrides[1]` needs `paths`, a list of globs
 .debtgate.yaml:14:5: `overrides[2]` sets neither `thresholds` nor `min_grade`: it changes nothing
 .debtgate.yaml:15:16: `max_file_size` must be a positive number of bytes, found 0
-.debtgate.yaml:16:1: unknown key `colour`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded
+.debtgate.yaml:16:1: unknown key `colour`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded, store
 .debtgate.yaml:17:1: duplicate key `mode`: it may appear once
 .debtgate.yaml:18:19: `budget.staged`: `5x` is not a duration: expected a duration such as 500ms, 10s, 2m or 1m30s (or none)
 .debtgate.yaml:18:30: `budget.range` expects a duration such as 500ms, 10s or 2m (or null for no limit), found the number 10
@@ -419,7 +466,7 @@ fn discovery_prefers_explicit_then_the_root_file_then_the_default() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}:2:1: unknown key `bad`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded",
+            "{}:2:1: unknown key `bad`; expected one of version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded, store",
             explicit.display()
         )
     );

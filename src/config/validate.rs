@@ -13,7 +13,7 @@ use std::time::Duration;
 use super::budget::{parse_duration, OnBudgetExceeded, RunKind};
 use super::error::Problem;
 use super::metric::{all_grades, GradeLevel, Level, Metric, PolicyMode};
-use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, TOP_KEYS, VERSION};
+use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, STORE_KEYS, TOP_KEYS, VERSION};
 use super::yaml::{self, Node, Step, Target};
 use crate::analysis::Grade;
 
@@ -29,6 +29,17 @@ pub(crate) struct FileConfig {
     /// The kinds of run the file sets a budget for; `None` is no limit.
     pub budget: Vec<(RunKind, Option<Duration>)>,
     pub on_budget_exceeded: Option<OnBudgetExceeded>,
+    pub store: Option<StoreConfig>,
+}
+
+/// The `store` section: each key `None` when the file does not set it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct StoreConfig {
+    /// As written: relative to the repository root, absolute, or `off`.
+    pub path: Option<String>,
+    pub max_age_days: Option<u64>,
+    pub warm_max_mib: Option<u64>,
+    pub cold_max_mib: Option<u64>,
 }
 
 /// One entry of `overrides`.
@@ -194,6 +205,7 @@ impl Checker {
                 "on_budget_exceeded" => {
                     config.on_budget_exceeded = self.on_budget_exceeded(value, &spot)
                 }
+                "store" => config.store = self.store(value, &spot),
                 _ => unreachable!("`mapping` returns only known keys"),
             }
         }
@@ -448,13 +460,46 @@ impl Checker {
         })
     }
 
+    fn store(&mut self, node: &Node, spot: &Spot) -> Option<StoreConfig> {
+        let keys = Keys {
+            known: STORE_KEYS,
+            noun: "key",
+        };
+        let mut store = StoreConfig::default();
+        for (key, value, spot) in self.mapping(node, spot, keys)? {
+            match key {
+                "path" => store.path = self.store_path(value, &spot),
+                "max_age_days" => store.max_age_days = self.positive(value, &spot, "days"),
+                "warm_max_mib" => store.warm_max_mib = self.positive(value, &spot, "MiB"),
+                "cold_max_mib" => store.cold_max_mib = self.positive(value, &spot, "MiB"),
+                _ => unreachable!("`mapping` returns only known keys"),
+            }
+        }
+        Some(store)
+    }
+
+    fn store_path(&mut self, node: &Node, spot: &Spot) -> Option<String> {
+        match node {
+            Node::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+            _ => {
+                self.wrong_type(spot, "a path (or `off`)", node);
+                None
+            }
+        }
+    }
+
     fn max_file_size(&mut self, node: &Node, spot: &Spot) -> Option<u64> {
+        self.positive(node, spot, "bytes")
+    }
+
+    /// A positive whole number of `unit`.
+    fn positive(&mut self, node: &Node, spot: &Spot, unit: &str) -> Option<u64> {
         match node {
             Node::Int(v) => match u64::try_from(*v) {
                 Ok(v) if v > 0 => Some(v),
                 _ => {
                     let message = format!(
-                        "`{}` must be a positive number of bytes, found {v}",
+                        "`{}` must be a positive number of {unit}, found {v}",
                         spot.name
                     );
                     self.at(spot, Target::Node, message);
@@ -462,7 +507,7 @@ impl Checker {
                 }
             },
             _ => {
-                self.wrong_type(spot, "a number of bytes", node);
+                self.wrong_type(spot, &format!("a number of {unit}"), node);
                 None
             }
         }
@@ -627,7 +672,7 @@ mod tests {
     fn the_document_must_be_a_mapping() {
         assert_eq!(
             problems("- mode\n"),
-            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded, found a list"]
+            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded, store, found a list"]
         );
     }
 }

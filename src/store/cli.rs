@@ -7,10 +7,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Context, Result};
 use clap::{Subcommand, ValueEnum};
 
-use super::{
-    recent_runs, Limits, Store, StorePaths, DEFAULT_COLD_CAP, DEFAULT_MAX_AGE_SECS,
-    DEFAULT_WARM_CAP,
-};
+use super::{recent_runs, Limits, Store, StorePaths};
 use crate::exit::Exit;
 
 /// How `debtgate store stats` prints.
@@ -32,15 +29,15 @@ pub enum StoreCommand {
     /// warm to cold; drop cold entries unused for four times --max-age, then the least recently
     /// used beyond --max-cold-size.
     Gc {
-        /// In days.
-        #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_MAX_AGE_SECS / 86_400)]
-        max_age: u64,
-        /// Cap on warm's stored bytes, in MiB.
-        #[arg(long, value_name = "MIB", default_value_t = DEFAULT_WARM_CAP >> 20)]
-        max_size: u64,
-        /// Cap on cold's stored bytes, in MiB.
-        #[arg(long, value_name = "MIB", default_value_t = DEFAULT_COLD_CAP >> 20)]
-        max_cold_size: u64,
+        /// In days [default: `store.max_age_days` of .debtgate.yaml, else 30].
+        #[arg(long, value_name = "DAYS")]
+        max_age: Option<u64>,
+        /// Cap on warm's stored bytes, in MiB [default: `store.warm_max_mib`, else 256].
+        #[arg(long, value_name = "MIB")]
+        max_size: Option<u64>,
+        /// Cap on cold's stored bytes, in MiB [default: `store.cold_max_mib`, else 1024].
+        #[arg(long, value_name = "MIB")]
+        max_cold_size: Option<u64>,
     },
     /// Read every entry back; remove the ones that do not decode.
     Verify,
@@ -55,10 +52,11 @@ pub enum StoreCommand {
 /// Where the store of the current directory's repository lives.
 pub fn paths() -> Result<StorePaths> {
     let dir = std::env::current_dir().context("cannot read the current directory")?;
-    let common = crate::change::Repo::discover(&dir)
-        .ok()
-        .map(|r| r.common_dir().to_path_buf());
-    StorePaths::resolve(common.as_deref()).ok_or_else(|| {
+    let found = match crate::change::Repo::discover(&dir) {
+        Ok(repo) => StorePaths::near(&repo),
+        Err(_) => StorePaths::resolve(None),
+    };
+    found.ok_or_else(|| {
         anyhow!(
             "no store: not in a git repository and {} is not set (or is off)",
             super::STORE_VAR
@@ -66,8 +64,18 @@ pub fn paths() -> Result<StorePaths> {
     })
 }
 
+/// The limits `.debtgate.yaml` sets for the store of the current directory's repository.
+fn configured_limits() -> Limits {
+    let settings = std::env::current_dir()
+        .ok()
+        .and_then(|dir| crate::change::Repo::discover(&dir).ok())
+        .and_then(|repo| crate::config::Settings::discover(repo.root(), None).ok());
+    settings.map_or_else(Limits::default, |s| Limits::from(&s.store))
+}
+
 pub fn run(command: StoreCommand) -> Result<Exit> {
     let paths = paths()?;
+    let limits = configured_limits();
     let store = Store::open_for_admin(paths.clone()).map_err(|e| anyhow!("store: {e}"))?;
     let e = |e: String| anyhow!("store: {e}");
     let text = match command {
@@ -80,13 +88,12 @@ pub fn run(command: StoreCommand) -> Result<Exit> {
             max_size,
             max_cold_size,
         } => {
-            let (moved, dropped) = store
-                .gc_tiers(Limits {
-                    max_age: max_age.saturating_mul(86_400),
-                    warm_bytes: max_size.saturating_mul(1 << 20),
-                    cold_bytes: max_cold_size.saturating_mul(1 << 20),
-                })
-                .map_err(e)?;
+            let limits = Limits {
+                max_age: max_age.map_or(limits.max_age, |d| d.saturating_mul(86_400)),
+                warm_bytes: max_size.map_or(limits.warm_bytes, |m| m.saturating_mul(1 << 20)),
+                cold_bytes: max_cold_size.map_or(limits.cold_bytes, |m| m.saturating_mul(1 << 20)),
+            };
+            let (moved, dropped) = store.gc_tiers(limits).map_err(e)?;
             format!("moved {moved} entries from warm to cold; dropped {dropped}\n")
         }
         StoreCommand::Verify => {

@@ -25,7 +25,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};
 
 use crate::analysis::{Analyzer, FileMetrics};
-use crate::change::BlobId;
+use crate::change::{BlobId, Repo};
+use crate::config::{Settings, StoreSettings};
 use crate::report::CacheStats;
 
 pub use entry::{Entry, Measured};
@@ -57,8 +58,36 @@ impl StorePaths {
     /// The paths for a repository whose git common directory is `common_dir` (shared by all its
     /// linked worktrees), unless [`STORE_VAR`] says otherwise; `None` when the store is off.
     pub fn resolve(common_dir: Option<&Path>) -> Option<StorePaths> {
-        let warm = match std::env::var_os(STORE_VAR) {
-            Some(v) if v.is_empty() || v == "off" || v == "0" => return None,
+        StorePaths::configured(common_dir, None)
+    }
+
+    /// The paths for the repository `repo`, placed by its `.debtgate.yaml` when that can be read
+    /// (`store.path`), by [`STORE_VAR`] or by default otherwise.
+    pub fn near(repo: &Repo) -> Option<StorePaths> {
+        match crate::config::Settings::discover(repo.root(), None) {
+            Ok(s) => StorePaths::for_repo(repo.common_dir(), repo.root(), &s.store),
+            Err(_) => StorePaths::resolve(Some(repo.common_dir())),
+        }
+    }
+
+    /// Like [`StorePaths::resolve`], with the configuration's `store.path` (relative to the
+    /// repository root `root`) between the environment and the default.
+    pub fn for_repo(common_dir: &Path, root: &Path, config: &StoreSettings) -> Option<StorePaths> {
+        let configured = config.path.as_deref().map(|p| match p.trim() {
+            "off" | "0" => "off".into(),
+            _ => root.join(p).into_os_string(),
+        });
+        StorePaths::configured(Some(common_dir), configured)
+    }
+
+    fn configured(
+        common_dir: Option<&Path>,
+        configured: Option<std::ffi::OsString>,
+    ) -> Option<StorePaths> {
+        let chosen = std::env::var_os(STORE_VAR).or(configured);
+        let off = |v: &std::ffi::OsStr| v.is_empty() || v == "off" || v == "0";
+        let warm = match chosen {
+            Some(v) if off(&v) => return None,
             Some(v) => PathBuf::from(v),
             None => common_dir?.join("debtgate").join("store.redb"),
         };
@@ -102,7 +131,7 @@ pub struct Store {
     pending: Mutex<Pending>,
     counts: [AtomicUsize; 4],
     warned: AtomicBool,
-    warm_cap: u64,
+    limits: Limits,
 }
 
 const HOT: usize = 0;
@@ -146,13 +175,26 @@ impl Store {
             pending: Mutex::new(Pending::default()),
             counts: Default::default(),
             warned: AtomicBool::new(false),
-            warm_cap: DEFAULT_WARM_CAP,
+            limits: Limits::default(),
         }
     }
 
-    /// Opens the store for a run. Never fails: trouble is one warning and a store that misses.
+    /// Opens the store for a run with the default [`Limits`]. Never fails: trouble is one warning
+    /// and a store that misses.
     pub fn open(paths: Option<StorePaths>) -> Store {
+        Store::open_with(paths, Limits::default())
+    }
+
+    /// The store of `repo` as `settings` place and limit it, for a run.
+    pub fn open_for(repo: &Repo, settings: &Settings) -> Store {
+        let paths = StorePaths::for_repo(repo.common_dir(), repo.root(), &settings.store);
+        Store::open_with(paths, Limits::from(&settings.store))
+    }
+
+    /// [`Store::open`] with the limits the automatic gc keeps the tiers in.
+    pub fn open_with(paths: Option<StorePaths>, limits: Limits) -> Store {
         let mut store = Store::memory_only();
+        store.limits = limits;
         let Some(paths) = paths else {
             return store;
         };
@@ -561,13 +603,10 @@ impl Store {
         let Some(warm) = self.warm_tier() else {
             return Ok(());
         };
-        let over = warm.counter("bytes") > self.warm_cap;
+        let over = warm.counter("bytes") > self.limits.warm_bytes;
         let gc_due = warm.counter("last_gc") + 24 * 3600 < tier::now();
         if over || gc_due {
-            self.gc_tiers(Limits {
-                warm_bytes: self.warm_cap,
-                ..Limits::default()
-            })?;
+            self.gc_tiers(self.limits)?;
         }
         Ok(())
     }
@@ -719,6 +758,16 @@ pub struct Limits {
     pub warm_bytes: u64,
     /// Cap on cold's stored value bytes.
     pub cold_bytes: u64,
+}
+
+impl From<&StoreSettings> for Limits {
+    fn from(s: &StoreSettings) -> Self {
+        Limits {
+            max_age: s.max_age_days.saturating_mul(24 * 3600),
+            warm_bytes: s.warm_max_mib.saturating_mul(1 << 20),
+            cold_bytes: s.cold_max_mib.saturating_mul(1 << 20),
+        }
+    }
 }
 
 impl Default for Limits {

@@ -16,7 +16,7 @@ use crate::change::{ChangeError, EntryKind, Repo};
 use crate::check::side;
 use crate::config::{Metric, Settings};
 use crate::policy::suppress;
-use crate::store::{Store, StorePaths};
+use crate::store::Store;
 
 /// One function at HEAD.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,13 +72,9 @@ impl Census {
     /// `settings` excludes or finds too large, as `check --all` does.
     pub fn take(dir: &Path, settings: &Settings) -> Result<Census, CensusError> {
         let repo = Repo::discover(dir)?;
-        let paths = StorePaths::resolve(Some(repo.common_dir()));
-        let opening = std::thread::spawn(move || Store::open(paths));
         let changes = repo.all()?;
         let head = changes.head.clone().ok_or(CensusError::Unborn)?;
-        let store = crate::daemon::Measurer::in_process(
-            opening.join().unwrap_or_else(|_| Store::memory_only()),
-        );
+        let store = crate::daemon::Measurer::in_process(Store::open_for(&repo, settings));
         let today = jiff::Zoned::now().date();
         let measured: Vec<Option<FileRecord>> = changes
             .files
