@@ -796,6 +796,9 @@ fn demotions(warm: &Tier, limits: &Limits, now: u64) -> Result<Vec<(u64, Key, Ve
     Ok(moving)
 }
 
+/// An entry to write: key and encoded value.
+type Put = (Key, Vec<u8>);
+
 /// Which of `moving` cold keeps, and which cold keys it drops: the very old ones, then the least
 /// recently used (moving entries counted by their last use in warm) while over its cap.
 fn cold_plan(
@@ -803,7 +806,7 @@ fn cold_plan(
     moving: &[(u64, Key, Vec<u8>)],
     limits: &Limits,
     now: u64,
-) -> Result<(Vec<(Key, Vec<u8>)>, Vec<Key>), String> {
+) -> Result<(Vec<Put>, Vec<Key>), String> {
     let mut dropped = Vec::new();
     // (last use, key, bytes, index into `moving` when it is moving in)
     let mut resident: Vec<(u64, Key, u64, Option<usize>)> = Vec::new();
