@@ -234,7 +234,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn open_store(repo: &Repo) -> Store {
-    Store::open(StorePaths::resolve(Some(repo.common_dir())))
+    Store::open(StorePaths::near(repo))
 }
 
 /// Accepts connections until something stops the daemon; returns why.

@@ -127,7 +127,7 @@ pub struct Summary {
 pub fn run_in_process(dir: &std::path::Path) -> Result<(Plan, Summary)> {
     let repo = Repo::discover(dir)?;
     let plan = plan(&repo)?;
-    let store = Store::open(StorePaths::resolve(Some(repo.common_dir())));
+    let store = Store::open(StorePaths::near(&repo));
     let bar = indicatif::ProgressBar::new(plan.jobs.len() as u64);
     if std::io::stderr().is_terminal() {
         bar.set_style(
