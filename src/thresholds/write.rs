@@ -323,7 +323,8 @@ mod tests {
                 Some("overrides"),
                 Some("max_file_size"),
                 Some("budget"),
-                Some("on_budget_exceeded")
+                Some("on_budget_exceeded"),
+                Some("store")
             ]
         );
         let joined: Vec<String> = paragraphs(DEFAULT_YAML)
