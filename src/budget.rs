@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::change::{ChangedFile, Repo};
+use crate::change::{BlobId, ChangedFile, Repo};
 use crate::config::{Metric, Settings};
 use crate::lang::Language;
 use crate::store::{key, ContentId, PathClass, Store};
@@ -83,17 +83,26 @@ impl Budget {
     }
 }
 
-/// Why a file goes early: a base function near a threshold, and how many lines changed.
+/// Where a file goes in the queue; the derived order is the queue's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Risk {
-    near: bool,
-    changed: u64,
+enum Rank {
+    /// The store has the new side measured: judging it reads nothing and takes microseconds, so
+    /// it goes first and never holds up a risky file.
+    Known,
+    /// To be measured: a base function near a threshold first, then most lines changed.
+    Risk {
+        near: Reverse<bool>,
+        changed: Reverse<u64>,
+    },
+    /// Not ranked before the deadline.
+    Unranked,
 }
 
-/// `queue` riskiest first: files whose base version already had a function near a fail
-/// threshold (base metrics from the store only, when it has them: measuring the base just to
-/// order would spend the budget it protects), then by lines added and removed, most first; ties
-/// by path. Files the deadline leaves unranked go last, by path.
+/// `queue` in the order a budget wants it: files the store already has measured first (they
+/// cost nothing), then the files to measure riskiest first — those whose base version already had
+/// a function near a fail threshold (base metrics from the store only, when it has them:
+/// measuring the base just to order would spend the budget it protects), then by lines added and
+/// removed, most first; ties by path. Files the deadline leaves unranked go last, by path.
 pub fn riskiest_first<'a>(
     repo: &Repo,
     store: &Store,
@@ -101,29 +110,47 @@ pub fn riskiest_first<'a>(
     queue: Vec<(&'a ChangedFile, Language)>,
     budget: &Budget,
 ) -> Vec<(&'a ChangedFile, Language)> {
-    let risks: Vec<Option<Risk>> = queue
+    let ranks: Vec<Rank> = queue
         .par_iter()
-        .map(|(file, _)| {
-            if budget.expired() {
-                return None;
-            }
-            Some(Risk {
-                near: near_threshold(store, settings, file),
-                // An unreadable or oversized file counts as unchanged; judging will say why.
-                changed: repo
-                    .changed_lines(file, settings.max_file_size)
-                    .ok()
-                    .flatten()
-                    .unwrap_or(0),
-            })
-        })
+        .map(|(file, _)| rank(repo, store, settings, file, budget))
         .collect();
-    let mut ranked: Vec<(Option<Risk>, (&'a ChangedFile, Language))> =
-        risks.into_iter().zip(queue).collect();
-    ranked.sort_by(|(ra, (fa, _)), (rb, (fb, _))| {
-        (ra.is_none(), ra.map(Reverse), &fa.path).cmp(&(rb.is_none(), rb.map(Reverse), &fb.path))
-    });
+    let mut ranked: Vec<(Rank, (&'a ChangedFile, Language))> =
+        ranks.into_iter().zip(queue).collect();
+    ranked.sort_by(|(ra, (fa, _)), (rb, (fb, _))| (ra, &fa.path).cmp(&(rb, &fb.path)));
     ranked.into_iter().map(|(_, item)| item).collect()
+}
+
+fn rank(
+    repo: &Repo,
+    store: &Store,
+    settings: &Settings,
+    file: &ChangedFile,
+    budget: &Budget,
+) -> Rank {
+    if budget.expired() {
+        return Rank::Unranked;
+    }
+    let new = file.new.as_ref().and_then(|c| c.blob_id());
+    if new.is_some_and(|id| stored(store, &file.path, &id).is_some()) {
+        return Rank::Known;
+    }
+    Rank::Risk {
+        near: Reverse(near_threshold(store, settings, file)),
+        // An unreadable or oversized file counts as unchanged; judging will say why.
+        changed: Reverse(
+            repo.changed_lines(file, settings.max_file_size)
+                .ok()
+                .flatten()
+                .unwrap_or(0),
+        ),
+    }
+}
+
+/// The metrics the store holds for blob `id` read through `path`, looked at without any side
+/// effect (the run's counts say where its measurements came from, not where this order did).
+fn stored(store: &Store, path: &str, id: &BlobId) -> Option<crate::analysis::FileMetrics> {
+    let class = PathClass::of(Path::new(path))?;
+    store.peek_metrics(&key::key(class, ContentId::Blob(id)))
 }
 
 /// Whether the store knows the base side of `file` and one of its functions is at least
@@ -133,10 +160,7 @@ fn near_threshold(store: &Store, settings: &Settings, file: &ChangedFile) -> boo
         return false;
     };
     let old_path = file.old_path.as_deref().unwrap_or(&file.path);
-    let Some(class) = PathClass::of(Path::new(old_path)) else {
-        return false;
-    };
-    let Some(base) = store.peek_metrics(&key::key(class, ContentId::Blob(&blob))) else {
+    let Some(base) = stored(store, old_path, &blob) else {
         return false;
     };
     let fails = Metric::ALL.map(|m| settings.threshold(&file.path, m).level.fail);
@@ -163,20 +187,28 @@ mod tests {
     }
 
     #[test]
-    fn riskier_sorts_first() {
-        let a = Some(Risk {
-            near: true,
-            changed: 1,
-        });
-        let b = Some(Risk {
-            near: false,
-            changed: 500,
-        });
-        assert!(a.map(Reverse) < b.map(Reverse), "near beats many lines");
-        let c = Some(Risk {
-            near: false,
-            changed: 20,
-        });
-        assert!(b.map(Reverse) < c.map(Reverse), "more lines first");
+    fn known_then_riskier_then_unranked() {
+        let risk = |near, changed| Rank::Risk {
+            near: Reverse(near),
+            changed: Reverse(changed),
+        };
+        let mut ranks = [
+            Rank::Unranked,
+            risk(false, 20),
+            risk(false, 500),
+            risk(true, 1),
+            Rank::Known,
+        ];
+        ranks.sort();
+        assert_eq!(
+            ranks,
+            [
+                Rank::Known,
+                risk(true, 1),
+                risk(false, 500),
+                risk(false, 20),
+                Rank::Unranked
+            ]
+        );
     }
 }
