@@ -229,6 +229,19 @@ fn the_riskiest_files_are_analysed_first() {
         strings(&report["budget"]["not_analysed"]),
         ["many.py", "new.py", "few.py"]
     );
+
+    // Files whose new side the store has measured cost nothing to judge: they go first.
+    let full = run_in(dir, &["check", "--budget", "none", "--format", "json"]);
+    assert!(full.status.success(), "{}", stderr(&full));
+    let report = cut_after(dir, 1, false);
+    assert_eq!(
+        report["files"][0]["path"], "few.py",
+        "by path among known files"
+    );
+    assert_eq!(
+        strings(&report["budget"]["not_analysed"]),
+        ["many.py", "near.py", "new.py"]
+    );
 }
 
 #[test]
