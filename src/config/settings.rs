@@ -189,6 +189,32 @@ impl Settings {
             .unwrap_or_else(|| self.thresholds[metric.index()].clone())
     }
 
+    /// [`Settings::threshold`] of every metric, indexed by [`Metric::index`], matching each
+    /// override's globs against `path` once (the policy judges a file's functions with these).
+    pub fn thresholds_for(&self, path: &str) -> Vec<Applied> {
+        let matching: Vec<&Override> = self
+            .overrides
+            .iter()
+            .rev()
+            .filter(|o| o.paths.set.is_match(path))
+            .collect();
+        Metric::ALL
+            .iter()
+            .map(|metric| {
+                matching
+                    .iter()
+                    .find_map(|o| {
+                        let (_, level) = o.thresholds.iter().find(|(m, _)| m == metric)?;
+                        Some(Applied {
+                            level: *level,
+                            source: o.source.clone(),
+                        })
+                    })
+                    .unwrap_or_else(|| self.thresholds[metric.index()].clone())
+            })
+            .collect()
+    }
+
     /// The minimum grades `(warn, fail)` for a repository-relative path.
     pub fn min_grade(&self, path: &str) -> (Option<Grade>, Option<Grade>) {
         let level = self.min_grade_applied(path).level;

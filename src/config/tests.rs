@@ -186,6 +186,24 @@ fn the_schema_lists_exactly_the_keys_the_validator_accepts() {
 }
 
 #[test]
+fn thresholds_for_a_path_are_each_metrics_threshold() {
+    let s = settings(
+        "overrides:\n  - paths: [\"a/**\"]\n    thresholds: { length: { warn: 1 } }\n  \
+         - paths: [\"a/b/**\"]\n    thresholds: { length: { warn: 2 }, params: { fail: 3 } }\n",
+    );
+    for path in ["a/b/c.rs", "a/c.rs", "z.rs"] {
+        let all = s.thresholds_for(path);
+        for metric in Metric::ALL {
+            assert_eq!(
+                all[metric.index()],
+                s.threshold(path, metric),
+                "{path} {metric}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_store_section_is_merged_per_key_and_validated() {
     let d = Settings::embedded();
     assert_eq!(d.store.path, None);

@@ -50,8 +50,7 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
     let mut out = Outcome::default();
     let pairs = pair_functions(&subject.head.functions, subject.base);
     // Per file, not per function: matching the overrides' globs is most of the policy's cost.
-    let mut applied_to_file: [Option<crate::config::Applied>; Metric::ALL.len()] =
-        Default::default();
+    let mut applied_to_file: Option<Vec<crate::config::Applied>> = None;
     for (f, (nth, before)) in subject.head.functions.iter().zip(pairs) {
         let key = (f.qualified_name.as_str(), nth);
         let changed = before.is_none_or(|b| b.body_hash != f.body_hash);
@@ -70,8 +69,8 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
             if settings.mode == PolicyMode::Ratchet && base_value.is_some_and(|b| value <= b) {
                 continue; // not worse than before: old debt, not this change's
             }
-            let applied = applied_to_file[metric.index()]
-                .get_or_insert_with(|| settings.threshold(subject.path, metric));
+            let applied = &applied_to_file
+                .get_or_insert_with(|| settings.thresholds_for(subject.path))[metric.index()];
             let Some(severity) = applied.level.check(value) else {
                 continue;
             };
