@@ -441,6 +441,7 @@ fn a_read_only_fork_token_gives_one_notice_and_the_exit_follows_the_verdict() {
         "{err}"
     );
     assert!(err.contains("statuses: write, checks: write, pull-requests: write"));
+    assert!(err.contains("The verdict is in the job summary."), "{err}");
     assert!(step.file("summary.md").starts_with("## debtgate: ✅ pass"));
     assert_eq!(
         step.file("output.txt"),

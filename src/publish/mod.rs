@@ -206,11 +206,7 @@ impl Outcome {
                 self.rate_limited[0].1
             ));
         }
-        if lines.is_empty() {
-            return None;
-        }
-        lines.push("The verdict is in the job summary.".into());
-        Some(lines.join(" "))
+        (!lines.is_empty()).then(|| lines.join(" "))
     }
 }
 
@@ -282,9 +278,12 @@ fn record(outcome: &mut Outcome, part: Part, result: Result<String, ApiError>) -
 /// this run already wrote it, appends the Markdown summary to `GITHUB_STEP_SUMMARY` so the
 /// verdict is still where reviewers look.
 pub fn fall_back(outcome: &Outcome, report: Option<&Report>, summary_written: bool) -> Result<()> {
-    let Some(notice) = outcome.notice() else {
+    let Some(mut notice) = outcome.notice() else {
         return Ok(());
     };
+    if std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|p| !p.is_empty()) {
+        notice.push_str(" The verdict is in the job summary.");
+    }
     if crate::ci::in_github_actions() {
         eprintln!(
             "::warning title=debtgate::{}",
