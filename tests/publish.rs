@@ -79,6 +79,9 @@ struct Script {
     rate_limited: usize,
     /// Status posts answer 500 with a body that echoes the Authorization header.
     server_error: bool,
+    /// Comment writes answer 404 "Resource not accessible by integration" (as some
+    /// installations do instead of 403).
+    comments_not_accessible: bool,
 }
 
 fn github(script: Script) -> FakeGitHub {
@@ -112,6 +115,12 @@ fn github(script: Script) -> FakeGitHub {
                     .header("retry-after", "1");
             }
             return Reply::json(201, json!({"id": 1, "state": r.body["state"]}));
+        }
+        if script.comments_not_accessible && r.method == "POST" && r.path.contains("/comments") {
+            return Reply::json(
+                404,
+                json!({"message": "Resource not accessible by integration"}),
+            );
         }
         comments_and_runs(r, &script.comment_pages, prefix)
     });
@@ -822,4 +831,32 @@ fn publish_refused_by_a_read_only_token_writes_the_job_summary_itself() {
     );
     // `publish` ran in its own step: the summary is its to write.
     assert!(step.file("summary.md").starts_with("## debtgate: ❌ fail"));
+}
+
+#[test]
+fn a_404_not_accessible_by_integration_is_a_refusal_not_an_error() {
+    let (repo, base, head) = forked(0);
+    let server = github(Script {
+        comment_pages: vec![vec![]],
+        comments_not_accessible: true,
+        ..Script::default()
+    });
+    let step = Step::new(&pull_request_event(&base, &head));
+    let out = step.run(
+        repo.path(),
+        &server.url,
+        "pull_request",
+        &["check", "--ci", "--publish"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_github_requests(&server.requests(), &out);
+    let err = stderr(&out);
+    assert!(err.contains("published commit status `success`"), "{err}");
+    assert!(
+        err.contains(
+            "::warning title=debtgate::debtgate could not publish the pull-request comment"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("pull-requests: write"), "{err}");
 }
