@@ -203,6 +203,57 @@ fn a_locked_store_is_a_warning_and_the_run_carries_on() {
     assert_eq!(cache(&out), (0, 2, 0, 0), "{}", stderr(&out));
 }
 
+/// Another process stopped in the middle of a commit (Ctrl-Z, SIGSTOP, a debugger) keeps its
+/// lock on the database header for as long as it is stopped; redb waits for that lock without a
+/// limit, so the run must give up on its own and carry on without the store.
+#[test]
+fn a_store_whose_header_is_locked_for_good_is_a_warning_and_the_run_carries_on() {
+    use std::os::fd::AsRawFd;
+    let dir = repo(2);
+    let expected = reference(dir.path());
+    let store = dir.path().join("s/store.redb");
+    check(dir.path(), Some(&store));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&store)
+        .expect("the store file");
+    // What a committing writer holds: the header (bytes from 0), exclusively.
+    // SAFETY: a zeroed `flock` is a valid value; the fd is open for the whole call.
+    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+    lock.l_type = libc::F_WRLCK as _;
+    lock.l_whence = libc::SEEK_SET as _;
+    lock.l_start = 0;
+    lock.l_len = 1;
+    let held = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_OFD_SETLK, &mut lock) };
+    assert_eq!(held, 0, "{}", std::io::Error::last_os_error());
+
+    let mut child = cmd(dir.path(), Some(&store), &["check", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("debtgate runs");
+    // A guard against hanging the suite, not a timing assertion: the run needs well under 1 s.
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("debtgate check waited for the locked store without a limit");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(without_cache(&out), expected);
+    assert_eq!(cache(&out), (0, 0, 0, 2));
+    let err = stderr(&out);
+    assert_eq!(err.matches("debtgate: warning: store:").count(), 1, "{err}");
+    assert!(err.contains("is busy"), "{err}");
+    drop(file);
+    let out = check(dir.path(), Some(&store));
+    assert_eq!(cache(&out), (0, 2, 0, 0), "{}", stderr(&out));
+}
+
 #[test]
 fn an_unwritable_store_path_is_a_warning_and_the_run_carries_on() {
     let dir = repo(2);

@@ -201,6 +201,13 @@ impl Store {
         store.enabled = true;
         match Reader::open(&paths.warm) {
             Ok(view) => store.warm_view = RwLock::new(view),
+            // Another process has held it too long (stopped mid-commit, say): a writable open
+            // would only wait again.
+            Err(OpenError::Locked(m)) => {
+                store.warn(&format!("{m}; running without it"));
+                let _ = store.warm.set(None);
+                store.enabled = false;
+            }
             // Not readable as it is (held exclusively, corrupt, needs a repair): the writable
             // open waits, moves a corrupt file aside or repairs, and says what happened.
             Err(_) => match store.open_warm(&paths) {
@@ -281,7 +288,11 @@ impl Store {
                 let paths = self.paths.as_ref().filter(|_| self.enabled)?;
                 match Reader::open(&paths.cold) {
                     Ok(view) => view,
-                    Err(_) => {
+                    Err(OpenError::Locked(m)) => {
+                        self.warn(&format!("{m}; running without its cold tier"));
+                        None
+                    }
+                    Err(OpenError::Unusable(_)) => {
                         // As for warm: the writable open knows what to do with a bad file.
                         let tier = self.cold_for_writing().ok()?;
                         Reader::of(tier).ok()

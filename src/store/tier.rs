@@ -5,8 +5,9 @@
 //! [`LOCK_WAIT`], a file that is not a readable database is moved aside and rebuilt, and every
 //! other problem comes back as a message for the caller's one warning.
 
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use redb::{
@@ -40,7 +41,8 @@ pub fn now() -> u64 {
 
 /// An open tier.
 pub struct Tier {
-    db: Database,
+    // Shared with the helper thread of a bounded read (see [`bounded`]).
+    db: Arc<Database>,
     pub path: PathBuf,
 }
 
@@ -98,23 +100,54 @@ enum Attempt {
     Panicked,
 }
 
-/// Opens (creating) `path` on a helper thread, waiting at most `wait`.
-fn attempt(path: &Path, wait: Duration) -> Option<Attempt> {
+/// Runs `f` on a helper thread and waits at most `wait` for it; `None` when it took longer, and
+/// `Some(Err(()))` when it panicked. redb takes some file locks blocking (a reader waits for the
+/// header while another process commits), so a debtgate stopped mid-commit — Ctrl-Z, SIGSTOP, a
+/// debugger — would otherwise hang every run behind it. A thread given up on finishes on its own
+/// or dies with the process.
+fn bounded<T: Send + 'static>(
+    wait: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<Result<T, ()>> {
     let (tx, rx) = mpsc::channel();
-    let p = path.to_path_buf();
     std::thread::spawn(move || {
-        let r = std::panic::catch_unwind(|| {
-            Database::builder()
-                .set_concurrency_mode(ConcurrencyMode::MultiWriter)
-                .create(&p)
-        });
-        let _ = tx.send(match r {
-            Ok(Ok(db)) => Attempt::Ok(db),
-            Ok(Err(e)) => Attempt::Err(e),
-            Err(_) => Attempt::Panicked,
-        });
+        let _ = tx.send(std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|_| ()));
     });
     rx.recv_timeout(wait).ok()
+}
+
+/// Opens (creating) `path` on a helper thread, waiting at most `wait`.
+fn attempt(path: &Path, wait: Duration) -> Option<Attempt> {
+    let p = path.to_path_buf();
+    let r = bounded(wait, move || {
+        Database::builder()
+            .set_concurrency_mode(ConcurrencyMode::MultiWriter)
+            .create(&p)
+    })?;
+    Some(match r {
+        Ok(Ok(db)) => Attempt::Ok(db),
+        Ok(Err(e)) => Attempt::Err(e),
+        Err(()) => Attempt::Panicked,
+    })
+}
+
+/// A message for a wait given up after [`LOCK_WAIT`].
+fn busy(path: &Path) -> String {
+    format!(
+        "{} is busy (waited {} ms)",
+        path.display(),
+        LOCK_WAIT.as_millis()
+    )
+}
+
+/// Begins a read of `db`, waiting at most [`LOCK_WAIT`].
+fn begin_read(db: &Arc<Database>, path: &Path) -> Result<ReadTransaction, String> {
+    let db = Arc::clone(db);
+    match bounded(LOCK_WAIT, move || db.begin_read()) {
+        None => Err(busy(path)),
+        Some(Err(())) => Err(format!("{}: the database panicked", path.display())),
+        Some(Ok(r)) => r.map_err(|e| e.to_string()),
+    }
 }
 
 impl Tier {
@@ -131,17 +164,11 @@ impl Tier {
             let left = deadline.saturating_duration_since(Instant::now());
             let r = attempt(path, left.max(Duration::from_millis(50)));
             let corrupt = match r {
-                None => {
-                    return Err(OpenError::Locked(format!(
-                        "{} is busy (waited {} ms)",
-                        path.display(),
-                        LOCK_WAIT.as_millis()
-                    )))
-                }
+                None => return Err(OpenError::Locked(busy(path))),
                 Some(Attempt::Ok(db)) => {
                     return Ok(Opened {
                         tier: Tier {
-                            db,
+                            db: Arc::new(db),
                             path: path.to_path_buf(),
                         },
                         moved_aside,
@@ -188,13 +215,7 @@ impl Tier {
                 Err(TransactionError::WouldBlock) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(5));
                 }
-                Err(TransactionError::WouldBlock) => {
-                    return Err(format!(
-                        "{} is busy (waited {} ms)",
-                        self.path.display(),
-                        LOCK_WAIT.as_millis()
-                    ))
-                }
+                Err(TransactionError::WouldBlock) => return Err(busy(&self.path)),
                 Err(e) => return Err(e.to_string()),
             }
         }
@@ -261,7 +282,7 @@ impl Tier {
 
     /// Every counter.
     pub fn counters(&self) -> Result<Vec<(String, u64)>, String> {
-        let rtx = self.db.begin_read().map_err(|e| e.to_string())?;
+        let rtx = begin_read(&self.db, &self.path)?;
         let meta = match rtx.open_table(META) {
             Ok(t) => t,
             Err(TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
@@ -284,7 +305,7 @@ impl Tier {
 
     /// Visits every entry with its last-use stamp (0 when unknown).
     pub fn for_each(&self, mut f: impl FnMut(&Key, &[u8], u64)) -> Result<(), String> {
-        let rtx = self.db.begin_read().map_err(|e| e.to_string())?;
+        let rtx = begin_read(&self.db, &self.path)?;
         let entries = match rtx.open_table(ENTRIES) {
             Ok(t) => t,
             Err(TableError::TableDoesNotExist(_)) => return Ok(()),
@@ -319,7 +340,7 @@ impl Tier {
 
     /// Number of entries.
     pub fn entry_count(&self) -> Result<u64, String> {
-        let rtx = self.db.begin_read().map_err(|e| e.to_string())?;
+        let rtx = begin_read(&self.db, &self.path)?;
         match rtx.open_table(ENTRIES) {
             Ok(t) => t.len().map_err(|e| e.to_string()),
             Err(TableError::TableDoesNotExist(_)) => Ok(0),
@@ -339,7 +360,10 @@ impl Tier {
 
     /// Packs the file (best effort: another process's transaction makes it a no-op).
     pub fn compact(&mut self) {
-        let _ = self.db.compact();
+        // Not while a bounded read given up on still holds the database.
+        if let Some(db) = Arc::get_mut(&mut self.db) {
+            let _ = db.compact();
+        }
     }
 }
 
@@ -357,30 +381,36 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Opens `path` read-only; `Ok(None)` when there is no file. An error (another process holds
-    /// it exclusively, it is corrupt, it needs a repair) means: open it with [`Tier::open`], which
-    /// knows what to do about each.
-    pub fn open(path: &Path) -> Result<Option<Reader>, String> {
+    /// Opens `path` read-only, waiting at most [`LOCK_WAIT`]; `Ok(None)` when there is no file.
+    /// `Err(Locked)`: another process holds it too long — carry on without it. `Err(Unusable)`
+    /// (corrupt, needs a repair, held exclusively by an older protocol): open it with
+    /// [`Tier::open`], which knows what to do about each.
+    pub fn open(path: &Path) -> Result<Option<Reader>, OpenError> {
         if !path.is_file() {
             return Ok(None);
         }
-        let opened = std::panic::catch_unwind(|| {
-            Builder::new()
-                .set_concurrency_mode(ConcurrencyMode::MultiWriter)
-                .open_read_only(path)
-        });
-        let db = match opened {
-            Ok(Ok(db)) => db,
-            Ok(Err(e)) => return Err(e.to_string()),
-            Err(_) => return Err("the database panicked while opening".to_string()),
-        };
+        let p = path.to_path_buf();
+        match bounded(LOCK_WAIT, move || Reader::open_now(&p)) {
+            None => Err(OpenError::Locked(busy(path))),
+            Some(Err(())) => Err(OpenError::Unusable(
+                "the database panicked while opening".to_string(),
+            )),
+            Some(Ok(r)) => r.map(Some).map_err(OpenError::Unusable),
+        }
+    }
+
+    fn open_now(path: &Path) -> Result<Reader, String> {
+        let db = Builder::new()
+            .set_concurrency_mode(ConcurrencyMode::MultiWriter)
+            .open_read_only(path)
+            .map_err(|e| e.to_string())?;
         let txn = db.begin_read().map_err(|e| e.to_string())?;
-        Reader::with(txn, Some(db), path).map(Some)
+        Reader::with(txn, Some(db), path)
     }
 
     /// A view through an already open (writable) tier.
     pub fn of(tier: &Tier) -> Result<Reader, String> {
-        let txn = tier.db.begin_read().map_err(|e| e.to_string())?;
+        let txn = begin_read(&tier.db, &tier.path)?;
         Reader::with(txn, None, &tier.path)
     }
 
