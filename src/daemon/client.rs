@@ -97,12 +97,19 @@ pub fn request(paths: &DaemonPaths, op: Op) -> Result<(Reply, UnixStream), Unava
     Ok((reply, stream))
 }
 
-/// Measures `jobs` in the daemon at High priority. Returns the answers that arrived (by job
-/// index) and, when the stream broke off, why; the caller measures the rest itself.
-pub fn measure(
-    paths: &DaemonPaths,
-    jobs: &[Job],
-) -> Result<(Vec<Option<Answer>>, Option<String>), Unavailable> {
+/// What a measurement request brought back.
+pub struct Measurement {
+    /// By job index.
+    pub answers: Vec<Option<Answer>>,
+    /// Why the stream broke off, when it did; the caller measures the rest itself.
+    pub broke_off: Option<String>,
+    /// The connection, open: the daemon keeps its background work waiting until it is closed,
+    /// so keep it while the check runs.
+    pub connection: UnixStream,
+}
+
+/// Measures `jobs` in the daemon at High priority.
+pub fn measure(paths: &DaemonPaths, jobs: &[Job]) -> Result<Measurement, Unavailable> {
     let max_file_size = jobs.first().map_or(0, |j| j.max_file_size);
     let op = Op::Measure {
         max_file_size,
@@ -113,26 +120,30 @@ pub fn measure(
     };
     let (_, mut stream) = request(paths, op)?;
     let mut answers: Vec<Option<Answer>> = vec![None; jobs.len()];
-    if stream.set_read_timeout(Some(RESULT_WAIT)).is_err() {
-        return Ok((answers, Some("cannot set a read timeout".into())));
-    }
+    let broke_off = read_answers(&mut stream, &mut answers).err();
+    Ok(Measurement {
+        answers,
+        broke_off,
+        connection: stream,
+    })
+}
+
+/// Reads result frames into `answers` until the end frame; `Err` says why it stopped early.
+fn read_answers(stream: &mut UnixStream, answers: &mut [Option<Answer>]) -> Result<(), String> {
+    stream
+        .set_read_timeout(Some(RESULT_WAIT))
+        .map_err(|e| format!("cannot set a read timeout: {e}"))?;
     loop {
-        let frame = match protocol::read_frame(&mut stream) {
-            Ok(f) => f,
-            Err(e) => {
-                let why = match e.kind() {
-                    ErrorKind::WouldBlock | ErrorKind::TimedOut => {
-                        format!("the daemon sent nothing for {} s", RESULT_WAIT.as_secs())
-                    }
-                    _ => format!("the daemon's answer broke off: {e}"),
-                };
-                return Ok((answers, Some(why)));
+        let frame = protocol::read_frame(stream).map_err(|e| match e.kind() {
+            ErrorKind::WouldBlock | ErrorKind::TimedOut => {
+                format!("the daemon sent nothing for {} s", RESULT_WAIT.as_secs())
             }
-        };
+            _ => format!("the daemon's answer broke off: {e}"),
+        })?;
         match protocol::decode_result(&frame) {
-            Some((END, None)) => return Ok((answers, None)),
+            Some((END, None)) => return Ok(()),
             Some((i, answer)) if (i as usize) < answers.len() => answers[i as usize] = answer,
-            _ => return Ok((answers, Some("the daemon sent a malformed result".into()))),
+            _ => return Err("the daemon sent a malformed result".into()),
         }
     }
 }

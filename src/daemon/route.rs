@@ -25,6 +25,10 @@ pub struct Measurer {
     answered: HashMap<JobKey, (Measured, Served)>,
     /// Sides answered by the daemon, by the daemon's tier.
     counts: [AtomicUsize; 4],
+    /// The daemon connection, kept open while the check runs: the daemon holds its background
+    /// work until it closes.
+    #[cfg(unix)]
+    _gate: Option<std::os::unix::net::UnixStream>,
 }
 
 impl Measurer {
@@ -34,6 +38,8 @@ impl Measurer {
             store,
             answered: HashMap::new(),
             counts: Default::default(),
+            #[cfg(unix)]
+            _gate: None,
         }
     }
 
@@ -43,7 +49,7 @@ impl Measurer {
     pub fn new(store: Store, repo: &Repo, changes: &ChangeSet, settings: &Settings) -> Measurer {
         let mut m = Measurer::in_process(store);
         if super::enabled() {
-            m.answered = ask_daemon(repo, changes, settings);
+            ask_daemon(&mut m, repo, changes, settings);
         }
         m
     }
@@ -96,43 +102,41 @@ impl Measurer {
     }
 }
 
-type Answers = HashMap<JobKey, (Measured, Served)>;
-
 #[cfg(unix)]
-fn ask_daemon(repo: &Repo, changes: &ChangeSet, settings: &Settings) -> Answers {
+fn ask_daemon(m: &mut Measurer, repo: &Repo, changes: &ChangeSet, settings: &Settings) {
     use super::client::{self, Unavailable};
     use super::protocol::Answer;
 
-    let mut out = HashMap::new();
+    let paths = super::DaemonPaths::of(repo.common_dir());
+    if !paths.socket.exists() {
+        return;
+    }
     let jobs = job::for_change(changes, settings);
     if jobs.is_empty() {
-        return out;
+        return;
     }
-    let paths = super::DaemonPaths::of(repo.common_dir());
-    let (answers, broke_off) = match client::measure(&paths, &jobs) {
+    let got = match client::measure(&paths, &jobs) {
         Ok(got) => got,
-        Err(Unavailable::NotRunning) => return out,
+        Err(Unavailable::NotRunning) => return,
         Err(why) => {
             eprintln!("debtgate: daemon not used ({why}); checking in-process");
-            return out;
+            return;
         }
     };
-    if let Some(why) = broke_off {
+    if let Some(why) = got.broke_off {
         eprintln!("debtgate: daemon stopped answering ({why}); checking the rest in-process");
     }
-    for (j, answer) in jobs.iter().zip(answers) {
+    for (j, answer) in jobs.iter().zip(got.answers) {
         // Only measured sides are taken; anything else is worked out here, in this process's
         // words (a blob the daemon could not read may be readable here).
         if let Some(Answer::Measured { served, value }) = answer {
-            if let Some(m) = job::from_wire(&value) {
-                out.insert(j.key(), (m, served));
+            if let Some(measured) = job::from_wire(&value) {
+                m.answered.insert(j.key(), (measured, served));
             }
         }
     }
-    out
+    m._gate = Some(got.connection);
 }
 
 #[cfg(not(unix))]
-fn ask_daemon(_repo: &Repo, _changes: &ChangeSet, _settings: &Settings) -> Answers {
-    HashMap::new()
-}
+fn ask_daemon(_m: &mut Measurer, _repo: &Repo, _changes: &ChangeSet, _settings: &Settings) {}

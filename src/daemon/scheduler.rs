@@ -105,6 +105,8 @@ struct State<K, J, R> {
     stats: Stats,
     seq: u64,
     hold_low: bool,
+    /// Gate requests still in progress on the client's side ([`Scheduler::gate`]).
+    gates: usize,
     stop: bool,
 }
 
@@ -135,6 +137,7 @@ where
                 stats: Stats::default(),
                 seq: 0,
                 hold_low: config.hold_low,
+                gates: 0,
                 stop: false,
             }),
             changed: Condvar::new(),
@@ -185,6 +188,14 @@ where
         self.shared.changed.notify_all();
     }
 
+    /// Marks a gate request in progress until the guard is dropped: Low workers hold back
+    /// meanwhile, as for queued High work, so the gate's client has the machine while it judges
+    /// what it was sent, not only while its jobs run.
+    pub fn gate(&self) -> GateGuard<'_, K, J, R> {
+        lock(&self.shared.state).gates += 1;
+        GateGuard { scheduler: self }
+    }
+
     /// Drops every queued Low job (a new background pass replaces the old one); their waiters get
     /// `None`. Returns how many were dropped.
     pub fn clear_low(&self) -> usize {
@@ -233,6 +244,18 @@ where
     /// Whether nothing is queued or running.
     pub fn is_idle(&self) -> bool {
         lock(&self.shared.state).entries.is_empty()
+    }
+}
+
+/// See [`Scheduler::gate`].
+pub struct GateGuard<'a, K, J, R> {
+    scheduler: &'a Scheduler<K, J, R>,
+}
+
+impl<K, J, R> Drop for GateGuard<'_, K, J, R> {
+    fn drop(&mut self) {
+        lock(&self.scheduler.shared.state).gates -= 1;
+        self.scheduler.shared.changed.notify_all();
     }
 }
 
@@ -299,7 +322,7 @@ fn next_task<K: Hash + Eq, J, R>(
         if st.stop {
             return None;
         }
-        let high_busy = !st.high.is_empty() || st.stats.running_high > 0;
+        let high_busy = !st.high.is_empty() || st.stats.running_high > 0 || st.gates > 0;
         let task = match kind {
             Priority::High => st.high.pop_front(),
             Priority::Low if high_busy || st.hold_low => {
@@ -574,6 +597,24 @@ mod tests {
         assert_eq!(s.stats().failed, 1);
         let names: Vec<String> = lock(&log).iter().map(|(n, _)| n.clone()).collect();
         assert!(names.contains(&"p!".to_string()) && names.contains(&"ok".to_string()));
+    }
+
+    #[test]
+    fn an_open_gate_holds_the_background_until_it_closes() {
+        let (s, _release, log) = scheduler(1, 1);
+        let gate = s.gate();
+        for i in 0..3 {
+            let n = format!("b{i}");
+            s.submit(n.clone(), n.clone(), Priority::Low, record(&log, &n));
+        }
+        s.submit("g".into(), "g".into(), Priority::High, record(&log, "g"));
+        s.wait_until(|st| st.done_high == 1 && st.preemptions == 1);
+        // The gate's job is done, but its client is still at work: nothing of the background.
+        assert_eq!(s.stats().done_low, 0);
+        drop(gate);
+        s.wait_idle();
+        assert_eq!(s.stats().done_low, 3);
+        assert_eq!(seq_of(&log, "g"), 1);
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct Options {
 const REQUEST_WAIT: Duration = Duration::from_secs(10);
 /// How often the daemon looks at HEAD, its repository and its idle time.
 const TICK: Duration = Duration::from_millis(500);
+/// The longest a gate's client may keep the background waiting after its answers.
+const GATE_HOLD: Duration = Duration::from_secs(10);
+/// How often git is asked for an upstream gix cannot resolve.
+const UPSTREAM_POLL: Duration = Duration::from_secs(5);
 /// How long a second daemon waits for the lock before concluding that one already runs.
 const LOCK_WAIT: Duration = Duration::from_secs(1);
 
@@ -103,6 +107,8 @@ struct Daemon {
     requests: AtomicU64,
     background: Mutex<Background>,
     last_gate: Mutex<Option<GateRecord>>,
+    /// When git was last asked for the upstream.
+    upstream_probed: Mutex<Instant>,
     /// The socket file's inode: if it changes or vanishes, this daemon is unreachable and exits.
     socket_ino: u64,
 }
@@ -212,6 +218,7 @@ impl Daemon {
             requests: AtomicU64::new(0),
             background: Mutex::new(Background::default()),
             last_gate: Mutex::new(None),
+            upstream_probed: Mutex::new(Instant::now()),
             socket_ino,
         }
     }
@@ -299,12 +306,35 @@ fn gone(d: &Daemon) -> Option<String> {
     }
 }
 
+/// HEAD and the upstream now. gix resolves HEAD and a remote-tracking upstream on every tick;
+/// git itself is asked about the upstream only when HEAD moved or every [`UPSTREAM_POLL`], so an
+/// idle daemon does not start a process twice a second.
+fn current_tips(d: &Daemon) -> (Option<String>, Option<String>) {
+    let Some(head) = d.repo.resolve("HEAD").ok() else {
+        return (None, None);
+    };
+    let (old_head, old_upstream) = {
+        let bg = lock(&d.background);
+        (bg.head.clone(), bg.upstream.clone())
+    };
+    let mut probed = lock(&d.upstream_probed);
+    let ask_git = old_head.as_ref() != Some(&head) || probed.elapsed() >= UPSTREAM_POLL;
+    if ask_git {
+        *probed = Instant::now();
+    }
+    match warm::upstream(&d.repo, ask_git) {
+        Some(up) => (Some(head), Some(up)),
+        None if ask_git => (Some(head), None),
+        None => (Some(head), old_upstream),
+    }
+}
+
 /// Starts a new background pass when HEAD or the upstream moved (or on the first tick).
 fn refresh_background(d: &Daemon) {
     if gone(d).is_some() {
         return;
     }
-    let tips = warm::tips(&d.repo);
+    let tips = current_tips(d);
     {
         let bg = lock(&d.background);
         if bg.passes > 0 && (bg.head.clone(), bg.upstream.clone()) == tips {
@@ -452,6 +482,9 @@ async fn measure(
     jobs: Vec<(String, String)>,
 ) -> std::io::Result<()> {
     reply(stream, &accepted(None)).await?;
+    // Background work waits until the client is done with the answers (it closes the
+    // connection when its check ends), or GATE_HOLD at most.
+    let _gate = d.scheduler.gate();
     let before = d.scheduler.stats();
     let mut record = GateRecord {
         jobs: jobs.len(),
@@ -503,7 +536,11 @@ async fn measure(
     *lock(&d.last_gate) = Some(record);
     result?;
     write_frame(stream, &END.to_le_bytes()).await?;
-    stream.flush().await
+    stream.flush().await?;
+    let mut rest = [0u8; 64];
+    let until_closed = async { while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {} };
+    let _ = tokio::time::timeout(GATE_HOLD, until_closed).await;
+    Ok(())
 }
 
 /// The `daemon status` document.

@@ -33,15 +33,19 @@ pub struct Plan {
 /// The commits a pass depends on: it is redone when either moves.
 pub fn tips(repo: &Repo) -> (Option<String>, Option<String>) {
     let head = repo.resolve("HEAD").ok();
-    let upstream = head.as_ref().and_then(|_| upstream(repo));
+    let upstream = head.as_ref().and_then(|_| upstream(repo, true));
     (head, upstream)
 }
 
 /// The current branch's upstream commit. gix does not resolve every form of `@{upstream}` (a
-/// local branch as upstream, `branch.x.remote = .`), so git answers when gix cannot.
-fn upstream(repo: &Repo) -> Option<String> {
+/// local branch as upstream, `branch.x.remote = .`), so with `ask_git` git answers when gix
+/// cannot (a process: the daemon does that only now and then).
+pub fn upstream(repo: &Repo, ask_git: bool) -> Option<String> {
     if let Ok(id) = repo.resolve("@{upstream}") {
         return Some(id);
+    }
+    if !ask_git {
+        return None;
     }
     let out = std::process::Command::new("git")
         .args(["rev-parse", "--verify", "--quiet", "@{upstream}^{commit}"])
