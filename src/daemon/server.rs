@@ -201,7 +201,7 @@ impl Daemon {
         };
         let config = Config {
             high_workers: opts.workers,
-            low_workers: opts.workers,
+            low_workers: low_workers(opts.workers),
             nice_low: true,
             hold_low: opts.hold_background,
         };
@@ -234,6 +234,12 @@ impl Daemon {
     fn idle_for(&self) -> Duration {
         lock(&self.last_active).elapsed()
     }
+}
+
+/// Background workers: one fewer than the High workers (at least one), so that a core stays
+/// free for the gate's own process while the background runs.
+fn low_workers(workers: usize) -> usize {
+    workers.saturating_sub(1).max(1)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -557,7 +563,7 @@ fn status(d: &Daemon) -> serde_json::Value {
         "uptime_secs": d.started.elapsed().as_secs(),
         "idle_secs": d.idle_for().as_secs(),
         "idle_timeout_secs": d.idle.as_secs(),
-        "workers": {"high": d.workers, "low": d.workers, "low_nice": s.low_nice},
+        "workers": {"high": d.workers, "low": low_workers(d.workers), "low_nice": s.low_nice},
         "queue": {"high": s.queued_high, "low": s.queued_low},
         "active": {"high": s.running_high, "low": s.running_low},
         "jobs_done": {"high": s.done_high, "low": s.done_low},
