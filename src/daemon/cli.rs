@@ -24,7 +24,8 @@ pub struct StartArgs {
     /// config key debtgate.daemonIdleTimeout, else 30m).
     #[arg(long, value_name = "DURATION", value_parser = super::parse_duration)]
     pub idle_timeout: Option<Duration>,
-    /// Worker threads per priority (default: one per core).
+    /// Gate worker threads (default: one per core); background workers are one fewer (at least
+    /// one).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
     /// Run in this process instead of detaching (logs to stderr).
