@@ -43,6 +43,8 @@ pub struct Options {
 const REQUEST_WAIT: Duration = Duration::from_secs(10);
 /// How often the daemon looks at HEAD, its repository and its idle time.
 const TICK: Duration = Duration::from_millis(500);
+/// How often new store entries are written while work goes on.
+const FLUSH_EVERY: Duration = Duration::from_secs(5);
 /// The longest a gate's client may keep the background waiting after its answers.
 const GATE_HOLD: Duration = Duration::from_secs(10);
 /// How often git is asked for an upstream gix cannot resolve.
@@ -275,7 +277,7 @@ async fn serve(d: Arc<Daemon>, listener: std::os::unix::net::UnixListener) -> Re
 /// entries written, the idle time not exceeded.
 async fn watch_repo(d: Arc<Daemon>, stop: watch::Sender<String>) {
     let mut tick = tokio::time::interval(TICK);
-    let mut flushed_at = 0u64;
+    let (mut flushed_at, mut flushed_when) = (0u64, Instant::now());
     loop {
         tick.tick().await;
         if let Some(why) = gone(&d) {
@@ -286,8 +288,11 @@ async fn watch_repo(d: Arc<Daemon>, stop: watch::Sender<String>) {
         let _ = tokio::task::spawn_blocking(move || refresh_background(&dd)).await;
         let s = d.scheduler.stats();
         let done = s.done_high + s.done_low;
-        if done != flushed_at && gone(&d).is_none() {
-            flushed_at = done;
+        // A durable write (an fsync) now and then, not every tick: while the background runs,
+        // every FLUSH_EVERY; as soon as the work is done.
+        let due = flushed_when.elapsed() >= FLUSH_EVERY || d.scheduler.is_idle();
+        if done != flushed_at && due && gone(&d).is_none() {
+            (flushed_at, flushed_when) = (done, Instant::now());
             let store = d.store();
             let _ = tokio::task::spawn_blocking(move || store.flush_entries()).await;
         }
