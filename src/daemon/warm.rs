@@ -136,7 +136,7 @@ pub fn run_in_process(dir: &std::path::Path) -> Result<(Plan, Summary)> {
     if std::io::stderr().is_terminal() {
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{prefix} {bar:40} {pos}/{len} files ({per_sec}, {eta} left)",
+                "{prefix} {bar:40} {pos}/{len} files, {elapsed} ({eta} left)",
             )
             .expect("the template is valid"),
         );
