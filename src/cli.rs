@@ -247,7 +247,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
 /// The variable that skips the gate (for the rare commit that must go through now).
 const SKIP_VAR: &str = "DEBTGATE_SKIP";
 
-fn check(args: CheckArgs) -> Result<Exit> {
+fn check(mut args: CheckArgs) -> Result<Exit> {
     if std::env::var_os(SKIP_VAR).is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!("debtgate: skipped because {SKIP_VAR} is set");
         return Ok(Exit::Pass);
@@ -255,35 +255,10 @@ fn check(args: CheckArgs) -> Result<Exit> {
     size_pool(args.jobs)?;
     // Before the work: a missing token or repository is said at once.
     let publish_to = crate::publish::Target::if_asked(args.publish)?;
-    let ci = args.ci
-        || (args.base.is_none()
-            && !args.all
-            && args.paths.is_empty()
-            && crate::ci::in_github_actions());
-    let (base, head) = if ci {
-        let event = crate::ci::Event::from_env()?;
-        let range = event.range()?;
-        eprintln!(
-            "debtgate: GitHub `{}` event: judging {}...{}",
-            event.name, range.base, range.head
-        );
-        (Some(range.base), range.head)
-    } else {
-        (args.base, args.head)
-    };
+    let (target, ci) = target_of(&mut args)?;
     let format = args
         .format
         .unwrap_or(if ci { Format::Github } else { Format::Human });
-    if let (true, Some(base)) = (args.fetch_base, &base) {
-        let dir = std::env::current_dir().context("cannot read the current directory")?;
-        crate::ci::fetch_base(&dir, base, &head)?;
-    }
-    let target = match (base, args.all, args.paths.is_empty()) {
-        (Some(base), _, _) => Target::Range { base, head },
-        (None, true, _) => Target::All,
-        (None, false, false) => Target::Paths(args.paths),
-        (None, false, true) => Target::Staged,
-    };
     let report = crate::check::check(&CheckOptions {
         target,
         config: args.config,
@@ -303,6 +278,39 @@ fn check(args: CheckArgs) -> Result<Exit> {
         report::Verdict::Pass => Exit::Pass,
         report::Verdict::Fail => Exit::Fail,
     })
+}
+
+/// What `check` judges, and whether it runs as a CI step: the event's range inside GitHub
+/// Actions (with `--ci`, or by default there when nothing else is asked), fetching the base
+/// first with `--fetch-base`; otherwise the range, `--all`, the paths or the staged change.
+fn target_of(args: &mut CheckArgs) -> Result<(Target, bool)> {
+    let ci = args.ci
+        || (args.base.is_none()
+            && !args.all
+            && args.paths.is_empty()
+            && crate::ci::in_github_actions());
+    let (base, head) = if ci {
+        let event = crate::ci::Event::from_env()?;
+        let range = event.range()?;
+        eprintln!(
+            "debtgate: GitHub `{}` event: judging {}...{}",
+            event.name, range.base, range.head
+        );
+        (Some(range.base), range.head)
+    } else {
+        (args.base.take(), std::mem::take(&mut args.head))
+    };
+    if let (true, Some(base)) = (args.fetch_base, &base) {
+        let dir = std::env::current_dir().context("cannot read the current directory")?;
+        crate::ci::fetch_base(&dir, base, &head)?;
+    }
+    let target = match (base, args.all, args.paths.is_empty()) {
+        (Some(base), _, _) => Target::Range { base, head },
+        (None, true, _) => Target::All,
+        (None, false, false) => Target::Paths(std::mem::take(&mut args.paths)),
+        (None, false, true) => Target::Staged,
+    };
+    Ok((target, ci))
 }
 
 /// Writes the `--output` files, publishes in CI, writes stdout; with `--timings`, times that and

@@ -303,7 +303,7 @@ fn gc_moves_old_entries_to_cold_and_they_still_serve() {
     check(dir.path(), None);
     store_cmd(dir.path(), None, &["gc", "--max-age", "0"]);
     let out = check(dir.path(), None);
-    assert_eq!(cache(&out), (0, 0, 2, 0));
+    assert_eq!(cache(&out), (0, 0, 2, 0), "{}", stderr(&out));
 }
 
 fn stats_json(dir: &Path) -> serde_json::Value {
