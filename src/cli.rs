@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::check::{CheckOptions, ConfigFrom, Target};
 use crate::config;
-use crate::exit::Exit;
+use crate::exit::{Exit, Quiet};
 use crate::timings::Stage;
 use crate::{analyze_paths, report, AnalyzeOptions};
 
@@ -217,7 +217,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Doctor => {
             let dir = std::env::current_dir().context("cannot read the current directory")?;
             let (text, exit) = crate::doctor::run(&dir);
-            let mut out = io::stdout().lock();
+            let mut out = crate::exit::stdout();
             out.write_all(text.as_bytes())?;
             out.flush()?;
             Ok(exit)
@@ -228,7 +228,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 config: args.config,
                 dir: std::env::current_dir().context("cannot read the current directory")?,
             })?;
-            let mut out = io::stdout().lock();
+            let mut out = crate::exit::stdout();
             out.write_all(text.as_bytes())?;
             out.flush()?;
             Ok(Exit::Pass)
@@ -381,17 +381,19 @@ fn policy_here() -> Result<config::Settings> {
 fn write_report(report: &report::Report, format: Format) -> io::Result<()> {
     // Buffered: renderers make many small writes, and stdout through anstream is not buffered
     // (on a warm whole-tree run that was a sixth of the time). Streamed through the buffer, not
-    // rendered whole first: a report of 50,000 files is tens of megabytes of JSON.
+    // rendered whole first: a report of 50,000 files is tens of megabytes of JSON. A reader that
+    // closes stdout early ends the writing, not the run (`exit::Quiet`): the check still
+    // publishes and exits with its verdict.
     let stdout = io::stdout();
     if matches!(format, Format::Json | Format::Sarif | Format::Codeclimate) {
         // JSON escapes every control character, so there is nothing to strip; scanning a
         // whole-tree report for escape sequences cost a seventh of a warm run.
-        let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+        let mut out = io::BufWriter::with_capacity(64 * 1024, Quiet::new(stdout.lock()));
         render(report, format, &mut out)?;
         return out.flush();
     }
-    let mut out =
-        io::BufWriter::with_capacity(64 * 1024, anstream::AutoStream::auto(stdout.lock()));
+    let colour = anstream::AutoStream::auto(stdout.lock());
+    let mut out = io::BufWriter::with_capacity(64 * 1024, Quiet::new(colour));
     render(report, format, &mut out)?;
     out.flush()
 }

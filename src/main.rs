@@ -10,15 +10,11 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(exit) => exit.into(),
+        // A reader closing stdout early is no error and never gets here: reports are written
+        // through `exit::stdout`, which ends the printing, not the run, so the status is the one
+        // the run decided. A broken pipe that does get here is a socket or a child process gone
+        // — a tool error like any other, never a pass.
         Err(err) => {
-            // A closed pipe (`debtgate analyze | head`) is the reader's choice, not an error.
-            if err
-                .chain()
-                .filter_map(|e| e.downcast_ref::<std::io::Error>())
-                .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            {
-                return Exit::Pass.into();
-            }
             eprintln!("debtgate: error: {err:#}");
             Exit::Error.into()
         }

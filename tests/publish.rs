@@ -4,7 +4,7 @@
 //! tokens on fork pull requests, rate limits, server errors.
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
@@ -177,6 +177,12 @@ impl Step {
     }
 
     fn run(&self, repo: &Path, api: &str, event: &str, args: &[&str]) -> Output {
+        self.command(repo, api, event, args)
+            .output()
+            .expect("debtgate runs")
+    }
+
+    fn command(&self, repo: &Path, api: &str, event: &str, args: &[&str]) -> Command {
         let mut cmd = debtgate();
         for var in [
             "HTTP_PROXY",
@@ -199,9 +205,8 @@ impl Step {
             .env("GITHUB_EVENT_NAME", event)
             .env("GITHUB_EVENT_PATH", self.dir.path().join("event.json"))
             .env("GITHUB_STEP_SUMMARY", self.dir.path().join("summary.md"))
-            .env("GITHUB_OUTPUT", self.dir.path().join("output.txt"))
-            .output()
-            .expect("debtgate runs")
+            .env("GITHUB_OUTPUT", self.dir.path().join("output.txt"));
+        cmd
     }
 
     fn file(&self, name: &str) -> String {
@@ -859,4 +864,34 @@ fn a_404_not_accessible_by_integration_is_a_refusal_not_an_error() {
         "{err}"
     );
     assert!(err.contains("pull-requests: write"), "{err}");
+}
+
+#[test]
+fn a_closed_stdout_still_publishes_the_verdict_and_exits_with_it() {
+    let (repo, base, head) = forked(1);
+    let server = github(Script::default());
+    let step = Step::new(&pull_request_event(&base, &head));
+    let out = step
+        .command(
+            repo.path(),
+            &server.url,
+            "pull_request",
+            &["check", "--ci", "--publish"],
+        )
+        .stdout(crate::exit_status::closed_stdout())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("debtgate runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let requests = server.requests();
+    assert_eq!(
+        routes(&requests)[..2],
+        [
+            format!("POST /repos/octo/app/statuses/{head}"),
+            "POST /repos/octo/app/check-runs".to_string(),
+        ]
+    );
+    assert_eq!(requests[0].body["state"], "failure");
+    assert!(step.file("output.txt").contains("verdict=fail"));
+    assert!(step.file("summary.md").contains("## debtgate"));
 }

@@ -17,6 +17,7 @@
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
 //! - `thresholds`  — `debtgate init` and `thresholds suggest`: levels fitted to known functions.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
+//! - `exit_status` — the exit-status contract under a closed stdout and DEBTGATE_SKIP in CI.
 
 mod github_server;
 mod util;
@@ -29,6 +30,7 @@ mod cli;
 mod config;
 mod daemon;
 mod doctor;
+mod exit_status;
 mod hooks;
 mod lang_c;
 mod lang_cpp;

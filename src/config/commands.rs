@@ -133,7 +133,7 @@ fn load(args: &FileArgs) -> Result<Option<Settings>> {
 }
 
 fn print(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = crate::exit::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()
 }

@@ -113,7 +113,7 @@ pub fn run(command: StoreCommand) -> Result<Exit> {
             "cleared\n".to_string()
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::exit::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(Exit::Pass)

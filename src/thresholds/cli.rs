@@ -115,7 +115,7 @@ pub fn measured_starter(root: &Path, mode: Option<ModeArg>) -> Result<Option<Str
 
 fn print(text: &str) -> io::Result<()> {
     let stdout = io::stdout();
-    let mut out = anstream::AutoStream::auto(stdout.lock());
+    let mut out = crate::exit::Quiet::new(anstream::AutoStream::auto(stdout.lock()));
     out.write_all(text.as_bytes())?;
     out.flush()
 }
