@@ -643,3 +643,55 @@ fn warm_fills_the_store_in_process() {
     let cache = &json(&all)["cache"];
     assert_eq!(cache["miss"], 0, "{cache}");
 }
+
+#[test]
+fn a_range_under_a_base_policy_with_a_smaller_size_limit_is_not_merged_with_background_work() {
+    // main allows 300 bytes per file; the branch raises the limit and adds a file of about 1 KB
+    // with a function over the fail threshold. Judged by main's policy, the file is too large.
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", b"version: 1\nmax_file_size: 300\n"),
+            ("src/small.rs", source(1, 1).as_bytes()),
+        ],
+        "base",
+    );
+    git(dir, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", b"version: 1\n"),
+            ("src/big.rs", too_complex().as_bytes()),
+        ],
+        "raise the limit, add a large file",
+    );
+    assert!(too_complex().len() > 300);
+    // The background pass plans HEAD's files under the worktree's policy (no limit to speak of)
+    // and holds them queued; the gate's request for the same blob arrives while it waits.
+    let _d = start(dir, &["--hold-background"]);
+    wait_status(dir, "the background queue", |s| s["queue"]["low"] == 2);
+    let args = ["check", "--base", "main", "--format", "json"];
+    let served = run(dir, &args);
+    let alone = in_process(dir, &args);
+    let report = json(&alone);
+    let big = report["not_analysed"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|n| n["path"] == "src/big.rs")
+        .unwrap_or_else(|| panic!("src/big.rs is analysed in-process: {report:#}"));
+    assert!(
+        big["reason"].as_str().unwrap_or("").contains("too large"),
+        "{big}"
+    );
+    assert_eq!(
+        verdict_part(&served),
+        verdict_part(&alone),
+        "the daemon answered under another size limit: {}",
+        stderr(&served)
+    );
+    assert_eq!(served.status.code(), alone.status.code());
+    assert_eq!(served.status.code(), Some(0));
+}

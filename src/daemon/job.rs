@@ -19,21 +19,24 @@ pub struct Job {
     pub max_file_size: u64,
 }
 
-/// Jobs with the same key give the same result: the blob, and how its path reads it (the
-/// store's path class: the extension's language, and whether content decides).
-pub type JobKey = (BlobId, Option<(Language, bool)>);
+/// Jobs with the same key give the same result, so the key holds everything that changes a
+/// result: the blob, how its path reads it (the store's path class: the extension's language, and
+/// whether content decides), and the size limit (over it, the answer is "too large", not
+/// metrics). A job merged with another under a different limit would get that one's answer.
+pub type JobKey = (BlobId, Option<(Language, bool)>, u64);
 
-/// The key of `blob` read through `path`.
-pub fn key(blob: BlobId, path: &Path) -> JobKey {
+/// The key of `blob` read through `path` under the size limit `max_file_size`.
+pub fn key(blob: BlobId, path: &Path, max_file_size: u64) -> JobKey {
     (
         blob,
         PathClass::of(path).map(|c| (c.language, c.by_content)),
+        max_file_size,
     )
 }
 
 impl Job {
     pub fn key(&self) -> JobKey {
-        key(self.blob, Path::new(&self.path))
+        key(self.blob, Path::new(&self.path), self.max_file_size)
     }
 }
 

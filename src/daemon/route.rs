@@ -55,7 +55,8 @@ impl Measurer {
     }
 
     /// One side of a file, as [`Store::side`] gives it: the daemon's answer for this blob read
-    /// through this kind of path, when it gave one; the store (or the analyzer) otherwise.
+    /// through this kind of path under this size limit, when it gave one; the store (or the
+    /// analyzer) otherwise.
     pub fn side<'b>(
         &self,
         analyzer: &mut Analyzer,
@@ -65,7 +66,7 @@ impl Measurer {
         read: impl FnOnce() -> Result<Cow<'b, [u8]>, String>,
     ) -> Result<Measured, String> {
         if let Some(id) = blob {
-            if let Some((m, served)) = self.answered.get(&job::key(*id, path)) {
+            if let Some((m, served)) = self.answered.get(&job::key(*id, path, max_size)) {
                 let i = Served::ALL.iter().position(|s| s == served).unwrap_or(3);
                 self.counts[i].fetch_add(1, Ordering::Relaxed);
                 return Ok(m.clone());

@@ -8,10 +8,10 @@
 //! - **Lower OS priority for background work.** Low workers lower their own scheduling priority
 //!   when they start (`nice` [`LOW_NICE`] on Linux, where it is per thread); High workers keep
 //!   the process's.
-//! - **No job twice at once.** Jobs carry a key (the daemon uses blob id and language). A job
-//!   submitted while one with the same key is queued or running does not run again: its waiter
-//!   joins the first and gets the same result. A High submission of a key queued at Low moves that
-//!   job to the High queue.
+//! - **No job twice at once.** Jobs carry a key (the daemon's holds everything that changes an
+//!   answer: blob id, language, size limit). A job submitted while one with the same key is
+//!   queued or running does not run again: its waiter joins the first and gets the same result.
+//!   A High submission of a key queued at Low moves that job to the High queue.
 //!
 //! The scheduler knows nothing of sockets or the store: it takes a work function and calls each
 //! job's waiters with the result and a completion sequence number, which is what tests and
