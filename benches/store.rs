@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use debtgate::analysis::Analyzer;
-use debtgate::store::{codec, key, ContentId, Entry, PathClass, Store, StorePaths};
+use debtgate::store::{codec, key, ContentId, Entry, Limits, PathClass, Store, StorePaths};
 use divan::Bencher;
 
 fn main() {
@@ -103,7 +103,10 @@ fn put_flush(bencher: Bencher) {
         .counter(divan::counter::ItemsCount::new(items.len()))
         .with_inputs(|| tempfile::tempdir().unwrap())
         .bench_local_values(|dir| {
-            let store = Store::open(Some(StorePaths::beside(dir.path().join("s.redb"))));
+            let store = Store::open(
+                Some(StorePaths::beside(dir.path().join("s.redb"))),
+                Limits::default(),
+            );
             for (k, m) in &items {
                 store.put(*k, m);
             }
@@ -118,7 +121,7 @@ fn get_warm(bencher: Bencher) {
     let dir = tempfile::tempdir().unwrap();
     let paths = StorePaths::beside(dir.path().join("s.redb"));
     {
-        let store = Store::open(Some(paths.clone()));
+        let store = Store::open(Some(paths.clone()), Limits::default());
         for (k, m) in &items {
             store.put(*k, m);
         }
@@ -127,7 +130,7 @@ fn get_warm(bencher: Bencher) {
     bencher
         .counter(divan::counter::ItemsCount::new(items.len()))
         .bench_local(|| {
-            let store = Store::open(Some(paths.clone()));
+            let store = Store::open(Some(paths.clone()), Limits::default());
             let n = items.iter().filter(|(k, _)| store.get(k).is_some()).count();
             assert_eq!(n, items.len());
             n

@@ -26,7 +26,6 @@ use crate::budget::{self, Budget};
 use crate::change::{ChangeSet, ChangedFile, Content, EntryKind, Repo, Source};
 use crate::config::{self, ConfigOrigin, OnBudgetExceeded, PolicyMode, RunKind, Settings};
 use crate::daemon::Measurer;
-use crate::inputs;
 use crate::lang::Language;
 use crate::policy::{self, Subject};
 use crate::report::{
@@ -86,7 +85,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
     }
     clock.lap(Stage::Config);
     // After the settings, which may place the store (opening it read-only takes well under 1 ms).
-    let store = Store::open_for(&repo, &settings);
+    let store = Store::open(settings.store.paths(&repo), settings.store.limits());
     clock.lap(Stage::StoreOpen);
 
     let limit = opts
@@ -533,7 +532,7 @@ fn readable(
 ) -> Result<Vec<u8>, String> {
     let unreadable = |e| format!("unreadable: {e}");
     let size = repo.size(content).map_err(unreadable)?;
-    if let Some(reason) = inputs::too_large(size, max) {
+    if let Some(reason) = crate::analysis::readable::too_large(size, max) {
         if let Some(id) = content.blob_id() {
             store.remember_size(Path::new(path), &id, size);
         }

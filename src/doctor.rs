@@ -13,7 +13,7 @@ use crate::change::Repo;
 use crate::config::Settings;
 use crate::exit::Exit;
 use crate::hooks::{self, Kind, Owner};
-use crate::store::{Store, StorePaths};
+use crate::store::Store;
 
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,13 +230,13 @@ fn hooks_state(dir: &Path) -> Vec<Check> {
 /// Where the store is, how big each tier is, and whether a sample of entries reads back. Never
 /// creates a store that is not there.
 fn store(repo: Option<&Repo>) -> Check {
-    let Some(paths) = repo.map_or_else(|| StorePaths::resolve(None), StorePaths::near) else {
+    let Some(paths) = crate::config::store::store_near(repo).0 else {
         return Check::new(
             "store",
             State::NotApplicable,
             format!(
                 "off ({} is set to off, or no repository)",
-                crate::store::STORE_VAR
+                crate::config::store::STORE_VAR
             ),
         );
     };

@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::analysis::{Analyzer, FunctionMetrics};
+use crate::analysis::{readable, Analyzer, FunctionMetrics};
 use crate::config::{self, Metric, PolicyMode, Settings};
-use crate::inputs;
 use crate::lang::Language;
 
 pub struct ExplainOptions {
@@ -48,8 +47,8 @@ pub fn explain(opts: &ExplainOptions) -> Result<String> {
         return Ok(out);
     };
     let bytes = std::fs::read(&file).with_context(|| format!("{path}: cannot read"))?;
-    if let Some(reason) = inputs::too_large(bytes.len() as u64, settings.max_file_size)
-        .or_else(|| inputs::binary(&bytes))
+    if let Some(reason) = readable::too_large(bytes.len() as u64, settings.max_file_size)
+        .or_else(|| readable::binary(&bytes))
     {
         writeln!(out, "  not analysed: {reason}")?;
         return Ok(out);

@@ -112,8 +112,7 @@ fn open_store_near(path: Option<&PathBuf>) -> store::Store {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
     };
-    match change::Repo::discover(start) {
-        Ok(repo) => store::Store::open(store::StorePaths::near(&repo)),
-        Err(_) => store::Store::open(store::StorePaths::resolve(None)),
-    }
+    let repo = change::Repo::discover(start).ok();
+    let (paths, limits) = config::store::store_near(repo.as_ref());
+    store::Store::open(paths, limits)
 }

@@ -5,7 +5,9 @@
 //! [`Diagnostic`]. An [`Analyzer`] keeps one tree-sitter parser per language and is meant to live
 //! one per worker thread.
 
+pub mod marks;
 pub mod metrics;
+pub mod readable;
 mod walk;
 
 use std::cell::RefCell;

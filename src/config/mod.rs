@@ -1,5 +1,5 @@
 //! Configuration: `.debtgate.yaml` (or `--config PATH`, or the embedded `config/default.yaml`)
-//! → [`Settings`], which the policy stage reads and nothing else does.
+//! → [`Settings`], which the policy stage reads (and the callers of the store, through `store.rs`).
 //!
 //! The stages, one file each:
 //!
@@ -14,6 +14,7 @@
 //! - `raw.rs` declares the file format as types, for the JSON Schema and `config show`.
 //! - `metric.rs` is the catalogue of metrics and modes, and the one threshold comparison.
 //! - `budget.rs` names the kinds of run a time budget is set for, and parses durations.
+//! - `store.rs` turns the `store` section and `DEBTGATE_STORE` into the store's paths and limits.
 //! - `commands.rs` is `debtgate config …` and `debtgate init`.
 //!
 //! Defaults live only in `config/default.yaml`; Rust code never repeats a default value.
@@ -24,6 +25,7 @@ mod error;
 mod metric;
 mod raw;
 mod settings;
+pub mod store;
 mod validate;
 mod yaml;
 

@@ -16,8 +16,7 @@ use super::job::{self, JobKey};
 use crate::analysis::Analyzer;
 use crate::change::{BlobId, ChangeSet, Repo};
 use crate::config::Settings;
-use crate::report::CacheStats;
-use crate::store::{Measured, Served, Store};
+use crate::store::{CacheStats, Measured, Served, Store};
 
 /// The gate's source of measurements. `Sync`: share it by reference across workers.
 pub struct Measurer {

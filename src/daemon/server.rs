@@ -27,7 +27,7 @@ use super::scheduler::{Config, Done, Priority, Scheduler, Work};
 use super::warm;
 use super::DaemonPaths;
 use crate::change::{BlobId, Repo};
-use crate::store::{Store, StorePaths};
+use crate::store::Store;
 
 /// How the daemon runs.
 #[derive(Debug, Clone, Copy)]
@@ -249,7 +249,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn open_store(repo: &Repo) -> Store {
-    Store::open(StorePaths::near(repo))
+    let (paths, limits) = crate::config::store::store_near(Some(repo));
+    Store::open(paths, limits)
 }
 
 /// Accepts connections until something stops the daemon; returns why.

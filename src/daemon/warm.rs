@@ -16,7 +16,7 @@ use super::job::{self, Job, Outcome};
 use crate::change::{ChangeSet, Content, EntryKind, Repo};
 use crate::config::Settings;
 use crate::lang::Language;
-use crate::store::{Served, Store, StorePaths};
+use crate::store::{Served, Store};
 
 /// What one pass measures.
 #[derive(Debug, Clone)]
@@ -131,7 +131,8 @@ pub struct Summary {
 pub fn run_in_process(dir: &std::path::Path) -> Result<(Plan, Summary)> {
     let repo = Repo::discover(dir)?;
     let plan = plan(&repo)?;
-    let store = Store::open(StorePaths::near(&repo));
+    let (paths, limits) = crate::config::store::store_near(Some(&repo));
+    let store = Store::open(paths, limits);
     let bar = indicatif::ProgressBar::new(plan.jobs.len() as u64);
     if std::io::stderr().is_terminal() {
         bar.set_style(

@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
+use crate::analysis::marks::Marks;
 use crate::analysis::{FileMetrics, FunctionMetrics, Grade};
 use crate::config::{Metric, PolicyMode, Settings, Severity};
 use crate::report::Finding;
@@ -28,9 +29,9 @@ pub struct Subject<'a> {
     pub path: &'a str,
     pub head: &'a FileMetrics,
     pub base: Option<&'a FileMetrics>,
-    /// The head side's suppression comments ([`suppress::Marks::scan`] of its text); kept with
-    /// the metrics in the store, so judging needs no read of the file.
-    pub marks: &'a suppress::Marks,
+    /// The head side's suppression comments ([`Marks::scan`] of its text); kept with the
+    /// metrics in the store, so judging needs no read of the file.
+    pub marks: &'a Marks,
 }
 
 /// What judging one file produced.
@@ -58,7 +59,7 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
             continue;
         }
         out.judged += 1;
-        let suppressions = subject.marks.for_function(f.start_line, today);
+        let suppressions = suppress::in_marks(subject.marks, f.start_line, today);
         for s in suppressions.iter().filter(|s| s.problem.is_some()) {
             out.findings
                 .push(invalid_suppression(subject.path, f, s, key.1));
@@ -272,7 +273,7 @@ mod tests {
                 path: "src/Thing.java",
                 head: &h,
                 base: Some(&b),
-                marks: &suppress::Marks::scan(head.as_bytes()),
+                marks: &Marks::scan(head.as_bytes()),
             },
             today,
         );

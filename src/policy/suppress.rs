@@ -7,7 +7,7 @@
 
 use jiff::civil::Date;
 
-pub const MARKER: &str = "debtgate:";
+use crate::analysis::marks::{is_preamble, Marks, MARKER};
 
 /// One parsed `debtgate: allow(...)` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,84 +58,13 @@ pub fn in_lines(lines: &[&str], start_line: usize, today: Date) -> Vec<Suppressi
     found
 }
 
-/// What suppressions need from a file, kept so that judging a file whose metrics come from the
-/// store needs no read of its bytes: the number of lines, and every line that holds
-/// `debtgate:` with how far the run of preamble lines starting at it reaches. Answers exactly what
-/// [`in_lines`] answers over the whole text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Marks {
-    /// Lines in the file, as `str::lines` counts them.
-    pub lines: usize,
-    /// Lines holding the marker, in file order.
-    pub found: Vec<Mark>,
-}
-
-/// One line holding `debtgate:`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mark {
-    /// 1-based line number.
-    pub line: usize,
-    /// The whole line.
-    pub text: String,
-    /// When this line is a preamble line: the last line (1-based) of the unbroken run of preamble
-    /// lines that starts here.
-    pub preamble_to: Option<usize>,
-}
-
-impl Marks {
-    /// Scans `src` (read as UTF-8, lossily, like the policy reads it).
-    pub fn scan(src: &[u8]) -> Marks {
-        let text = String::from_utf8_lossy(src);
-        let lines: Vec<&str> = text.lines().collect();
-        // The end of the preamble run starting at each line, from the bottom up.
-        let mut run_end = vec![None; lines.len()];
-        for i in (0..lines.len()).rev() {
-            if is_preamble(lines[i]) {
-                run_end[i] = Some(run_end.get(i + 1).copied().flatten().unwrap_or(i + 1));
-            }
-        }
-        let found = lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.contains(MARKER))
-            .map(|(i, l)| Mark {
-                line: i + 1,
-                text: (*l).to_string(),
-                preamble_to: run_end[i],
-            })
-            .collect();
-        Marks {
-            lines: lines.len(),
-            found,
-        }
-    }
-
-    /// The suppressions that apply to a function starting at `start_line`: the same as
-    /// [`in_lines`] over the text these marks were scanned from.
-    pub fn for_function(&self, start_line: usize, today: Date) -> Vec<Suppression> {
-        if start_line == 0 || start_line > self.lines {
-            return Vec::new();
-        }
-        self.found
-            .iter()
-            .filter(|m| {
-                m.line == start_line
-                    || (m.line < start_line
-                        && m.preamble_to.is_some_and(|end| end + 1 >= start_line))
-            })
-            .filter_map(|m| parse_line(&m.text, m.line, today))
-            .collect()
-    }
-}
-
-/// Comment, attribute, annotation and decorator lines: what may sit between a suppression and
-/// its function.
-fn is_preamble(line: &str) -> bool {
-    let t = line.trim_start();
-    !t.is_empty()
-        && ["//", "#", "/*", "*", "@", "--"]
-            .iter()
-            .any(|p| t.starts_with(p))
+/// The suppressions that apply to a function starting at `start_line`, from the file's marks
+/// (the stored scan of its text): exactly what [`in_lines`] finds over the text itself.
+pub fn in_marks(marks: &Marks, start_line: usize, today: Date) -> Vec<Suppression> {
+    marks
+        .around(start_line)
+        .filter_map(|m| parse_line(&m.text, m.line, today))
+        .collect()
 }
 
 /// Parses `debtgate: allow(a, b) reason="…" until=YYYY-MM-DD` anywhere in a line.
@@ -235,7 +164,7 @@ mod tests {
             let marks = Marks::scan(bytes);
             for start in 0..lines.len() + 3 {
                 assert_eq!(
-                    marks.for_function(start, today),
+                    in_marks(&marks, start, today),
                     in_lines(&lines, start, today),
                     "line {start} of {src:?}"
                 );

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{Diagnostic, Duplication, FunctionMetrics, Grade, Satd};
 use crate::config::Metric;
 use crate::lang::Language;
+use crate::store::CacheStats;
 
 pub use codeclimate::render as render_codeclimate;
 pub use github::{data as github_data, render as render_github};
@@ -141,15 +142,6 @@ pub struct BudgetReport {
     /// The files it left unanalysed, in the order the gate would have taken them (riskiest
     /// first). Each is also in the report's `not_analysed` with the reason.
     pub not_analysed: Vec<String>,
-}
-
-/// Store hits and misses, when a store was used.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CacheStats {
-    pub hot: usize,
-    pub warm: usize,
-    pub cold: usize,
-    pub miss: usize,
 }
 
 pub use crate::config::Severity;

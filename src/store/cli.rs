@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Context, Result};
 use clap::{Subcommand, ValueEnum};
 
-use super::{recent_runs, Limits, Store, StorePaths};
+use super::{recent_runs, Limits, Store, StoreError, StorePaths, TierStats};
+use crate::config::store::{store_near, STORE_VAR};
 use crate::exit::Exit;
 
 /// How `debtgate store stats` prints.
@@ -49,35 +50,22 @@ pub enum StoreCommand {
     Clear,
 }
 
-/// Where the store of the current directory's repository lives.
-pub fn paths() -> Result<StorePaths> {
+/// Where the store of the current directory's repository lives, and the limits its
+/// `.debtgate.yaml` sets.
+pub fn located() -> Result<(StorePaths, Limits)> {
     let dir = std::env::current_dir().context("cannot read the current directory")?;
-    let found = match crate::change::Repo::discover(&dir) {
-        Ok(repo) => StorePaths::near(&repo),
-        Err(_) => StorePaths::resolve(None),
-    };
-    found.ok_or_else(|| {
-        anyhow!(
-            "no store: not in a git repository and {} is not set (or is off)",
-            super::STORE_VAR
-        )
-    })
-}
-
-/// The limits `.debtgate.yaml` sets for the store of the current directory's repository.
-fn configured_limits() -> Limits {
-    let settings = std::env::current_dir()
-        .ok()
-        .and_then(|dir| crate::change::Repo::discover(&dir).ok())
-        .and_then(|repo| crate::config::Settings::discover(repo.root(), None).ok());
-    settings.map_or_else(Limits::default, |s| Limits::from(&s.store))
+    let repo = crate::change::Repo::discover(&dir).ok();
+    let (paths, limits) = store_near(repo.as_ref());
+    let paths = paths.ok_or_else(|| {
+        anyhow!("no store: not in a git repository and {STORE_VAR} is not set (or is off)")
+    })?;
+    Ok((paths, limits))
 }
 
 pub fn run(command: StoreCommand) -> Result<Exit> {
-    let paths = paths()?;
-    let limits = configured_limits();
+    let (paths, limits) = located()?;
     let store = Store::open_for_admin(paths.clone()).map_err(|e| anyhow!("store: {e}"))?;
-    let e = |e: String| anyhow!("store: {e}");
+    let e = |e: StoreError| anyhow!("store: {e}");
     let text = match command {
         StoreCommand::Stats { format } => match format {
             StatsFormat::Text => stats_text(&store, &paths).map_err(e)?,
@@ -119,7 +107,7 @@ pub fn run(command: StoreCommand) -> Result<Exit> {
     Ok(Exit::Pass)
 }
 
-fn stats_text(store: &Store, paths: &StorePaths) -> Result<String, String> {
+fn stats_text(store: &Store, paths: &StorePaths) -> Result<String, StoreError> {
     let s = store.stats()?;
     let mut t = String::new();
     for (name, path, tier) in [("warm", &paths.warm, s.warm), ("cold", &paths.cold, s.cold)] {
@@ -133,17 +121,18 @@ fn stats_text(store: &Store, paths: &StorePaths) -> Result<String, String> {
             path.display()
         ));
     }
-    let [runs, hot, warm, cold, miss] = recent_runs(paths, 100);
+    let r = recent_runs(paths, 100);
     t.push_str(&format!(
-        "last {runs} runs: hot {hot}, warm {warm}, cold {cold}, miss {miss}\n"
+        "last {} runs: hot {}, warm {}, cold {}, miss {}\n",
+        r.runs, r.hot, r.warm, r.cold, r.miss
     ));
     Ok(t)
 }
 
 /// `store stats --format json`: the same numbers as the text, for scripts.
-fn stats_json(store: &Store, paths: &StorePaths) -> Result<String, String> {
+fn stats_json(store: &Store, paths: &StorePaths) -> Result<String, StoreError> {
     let s = store.stats()?;
-    let tier = |path: &std::path::Path, t: super::TierStats| {
+    let tier = |path: &std::path::Path, t: TierStats| {
         serde_json::json!({
             "path": path.display().to_string(),
             "entries": t.entries,
@@ -153,13 +142,14 @@ fn stats_json(store: &Store, paths: &StorePaths) -> Result<String, String> {
             "file_bytes": t.file_bytes,
         })
     };
-    let [runs, hot, warm, cold, miss] = recent_runs(paths, 100);
+    let r = recent_runs(paths, 100);
     let doc = serde_json::json!({
         "warm": tier(&paths.warm, s.warm),
         "cold": tier(&paths.cold, s.cold),
-        "recent_runs": {"runs": runs, "hot": hot, "warm": warm, "cold": cold, "miss": miss},
+        "recent_runs": {"runs": r.runs, "hot": r.hot, "warm": r.warm, "cold": r.cold, "miss": r.miss},
     });
-    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    // A `Value` of numbers and strings always serialises.
+    let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serialises");
     text.push('\n');
     Ok(text)
 }

@@ -7,11 +7,11 @@
 //! lz4 frame, truncated or trailing bytes, an out-of-range enum — is `None`, which the store treats
 //! as a miss.
 
+use crate::analysis::marks::{Mark, Marks};
 use crate::analysis::metrics::duplication::DuplicateBlock;
 use crate::analysis::metrics::satd::MARKERS;
 use crate::analysis::{Diagnostic, Duplication, FileMetrics, FunctionMetrics, Grade, Satd};
 use crate::lang::Language;
-use crate::policy::suppress::{Mark, Marks};
 
 use super::entry::Entry;
 

@@ -9,10 +9,10 @@
 
 use std::path::Path;
 
+use crate::analysis::marks::Marks;
+use crate::analysis::readable;
 use crate::analysis::FileMetrics;
-use crate::inputs;
 use crate::lang::Language;
-use crate::policy::suppress::Marks;
 
 /// One entry of the store.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +35,7 @@ impl Entry {
     /// supported language.
     pub fn facts(path: &Path, bytes: &[u8]) -> Option<Entry> {
         let language = crate::lang::detect(path, bytes)?;
-        let binary_at = inputs::binary_at(bytes);
+        let binary_at = readable::binary_at(bytes);
         Some(Entry {
             size: bytes.len() as u64,
             binary_at,
@@ -51,9 +51,10 @@ impl Entry {
     }
 
     /// Why this content is not measured under a size limit of `max_size`, in the same words as
-    /// when the bytes are at hand ([`inputs::too_large`], then [`inputs::binary`]).
+    /// when the bytes are at hand ([`readable::too_large`], then [`readable::binary`]).
     pub fn unmeasurable(&self, max_size: u64) -> Option<String> {
-        inputs::too_large(self.size, max_size).or_else(|| self.binary_at.map(inputs::binary_reason))
+        readable::too_large(self.size, max_size)
+            .or_else(|| self.binary_at.map(readable::binary_reason))
     }
 }
 
@@ -76,10 +77,10 @@ mod tests {
         let e = Entry::facts(path, text).expect("a supported path");
         assert_eq!(e.language, Language::Cpp);
         assert_eq!(e.unmeasurable(1 << 20), None);
-        assert_eq!(e.unmeasurable(3), inputs::too_large(text.len() as u64, 3));
+        assert_eq!(e.unmeasurable(3), readable::too_large(text.len() as u64, 3));
         let bin = b"int x;\0\0";
         let b = Entry::facts(path, bin).expect("a supported path");
-        assert_eq!(b.unmeasurable(1 << 20), inputs::binary(bin));
+        assert_eq!(b.unmeasurable(1 << 20), readable::binary(bin));
         assert_eq!(Entry::facts(Path::new("a.txt"), text), None);
     }
 }

@@ -63,8 +63,8 @@ pub fn fingerprint() -> &'static [u8; 32] {
         h.update(&ANALYSER_VERSION.to_le_bytes());
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(&[0]);
-        h.update(&(crate::inputs::BINARY_PROBE as u64).to_le_bytes());
-        h.update(crate::policy::suppress::MARKER.as_bytes());
+        h.update(&(crate::analysis::readable::BINARY_PROBE as u64).to_le_bytes());
+        h.update(crate::analysis::marks::MARKER.as_bytes());
         h.update(&[0]);
         for lang in Language::ALL {
             let g = lang.grammar();

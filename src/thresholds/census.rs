@@ -74,7 +74,10 @@ impl Census {
         let repo = Repo::discover(dir)?;
         let changes = repo.all()?;
         let head = changes.head.clone().ok_or(CensusError::Unborn)?;
-        let store = crate::daemon::Measurer::in_process(Store::open_for(&repo, settings));
+        let store = crate::daemon::Measurer::in_process(Store::open(
+            settings.store.paths(&repo),
+            settings.store.limits(),
+        ));
         let today = jiff::Zoned::now().date();
         let measured: Vec<Option<FileRecord>> = changes
             .files
@@ -115,14 +118,14 @@ impl Census {
 fn record(
     path: &str,
     m: &analysis::FileMetrics,
-    marks: &suppress::Marks,
+    marks: &analysis::marks::Marks,
     today: jiff::civil::Date,
 ) -> FileRecord {
     let functions = m
         .functions
         .iter()
         .map(|f| {
-            let found = marks.for_function(f.start_line, today);
+            let found = suppress::in_marks(marks, f.start_line, today);
             FunctionRecord {
                 qualified_name: f.qualified_name.clone(),
                 line: f.start_line,

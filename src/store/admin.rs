@@ -1,0 +1,147 @@
+//! Looking after the store (`debtgate store …`, `debtgate doctor`): both tiers opened for
+//! writing, and every failure an error rather than a warning. Statistics, a sampled or full read
+//! back, export to one redb file and import of one, clearing.
+
+use std::path::Path;
+
+use super::codec;
+use super::error::StoreError;
+use super::tier::{Tier, TierStats};
+use super::{runlog, Store, StorePaths};
+
+/// What `debtgate store stats` prints.
+#[derive(Debug, Clone)]
+pub struct StoreStats {
+    pub warm: TierStats,
+    pub cold: TierStats,
+    pub counters: Vec<(String, u64)>,
+}
+
+impl StoreStats {
+    pub fn counter(&self, name: &str) -> u64 {
+        self.counters
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or(0, |(_, v)| *v)
+    }
+}
+
+impl Store {
+    /// Opens both tiers for a `debtgate store` command; here trouble is an error. A corrupt
+    /// file moved aside is said on stderr.
+    pub fn open_for_admin(paths: StorePaths) -> Result<Store, StoreError> {
+        let warm = Tier::open(&paths.warm)?;
+        let cold = Tier::open(&paths.cold)?;
+        for (p, o) in [(&paths.warm, &warm), (&paths.cold, &cold)] {
+            if let Some((aside, why)) = &o.moved_aside {
+                eprintln!(
+                    "debtgate: warning: store: {} was corrupt ({why}); moved it to {}",
+                    p.display(),
+                    aside.display()
+                );
+            }
+        }
+        let mut store = Store::memory_only();
+        store.enabled = true;
+        let _ = store.warm.set(Some(warm.tier));
+        let _ = store.cold.set(cold.tier);
+        store.paths = Some(paths);
+        Ok(store)
+    }
+
+    /// Both tiers, warm first (the cold one opened when it is not yet).
+    fn tiers(&self) -> Result<[&Tier; 2], StoreError> {
+        let warm = self.warm_tier().ok_or(StoreError::NotOpen)?;
+        Ok([warm, self.cold_for_writing()?])
+    }
+
+    /// Both tiers' numbers and the counters, for `debtgate store stats`.
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        let [warm, cold] = self.tiers()?;
+        Ok(StoreStats {
+            warm: warm.stats()?,
+            cold: cold.stats()?,
+            counters: warm.counters()?,
+        })
+    }
+
+    /// Decodes up to `n` entries of the warm tier without changing anything (`debtgate doctor`).
+    /// Returns (decoded, undecodable).
+    pub fn sample(&self, n: usize) -> Result<(u64, u64), StoreError> {
+        let warm = self.warm_tier().ok_or(StoreError::NotOpen)?;
+        let (mut good, mut bad, mut seen) = (0, 0, 0);
+        warm.for_each(|_, v, _| {
+            if seen < n {
+                seen += 1;
+                match codec::decode(v) {
+                    Some(_) => good += 1,
+                    None => bad += 1,
+                }
+            }
+        })?;
+        Ok((good, bad))
+    }
+
+    /// Reads every entry of both tiers back; undecodable ones are removed. Returns (good, bad).
+    pub fn verify(&self) -> Result<(u64, u64), StoreError> {
+        let (mut good, mut bad) = (0, 0);
+        for tier in self.tiers()? {
+            let mut broken = Vec::new();
+            tier.for_each(|k, v, _| match codec::decode(v) {
+                Some(_) => good += 1,
+                None => broken.push(*k),
+            })?;
+            bad += broken.len() as u64;
+            if !broken.is_empty() {
+                tier.write(&[], &[], &broken)?;
+            }
+        }
+        Ok((good, bad))
+    }
+
+    /// Writes every entry of both tiers into a new redb file at `file`. Returns the count.
+    pub fn export(&self, file: &Path) -> Result<u64, StoreError> {
+        if file.exists() {
+            std::fs::remove_file(file).map_err(|source| StoreError::Io {
+                path: file.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut out = Tier::open(file)?.tier;
+        let mut all = Vec::new();
+        for tier in self.tiers()? {
+            tier.for_each(|k, v, _| all.push((*k, v.to_vec())))?;
+        }
+        out.write(&all, &[], &[])?;
+        out.compact();
+        out.entry_count()
+    }
+
+    /// Merges the entries of an exported file into the cold tier. Returns how many were read.
+    pub fn import(&self, file: &Path) -> Result<u64, StoreError> {
+        if !file.is_file() {
+            return Err(StoreError::NoSuchFile {
+                path: file.to_path_buf(),
+            });
+        }
+        let src = Tier::open(file)?.tier;
+        let mut all = Vec::new();
+        src.for_each(|k, v, _| {
+            if codec::decode(v).is_some() {
+                all.push((*k, v.to_vec()));
+            }
+        })?;
+        self.cold_for_writing()?.write(&all, &[], &[])?;
+        Ok(all.len() as u64)
+    }
+
+    /// Empties both tiers and removes the run log.
+    pub fn clear(&self) -> Result<(), StoreError> {
+        let [warm, cold] = self.tiers()?;
+        warm.clear()?;
+        if let Some(p) = &self.paths {
+            runlog::remove(p);
+        }
+        cold.clear()
+    }
+}
