@@ -11,6 +11,9 @@
 //! - `doctor`      — `debtgate doctor`: each check on real repositories.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
 //! - `hooks`       — `debtgate hook install|uninstall`, the hook scripts, the pre-commit framework.
+//! - `install_*`   — getting debtgate without Rust: the PyPI wheel and the pre-commit hook that
+//!   installs it (`install_wheel`), the action's download-and-verify script against a loopback
+//!   release server (`install_action`), the release workflow and action linted (`install_release`).
 //! - `cli`         — `debtgate analyze` through the binary: exit codes, formats, walking.
 //! - `config`      — `debtgate config validate|show|schema` and `debtgate init` through the binary.
 //! - `report_formats` — every output format from one shared `Report` fixture; SARIF validity.
@@ -32,6 +35,9 @@ mod daemon;
 mod doctor;
 mod exit_status;
 mod hooks;
+mod install_action;
+mod install_release;
+mod install_wheel;
 mod lang_c;
 mod lang_cpp;
 mod lang_go;
