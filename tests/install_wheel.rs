@@ -234,18 +234,26 @@ fn pip_installs_the_wheel_and_the_binary_runs_without_rust() {
     let no_rust = NoRust::new();
     let venv = tempfile::tempdir().unwrap();
     let env = venv.path().join("env");
+    // An empty environment (`venv --without-pip` takes a second; ensurepip would take most of
+    // this test's time), and the pip scripts/test installed puts the wheel into it.
     ok(&run(
         venv.path(),
         "python3",
-        &["-m", "venv", env.to_str().unwrap()],
+        &["-m", "venv", "--without-pip", env.to_str().unwrap()],
         &no_rust,
         &[],
     ));
-    let pip = env.join("bin/pip");
+    let pip = tools().join("venv/bin/pip");
     ok(&run(
         venv.path(),
         pip.to_str().unwrap(),
-        &["install", "--quiet", &format!("debtgate=={VERSION}")],
+        &[
+            "--python",
+            env.join("bin/python").to_str().unwrap(),
+            "install",
+            "--quiet",
+            &format!("debtgate=={VERSION}"),
+        ],
         &no_rust,
         &[],
     ));
