@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::change::{BlobId, ChangedFile, Repo};
-use crate::config::{Metric, Settings};
+use crate::config::Settings;
 use crate::lang::Language;
+use crate::rules::Metric;
 use crate::store::{key, ContentId, PathClass, Store};
 
 /// The test knob: the budget runs out after this many files.

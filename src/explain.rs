@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::analysis::{readable, Analyzer, FunctionMetrics};
-use crate::config::{self, Metric, PolicyMode, Settings};
+use crate::config::{self, PolicyMode, Settings};
+use crate::rules::Metric;
 use crate::lang::Language;
 
 pub struct ExplainOptions {

@@ -33,6 +33,7 @@ pub mod lang;
 pub mod policy;
 pub mod publish;
 pub mod report;
+pub mod rules;
 pub mod store;
 pub mod thresholds;
 pub mod timings;

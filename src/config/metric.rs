@@ -1,101 +1,16 @@
-//! The catalogue the policy speaks in: which function metrics have thresholds ([`Metric`]), the
-//! policy modes ([`PolicyMode`]), and the one comparison of a value against its levels
-//! ([`Level::check`], [`GradeLevel::check`]).
-//!
-//! Every metric is declared once, in [`Metric::ALL`]; tests check that `config/default.yaml`,
-//! the JSON Schema and `docs/config.md` name each of them.
+//! The levels the policy speaks in: the policy modes ([`PolicyMode`]) and the one comparison of a
+//! value against its levels ([`Level::check`], [`GradeLevel::check`]). The metrics that have
+//! thresholds ([`Metric`]) and the [`Severity`] a level gives are the shared vocabulary of
+//! `crate::rules`; tests check that `config/default.yaml`, the JSON Schema and `docs/config.md`
+//! name every metric.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::analysis::{FunctionMetrics, Grade};
-
-/// A per-function measurement that thresholds apply to (definitions: `docs/metrics.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    Cyclomatic,
-    Cognitive,
-    MaxNesting,
-    Length,
-    Params,
-}
-
-impl Metric {
-    /// Every metric, in the order the config file, the schema and reports list them.
-    pub const ALL: [Metric; 5] = [
-        Metric::Cyclomatic,
-        Metric::Cognitive,
-        Metric::MaxNesting,
-        Metric::Length,
-        Metric::Params,
-    ];
-
-    /// The name used in the config file and in findings.
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Cyclomatic => "cyclomatic",
-            Metric::Cognitive => "cognitive",
-            Metric::MaxNesting => "max_nesting",
-            Metric::Length => "length",
-            Metric::Params => "params",
-        }
-    }
-
-    /// One line saying what the number counts, for `explain` and the JSON Schema.
-    pub fn description(self) -> &'static str {
-        match self {
-            Metric::Cyclomatic => "McCabe cyclomatic complexity: 1 + decision points",
-            Metric::Cognitive => {
-                "cognitive complexity (SonarSource): structure weighted by nesting"
-            }
-            Metric::MaxNesting => "deepest nesting of control structures (0 when flat)",
-            Metric::Length => "lines from the signature to the closing line",
-            Metric::Params => "declared parameters, receivers (self, this) not counted",
-        }
-    }
-
-    /// This metric's value for one function.
-    pub fn value(self, f: &FunctionMetrics) -> f64 {
-        match self {
-            Metric::Cyclomatic => f64::from(f.cyclomatic),
-            Metric::Cognitive => f64::from(f.cognitive),
-            Metric::MaxNesting => f64::from(f.max_nesting),
-            // Exact: no function has 2^53 lines.
-            Metric::Length => f.length as f64,
-            Metric::Params => f64::from(f.params),
-        }
-    }
-
-    /// Position in [`Metric::ALL`].
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A name that is not in [`Metric::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown metric `{0}`")]
-pub struct UnknownMetric(pub String);
-
-impl FromStr for Metric {
-    type Err = UnknownMetric;
-
-    fn from_str(s: &str) -> Result<Metric, UnknownMetric> {
-        Metric::ALL
-            .into_iter()
-            .find(|m| m.name() == s)
-            .ok_or_else(|| UnknownMetric(s.to_owned()))
-    }
-}
+use crate::analysis::Grade;
+use crate::rules::Severity;
 
 /// Which functions of a change are judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
@@ -136,25 +51,6 @@ impl FromStr for PolicyMode {
             .into_iter()
             .find(|m| m.name() == s)
             .ok_or_else(|| format!("unknown mode `{s}`"))
-    }
-}
-
-/// How bad a value is against its [`Level`].
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warn,
-    Fail,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Warn => "warn",
-            Severity::Fail => "fail",
-        }
     }
 }
 
@@ -227,18 +123,6 @@ pub(crate) fn all_grades() -> Vec<Grade> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn metric_names_round_trip() {
-        for m in Metric::ALL {
-            assert_eq!(m.name().parse::<Metric>(), Ok(m));
-            assert_eq!(Metric::ALL[m.index()], m);
-        }
-        assert_eq!(
-            "cyclomatc".parse::<Metric>(),
-            Err(UnknownMetric("cyclomatc".into()))
-        );
-    }
 
     #[test]
     fn mode_names_round_trip() {

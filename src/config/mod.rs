@@ -33,7 +33,10 @@ use std::path::{Path, PathBuf};
 
 pub use budget::{OnBudgetExceeded, RunKind};
 pub use error::{ConfigError, Problem};
-pub use metric::{GradeLevel, Level, Metric, PolicyMode, Severity, UnknownMetric};
+pub use metric::{GradeLevel, Level, PolicyMode};
+// The policy's settings speak in the shared vocabulary; named here too for the code that reads
+// settings.
+pub use crate::rules::{Metric, Severity, UnknownMetric};
 pub use settings::{Applied, AppliedGrade, ConfigOrigin, Settings, StoreSettings};
 
 /// The built-in policy, which is also the starter file `debtgate init` writes.

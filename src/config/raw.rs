@@ -14,7 +14,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::budget::OnBudgetExceeded;
-use super::metric::{all_grades, Metric, PolicyMode};
+use super::metric::{all_grades, PolicyMode};
+use crate::rules::Metric;
 use crate::analysis::Grade;
 
 /// The format version this debtgate reads.

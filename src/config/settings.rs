@@ -17,7 +17,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::budget::{show_duration, OnBudgetExceeded, RunKind};
 use super::error::{ConfigError, Problem};
-use super::metric::{GradeLevel, Level, Metric, PolicyMode};
+use super::metric::{GradeLevel, Level, PolicyMode};
+use crate::rules::Metric;
 use super::raw::{
     RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawStore, RawThresholds, VERSION,
 };

@@ -21,8 +21,8 @@ use jiff::civil::Date;
 
 use crate::analysis::marks::Marks;
 use crate::analysis::{FileMetrics, FunctionMetrics, Grade};
-use crate::config::{Metric, PolicyMode, Settings, Severity};
-use crate::report::Finding;
+use crate::config::{PolicyMode, Settings};
+use crate::rules::{fingerprint, Finding, Metric, Severity, GRADE_RULE, SUPPRESSION_RULE};
 
 /// One file to judge: its head measurements, its base measurements when it existed before.
 pub struct Subject<'a> {
@@ -41,11 +41,6 @@ pub struct Outcome {
     /// Functions the mode put under judgement.
     pub judged: usize,
 }
-
-/// The rule name of a file's grade check.
-pub const GRADE_RULE: &str = "grade";
-/// The rule name of a suppression that does not count.
-pub const SUPPRESSION_RULE: &str = "suppression";
 
 pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
     let mut out = Outcome::default();
@@ -173,16 +168,6 @@ fn message(metric: Metric, value: f64, threshold: f64, base: Option<f64>, source
         m.push_str(&format!("; was {b}"));
     }
     m
-}
-
-/// A stable identity for a finding: path, function, occurrence, rule — never a line number.
-pub fn fingerprint(parts: &[&str]) -> String {
-    let mut h = blake3::Hasher::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update(&[0]);
-    }
-    h.finalize().to_hex()[..32].to_string()
 }
 
 fn invalid_suppression(

@@ -14,8 +14,9 @@ use rayon::prelude::*;
 use crate::analysis::{self, Grade};
 use crate::change::{ChangeError, EntryKind, Repo};
 use crate::check::side;
-use crate::config::{Metric, Settings};
+use crate::config::Settings;
 use crate::policy::suppress;
+use crate::rules::Metric;
 use crate::store::Store;
 
 /// One function at HEAD.

@@ -19,7 +19,8 @@ use serde::Serialize;
 
 use super::census::{Census, FileRecord};
 use crate::analysis::Grade;
-use crate::config::{GradeLevel, Level, Metric, PolicyMode, Settings};
+use crate::config::{GradeLevel, Level, PolicyMode, Settings};
+use crate::rules::Metric;
 
 /// The share of functions over the built-in fail levels from which `ratchet` is proposed.
 /// Measured on twelve open-source repositories: the debt-heavy ones (redis 1.8 %, jq 2.0 %,
@@ -493,10 +494,10 @@ pub fn flags(census: &Census, settings: &Settings) -> ([Flags; 5], Flags) {
     (metrics, grade)
 }
 
-fn count(flags: &mut Flags, severity: Option<crate::config::Severity>) {
+fn count(flags: &mut Flags, severity: Option<crate::rules::Severity>) {
     match severity {
-        Some(crate::config::Severity::Warn) => flags.warn += 1,
-        Some(crate::config::Severity::Fail) => flags.fail += 1,
+        Some(crate::rules::Severity::Warn) => flags.warn += 1,
+        Some(crate::rules::Severity::Fail) => flags.fail += 1,
         None => {}
     }
 }

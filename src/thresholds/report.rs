@@ -12,7 +12,8 @@ use super::histogram::{self, Marker};
 use super::propose::{Flags, GradeProposal, MetricProposal, DEBT_SHARE};
 use super::write::{explain, grade_counts, thousands};
 use super::Outcome;
-use crate::config::{GradeLevel, Level, Severity};
+use crate::config::{GradeLevel, Level};
+use crate::rules::Severity;
 
 const BOLD: Style = Style::new().bold();
 
