@@ -11,8 +11,8 @@ use anyhow::{bail, Context, Result};
 
 use crate::analysis::{readable, Analyzer, FunctionMetrics};
 use crate::config::{self, PolicyMode, Settings};
-use crate::rules::Metric;
 use crate::lang::Language;
+use crate::rules::Metric;
 
 pub struct ExplainOptions {
     /// `PATH` or `PATH:FUNCTION` (a name or qualified name).

@@ -22,6 +22,7 @@ pub mod change;
 pub mod check;
 pub mod ci;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod daemon;
 pub mod doctor;

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use debtgate::analysis::{Duplication, FunctionMetrics, Grade};
-use debtgate::cli::{render, Format};
-use debtgate::config::Severity;
 use debtgate::lang::Language;
-use debtgate::report::{self, FileReport, Finding, Mode, NotAnalysed, Report};
+use debtgate::report::{self, render, FileReport, Format, Mode, NotAnalysed, Report};
+use debtgate::rules::{Finding, Severity};
 
 use crate::util::{commit, git, git_repo, run_in, write};
 

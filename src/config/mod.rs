@@ -12,15 +12,16 @@
 //! - `validate.rs` checks one file and collects every problem before failing.
 //! - `settings.rs` lays a file over the embedded default and answers per-path questions.
 //! - `raw.rs` declares the file format as types, for the JSON Schema and `config show`.
-//! - `metric.rs` is the catalogue of metrics and modes, and the one threshold comparison.
+//! - `metric.rs` holds the modes and the one threshold comparison (the metrics themselves are
+//!   `crate::rules`').
 //! - `budget.rs` names the kinds of run a time budget is set for, and parses durations.
 //! - `store.rs` turns the `store` section and `DEBTGATE_STORE` into the store's paths and limits.
-//! - `commands.rs` is `debtgate config …` and `debtgate init`.
+//!
+//! `debtgate config …` and `debtgate init` are front-ends in `commands/`.
 //!
 //! Defaults live only in `config/default.yaml`; Rust code never repeats a default value.
 
 pub mod budget;
-pub mod commands;
 mod error;
 mod metric;
 mod raw;

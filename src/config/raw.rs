@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::budget::OnBudgetExceeded;
 use super::metric::{all_grades, PolicyMode};
-use crate::rules::Metric;
 use crate::analysis::Grade;
+use crate::rules::Metric;
 
 /// The format version this debtgate reads.
 pub(crate) const VERSION: u32 = 1;

@@ -18,13 +18,13 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::budget::{show_duration, OnBudgetExceeded, RunKind};
 use super::error::{ConfigError, Problem};
 use super::metric::{GradeLevel, Level, PolicyMode};
-use crate::rules::Metric;
 use super::raw::{
     RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawStore, RawThresholds, VERSION,
 };
 use super::validate::{self, FileConfig, StoreConfig};
 use super::DEFAULT_YAML;
 use crate::analysis::Grade;
+use crate::rules::Metric;
 
 /// Where the settings came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

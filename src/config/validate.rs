@@ -13,10 +13,10 @@ use std::time::Duration;
 use super::budget::{parse_duration, OnBudgetExceeded, RunKind};
 use super::error::Problem;
 use super::metric::{all_grades, GradeLevel, Level, PolicyMode};
-use crate::rules::Metric;
 use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, STORE_KEYS, TOP_KEYS, VERSION};
 use super::yaml::{self, Node, Step, Target};
 use crate::analysis::Grade;
+use crate::rules::Metric;
 
 /// What one file says; keys it does not set are `None` (thresholds: absent from the list).
 #[derive(Debug, Clone, Default)]

@@ -14,7 +14,6 @@
 //!   directory; they exist only on Unix. Elsewhere `check` works in-process and `daemon` says it
 //!   is not supported.
 
-pub mod cli;
 pub mod job;
 pub mod route;
 pub mod scheduler;

@@ -2,6 +2,7 @@
 //! report, never analysis or git internals. stdout carries the report and nothing else.
 
 mod codeclimate;
+mod format;
 mod github;
 mod human;
 mod json;
@@ -18,6 +19,7 @@ use crate::lang::Language;
 use crate::store::CacheStats;
 
 pub use codeclimate::render as render_codeclimate;
+pub use format::{render, Format};
 pub use github::{data as github_data, render as render_github};
 pub use human::render as render_human;
 pub use json::{parse as parse_json, render as render_json, ReadError};

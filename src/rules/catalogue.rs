@@ -90,6 +90,8 @@ mod tests {
         }
         assert!(ids.contains(&GRADE_RULE));
         assert!(ids.contains(&SUPPRESSION_RULE));
-        assert!(catalogue().iter().all(|r| !r.name.eq_ignore_ascii_case(r.id)));
+        assert!(catalogue()
+            .iter()
+            .all(|r| !r.name.eq_ignore_ascii_case(r.id)));
     }
 }

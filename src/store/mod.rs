@@ -23,7 +23,6 @@
 //! measurements came from), [`error`].
 
 pub mod admin;
-pub mod cli;
 pub mod codec;
 pub mod counts;
 pub mod entry;

@@ -10,10 +10,10 @@
 //! - `propose.rs` holds the rules: percentiles, floors, friendly numbers, the mode.
 //! - `write.rs` turns a proposal into settings and into the commented file.
 //! - `histogram.rs` draws one metric's distribution; `report.rs` prints and serializes it all.
-//! - `cli.rs` is `debtgate thresholds suggest` and the measuring half of `debtgate init`.
+//!
+//! The front-ends, `debtgate thresholds suggest` and `debtgate init`, are in `commands/`.
 
 pub mod census;
-pub mod cli;
 pub mod histogram;
 pub mod propose;
 pub mod report;

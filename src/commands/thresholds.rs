@@ -1,15 +1,16 @@
-//! `debtgate thresholds suggest`, and the measuring half of `debtgate init`: find the repository
-//! and its settings, take the census, print the proposal (stdout) — or write it (init).
+//! `debtgate thresholds suggest`: find the repository and its settings, take the census and print
+//! the proposal ([`crate::thresholds::suggest`]) on stdout.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
 
-use super::{report, suggest, write, ThresholdsError};
+use super::current_dir;
 use crate::config::{self, PolicyMode, Settings};
 use crate::exit::Exit;
+use crate::thresholds::{report, suggest};
 
 #[derive(Debug, Subcommand)]
 pub enum ThresholdsCommand {
@@ -68,7 +69,7 @@ pub fn run(command: ThresholdsCommand) -> Result<Exit> {
 }
 
 fn suggest_command(args: &SuggestArgs) -> Result<Exit> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let cwd = current_dir()?;
     let root = config::find_repo_root(&cwd).unwrap_or_else(|| cwd.clone());
     let current = Settings::discover(&root, args.config.as_deref())?;
     let outcome = suggest(&cwd, current, args.mode.map(Into::into))?;
@@ -85,35 +86,8 @@ fn suggest_command(args: &SuggestArgs) -> Result<Exit> {
     Ok(Exit::Pass)
 }
 
-/// The file `debtgate init` writes for the repository at `root`, measured; `None` (after saying
-/// why on stderr) when there is nothing to measure, so init falls back to the built-in default.
-pub fn measured_starter(root: &Path, mode: Option<ModeArg>) -> Result<Option<String>> {
-    let current = Settings::embedded();
-    let outcome = match suggest(root, current, mode.map(Into::into)) {
-        Ok(o) => o,
-        // Nothing to measure (no commit, no source, git cannot read the repository): the
-        // starter is still useful, so say why and fall back to the built-in default.
-        Err(e @ (ThresholdsError::NoFunctions { .. } | ThresholdsError::Census(_))) => {
-            eprintln!("debtgate: {e}; writing the built-in defaults instead");
-            return Ok(None);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let text = write::starter(
-        &outcome.proposal,
-        &write::Facts {
-            head: &outcome.census.head,
-            files: outcome.census.files.len(),
-            flags: &outcome.flags_proposed,
-        },
-    );
-    write::check_round_trip(&text, &outcome.proposed)
-        .map_err(|e| anyhow::anyhow!("{e} (a bug in debtgate; nothing was written)"))?;
-    print(&report::human(&outcome, "default", true))?;
-    Ok(Some(text))
-}
-
-fn print(text: &str) -> io::Result<()> {
+/// Prints `text` on stdout, colour stripped when stdout is not a terminal.
+pub(crate) fn print(text: &str) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = crate::exit::Quiet::new(anstream::AutoStream::auto(stdout.lock()));
     out.write_all(text.as_bytes())?;

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Context, Result};
 use clap::{Subcommand, ValueEnum};
 
-use super::{recent_runs, Limits, Store, StoreError, StorePaths, TierStats};
 use crate::config::store::{store_near, STORE_VAR};
 use crate::exit::Exit;
+use crate::store::{recent_runs, Limits, Store, StoreError, StorePaths, TierStats};
 
 /// How `debtgate store stats` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

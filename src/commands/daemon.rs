@@ -1,4 +1,5 @@
-//! `debtgate daemon start|stop|status` and `debtgate warm`.
+//! `debtgate daemon start|stop|status`: start this repository's daemon detached (or in the
+//! foreground), ask it to stop, show what it does. The daemon itself is `crate::daemon`.
 
 use std::path::Path;
 use std::time::Duration;
@@ -22,7 +23,7 @@ pub enum DaemonCommand {
 pub struct StartArgs {
     /// Exit after this long without requests or work: seconds, or with s/m/h (default: the git
     /// config key debtgate.daemonIdleTimeout, else 30m).
-    #[arg(long, value_name = "DURATION", value_parser = super::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::daemon::parse_duration)]
     pub idle_timeout: Option<Duration>,
     /// Gate worker threads (default: one per core); background workers are one fewer (at least
     /// one).
@@ -49,25 +50,7 @@ pub enum StatusFormat {
 }
 
 pub fn run(command: DaemonCommand) -> Result<Exit> {
-    let dir = std::env::current_dir().context("cannot read the current directory")?;
-    imp::run(&dir, command)
-}
-
-/// `debtgate warm`: the daemon's background pass, in this process.
-pub fn warm() -> Result<Exit> {
-    let dir = std::env::current_dir().context("cannot read the current directory")?;
-    let (plan, s) = super::warm::run_in_process(&dir)?;
-    let short = |c: &Option<String>| c.as_deref().map_or("-".to_string(), |c| c[..12].into());
-    println!(
-        "warmed {} files of HEAD {} and merge-base {}: {} measured, {} already stored, {} not analysable",
-        s.files,
-        short(&plan.head),
-        short(&plan.base),
-        s.measured,
-        s.stored,
-        s.skipped
-    );
-    Ok(Exit::Pass)
+    imp::run(&super::current_dir()?, command)
 }
 
 /// The idle time: the flag, else the git config key, else the default.
@@ -77,16 +60,16 @@ fn idle_time(flag: Option<Duration>, root: &Path) -> Result<Duration> {
         return Ok(d);
     }
     let out = std::process::Command::new("git")
-        .args(["config", "--get", super::IDLE_CONFIG_KEY])
+        .args(["config", "--get", crate::daemon::IDLE_CONFIG_KEY])
         .current_dir(root)
         .output();
     match out {
         Ok(o) if o.status.success() => {
             let text = String::from_utf8_lossy(&o.stdout);
-            super::parse_duration(&text)
-                .map_err(|e| anyhow::anyhow!("git config {}: {e}", super::IDLE_CONFIG_KEY))
+            crate::daemon::parse_duration(&text)
+                .map_err(|e| anyhow::anyhow!("git config {}: {e}", crate::daemon::IDLE_CONFIG_KEY))
         }
-        _ => Ok(Duration::from_secs(super::DEFAULT_IDLE_SECS)),
+        _ => Ok(Duration::from_secs(crate::daemon::DEFAULT_IDLE_SECS)),
     }
 }
 
