@@ -16,9 +16,9 @@ use serde_json::Value;
 use crate::util::{commit, debtgate, git, git_repo, json, write};
 
 /// Stops the repository's daemon when the test ends, however it ends.
-struct Daemon {
+pub(crate) struct Daemon {
     dir: PathBuf,
-    pid: u32,
+    pub(crate) pid: u32,
 }
 
 impl Drop for Daemon {
@@ -31,7 +31,7 @@ impl Drop for Daemon {
     }
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(dir: &Path, args: &[&str]) -> Output {
     debtgate()
         .args(args)
         .current_dir(dir)
@@ -42,7 +42,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("the debtgate binary runs")
 }
 
-fn in_process(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn in_process(dir: &Path, args: &[&str]) -> Output {
     debtgate()
         .args(args)
         .current_dir(dir)
@@ -53,11 +53,11 @@ fn in_process(dir: &Path, args: &[&str]) -> Output {
         .expect("the debtgate binary runs")
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn start(dir: &Path, extra: &[&str]) -> Daemon {
+pub(crate) fn start(dir: &Path, extra: &[&str]) -> Daemon {
     let mut args = vec!["daemon", "start", "--idle-timeout", "120", "-j", "1"];
     args.extend_from_slice(extra);
     let out = run(dir, &args);
@@ -71,7 +71,7 @@ fn start(dir: &Path, extra: &[&str]) -> Daemon {
     }
 }
 
-fn status(dir: &Path) -> Value {
+pub(crate) fn status(dir: &Path) -> Value {
     json(&run(dir, &["daemon", "status", "--format", "json"]))
 }
 
@@ -91,7 +91,7 @@ fn wait_status(dir: &Path, what: &str, f: impl Fn(&Value) -> bool) -> Value {
     }
 }
 
-fn wait_exit(pid: u32) {
+pub(crate) fn wait_exit(pid: u32) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {
         assert!(Instant::now() < deadline, "daemon {pid} still runs");
@@ -112,7 +112,7 @@ fn is_zombie(pid: u32) -> bool {
 }
 
 /// The report without its `cache` section, which says where numbers came from.
-fn verdict_part(out: &Output) -> Value {
+pub(crate) fn verdict_part(out: &Output) -> Value {
     let mut v = json(out);
     v.as_object_mut().expect("an object").remove("cache");
     v
@@ -129,7 +129,7 @@ fn source(i: usize, extra: usize) -> String {
 }
 
 /// A function over the default fail threshold for cyclomatic (30).
-fn too_complex() -> String {
+pub(crate) fn too_complex() -> String {
     let mut body = String::from("fn tangled(a: u32) -> u32 {\n    let mut n = 0;\n");
     for i in 0..32 {
         body.push_str(&format!("    if a == {i} {{ n += 1; }}\n"));

@@ -111,10 +111,7 @@ mod imp {
             return Ok(false);
         }
         match server::acquire_lock(&paths.lock, Duration::ZERO)? {
-            Some(_held) => {
-                let removed = std::fs::remove_file(&paths.socket).is_ok();
-                Ok(removed)
-            }
+            Some(_held) => Ok(paths.remove_socket()),
             None => Ok(false),
         }
     }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::job::Job;
 use super::protocol::{self, Answer, Op, Reply, Request, END, PROTOCOL};
-use super::DaemonPaths;
+use super::{socket, DaemonPaths};
 
 pub const CONNECT_WAIT: Duration = Duration::from_millis(500);
 pub const REPLY_WAIT: Duration = Duration::from_millis(1000);
@@ -37,11 +37,32 @@ impl std::fmt::Display for Unavailable {
     }
 }
 
-/// Connects, waiting at most [`CONNECT_WAIT`].
+/// Connects, waiting at most [`CONNECT_WAIT`], to a daemon of this user only: the socket and its
+/// directories must be private to this user, and so must the process that answers
+/// (`socket.rs`).
 fn connect(paths: &DaemonPaths) -> Result<UnixStream, Unavailable> {
+    let paths = &paths.refreshed();
     if !paths.socket.exists() {
         return Err(Unavailable::NotRunning);
     }
+    socket::check(paths)
+        .map_err(|why| Unavailable::Failed(format!("refusing its socket: {why}")))?;
+    let stream = connect_within(paths)?;
+    match socket::peer_uid(&stream) {
+        Ok(uid) if uid == socket::euid() => Ok(stream),
+        Ok(uid) => Err(Unavailable::Failed(format!(
+            "refusing its socket: {} is answered by a process of uid {uid}, not of uid {}",
+            paths.socket.display(),
+            socket::euid()
+        ))),
+        Err(e) => Err(Unavailable::Failed(format!(
+            "refusing its socket: cannot tell who answers on {}: {e}",
+            paths.socket.display()
+        ))),
+    }
+}
+
+fn connect_within(paths: &DaemonPaths) -> Result<UnixStream, Unavailable> {
     let (tx, rx) = mpsc::channel();
     let socket = paths.socket.clone();
     std::thread::spawn(move || {

@@ -12,7 +12,7 @@
 //! - [`warm`] plans the background pass and runs it in-process for `debtgate warm`.
 //! - [`server`] and [`client`] speak [`protocol`] over a Unix socket under the git common
 //!   directory; they exist only on Unix. Elsewhere `check` works in-process and `daemon` says it
-//!   is not supported.
+//!   is not supported. [`socket`] decides where it lives and whom to trust through it.
 
 pub mod job;
 pub mod route;
@@ -25,6 +25,8 @@ pub mod client;
 pub mod protocol;
 #[cfg(unix)]
 pub mod server;
+#[cfg(unix)]
+pub mod socket;
 
 use std::path::{Path, PathBuf};
 
@@ -42,9 +44,11 @@ pub const IDLE_CONFIG_KEY: &str = "debtgate.daemonIdleTimeout";
 /// Where one repository's daemon keeps its files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaemonPaths {
-    /// The directory (`<git common dir>/debtgate`).
+    /// The directory (`<git common dir>/debtgate`), private to the daemon's user.
     pub dir: PathBuf,
-    /// The socket `check` connects to.
+    /// `dir/daemon.sock`: the socket, or (when that path is too long for a socket) a link to it.
+    pub entry: PathBuf,
+    /// The socket `check` connects to: `entry`, or where it links to.
     pub socket: PathBuf,
     /// Held locked (flock) by the running daemon; holds its pid.
     pub lock: PathBuf,
@@ -52,28 +56,46 @@ pub struct DaemonPaths {
     pub log: PathBuf,
 }
 
-/// Unix socket paths are limited to about 104 bytes; past this the socket goes to the temp dir
-/// under a name derived from the repository.
-const MAX_SOCKET_PATH: usize = 100;
-
 impl DaemonPaths {
+    /// The paths of the daemon of the repository whose git common directory is `common_dir`.
+    /// Where the socket is depends on the running daemon (`socket.rs`): the link it left, read
+    /// here, is trusted only after `socket::check`.
     pub fn of(common_dir: &Path) -> DaemonPaths {
         let common = common_dir
             .canonicalize()
             .unwrap_or_else(|_| common_dir.to_path_buf());
         let dir = common.join("debtgate");
-        let mut socket = dir.join("daemon.sock");
-        if socket.as_os_str().len() > MAX_SOCKET_PATH {
-            let id = blake3::hash(common.as_os_str().as_encoded_bytes()).to_hex();
-            socket = std::env::temp_dir().join(format!("debtgate-{}.sock", &id[..16]));
-        }
+        let entry = dir.join("daemon.sock");
         DaemonPaths {
-            socket,
+            socket: linked(&dir, &entry),
+            entry,
             lock: dir.join("daemon.lock"),
             log: dir.join("daemon.log"),
             dir,
         }
     }
+
+    /// The same paths with the socket looked up again (a daemon started since may have linked
+    /// a new one).
+    pub fn refreshed(&self) -> DaemonPaths {
+        DaemonPaths {
+            socket: linked(&self.dir, &self.entry),
+            ..self.clone()
+        }
+    }
+
+    /// Removes a stale socket (the caller holds the daemon lock), its link and private dir.
+    #[cfg(unix)]
+    pub fn remove_socket(&self) -> bool {
+        socket::remove(self, None)
+    }
+}
+
+/// Where `entry` links to (relative to `dir`), or `entry` itself.
+fn linked(dir: &Path, entry: &Path) -> PathBuf {
+    std::fs::read_link(entry)
+        .map(|target| dir.join(target))
+        .unwrap_or_else(|_| entry.to_path_buf())
 }
 
 /// Whether `check` may ask a daemon (the variable is not `off`/`0`).
@@ -114,11 +136,14 @@ mod tests {
     }
 
     #[test]
-    fn a_long_repository_path_moves_the_socket_to_the_temp_dir() {
+    fn the_socket_is_in_the_git_directory_unless_a_link_there_says_otherwise() {
         let short = DaemonPaths::of(Path::new("/r/.git"));
         assert_eq!(short.socket, Path::new("/r/.git/debtgate/daemon.sock"));
+        assert_eq!(short.entry, short.socket);
+        // Never a name computed from the repository in a shared directory (anyone could bind it
+        // first): with no daemon's link, a long path's socket is its entry, which nothing binds.
         let long = DaemonPaths::of(&Path::new("/").join("x".repeat(120)).join(".git"));
-        assert!(long.socket.starts_with(std::env::temp_dir()));
+        assert_eq!(long.socket, long.entry);
         assert!(long.lock.ends_with("debtgate/daemon.lock"));
     }
 }

@@ -9,7 +9,7 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -25,7 +25,7 @@ use super::job::{self, Job, JobKey, Outcome};
 use super::protocol::{self, Answer, Op, Reply, Request, END, MAX_FRAME, PROTOCOL};
 use super::scheduler::{Config, Done, Priority, Scheduler, Work};
 use super::warm;
-use super::DaemonPaths;
+use super::{socket, DaemonPaths};
 use crate::change::{BlobId, Repo};
 use crate::store::Store;
 
@@ -118,15 +118,17 @@ struct Daemon {
 /// The daemon's life: `Ok(false)` when another daemon already holds the lock.
 pub fn run(dir: &Path, opts: Options) -> Result<bool> {
     let repo = Arc::new(Repo::discover(dir)?);
-    let paths = DaemonPaths::of(repo.common_dir());
+    let mut paths = DaemonPaths::of(repo.common_dir());
     std::fs::create_dir_all(&paths.dir)
         .with_context(|| format!("cannot create {}", paths.dir.display()))?;
+    socket::make_private(&paths.dir)
+        .with_context(|| format!("cannot make {} private", paths.dir.display()))?;
     let Some(mut lock) = acquire_lock(&paths.lock, LOCK_WAIT)? else {
         return Ok(false);
     };
     lock.set_len(0)?;
     writeln!(lock, "{}", std::process::id())?;
-    let (listener, socket_ino) = listen(&paths.socket)?;
+    let (listener, socket_ino) = listen(&mut paths)?;
     let daemon = Arc::new(Daemon::new(repo, paths.clone(), opts, socket_ino));
     eprintln!(
         "debtgate daemon {} started for {} (socket {})",
@@ -142,9 +144,7 @@ pub fn run(dir: &Path, opts: Options) -> Result<bool> {
     let why = rt.block_on(serve(Arc::clone(&daemon), listener))?;
     eprintln!("debtgate daemon {} exiting: {why}", std::process::id());
     // Only our own socket is removed: a newer daemon may have replaced it.
-    if std::fs::metadata(&paths.socket).is_ok_and(|m| m.ino() == socket_ino) {
-        let _ = std::fs::remove_file(&paths.socket);
-    }
+    socket::remove(&paths, Some(socket_ino));
     // Writing to a deleted repository would recreate its directories.
     if daemon.repo.common_dir().exists() {
         daemon.store().flush_entries();
@@ -153,18 +153,14 @@ pub fn run(dir: &Path, opts: Options) -> Result<bool> {
     Ok(true)
 }
 
-/// Binds the socket (replacing a stale one: the caller holds the lock), readable by this user
-/// only; returns it with its inode.
-fn listen(socket: &Path) -> Result<(std::os::unix::net::UnixListener, u64)> {
-    if let Some(dir) = socket.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let _ = std::fs::remove_file(socket);
-    let listener = std::os::unix::net::UnixListener::bind(socket)
-        .with_context(|| format!("cannot listen on {}", socket.display()))?;
-    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))?;
+/// Binds the socket (replacing a stale one: the caller holds the lock) where `socket::bind`
+/// puts it, usable by this user only; sets `paths.socket` to it and returns it with its inode.
+fn listen(paths: &mut DaemonPaths) -> Result<(std::os::unix::net::UnixListener, u64)> {
+    let (listener, at) = socket::bind(paths)
+        .with_context(|| format!("cannot listen on {}", paths.entry.display()))?;
+    paths.socket = at;
     listener.set_nonblocking(true)?;
-    Ok((listener, std::fs::metadata(socket)?.ino()))
+    Ok((listener, std::fs::metadata(&paths.socket)?.ino()))
 }
 
 /// Takes the daemon lock, retrying for `wait`; `None` when another process keeps it.
@@ -442,7 +438,27 @@ fn accepted(status: Option<serde_json::Value>) -> Reply {
 async fn connection(d: Arc<Daemon>, mut stream: UnixStream, stop: watch::Sender<String>) {
     d.open_connections.fetch_add(1, Ordering::Relaxed);
     d.touch();
-    let _ = handle(&d, &mut stream, &stop).await;
+    // Only our own user: the socket's directory keeps others out, this keeps them out even if
+    // it did not (nobody else may stop the daemon or read what it measured).
+    match stream.peer_cred().map(|c| c.uid()) {
+        Ok(uid) if uid == socket::euid() => {
+            let _ = handle(&d, &mut stream, &stop).await;
+        }
+        Ok(uid) => {
+            let why = format!(
+                "this daemon serves uid {} only, not uid {uid}",
+                socket::euid()
+            );
+            let _ = reply(&mut stream, &refusal(why)).await;
+        }
+        Err(e) => {
+            let _ = reply(
+                &mut stream,
+                &refusal(format!("cannot tell who connected: {e}")),
+            )
+            .await;
+        }
+    }
     d.open_connections.fetch_sub(1, Ordering::Relaxed);
     d.touch();
 }
