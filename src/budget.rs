@@ -14,11 +14,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::change::{BlobId, ChangedFile, Repo};
 use crate::config::Settings;
-use crate::lang::Language;
+use crate::measure::fan_out;
+use crate::plan::FilePlan;
 use crate::rules::Metric;
 use crate::store::{key, ContentId, PathClass, Store};
 
@@ -108,16 +107,12 @@ pub fn riskiest_first<'a>(
     repo: &Repo,
     store: &Store,
     settings: &Settings,
-    queue: Vec<(&'a ChangedFile, Language)>,
+    queue: Vec<FilePlan<'a>>,
     budget: &Budget,
-) -> Vec<(&'a ChangedFile, Language)> {
-    let ranks: Vec<Rank> = queue
-        .par_iter()
-        .map(|(file, _)| rank(repo, store, settings, file, budget))
-        .collect();
-    let mut ranked: Vec<(Rank, (&'a ChangedFile, Language))> =
-        ranks.into_iter().zip(queue).collect();
-    ranked.sort_by(|(ra, (fa, _)), (rb, (fb, _))| (ra, &fa.path).cmp(&(rb, &fb.path)));
+) -> Vec<FilePlan<'a>> {
+    let ranks = fan_out::map(&queue, |p| rank(repo, store, settings, p.file, budget));
+    let mut ranked: Vec<(Rank, FilePlan<'a>)> = ranks.into_iter().zip(queue).collect();
+    ranked.sort_by(|(ra, pa), (rb, pb)| (ra, &pa.file.path).cmp(&(rb, &pb.file.path)));
     ranked.into_iter().map(|(_, item)| item).collect()
 }
 

@@ -5,33 +5,30 @@
 //! loosen the gate that judges it. When the change edits the configuration, the report says which
 //! thresholds the new file would loosen.
 //!
-//! Files that cannot be judged (deleted, excluded, another language, a symlink) are set aside
-//! first; the rest form a queue that [`judge_queue`] works through on every worker, pulling files
-//! in queue order. Under a time budget (`crate::budget`) the queue is riskiest first and workers
+//! The [`plan`] sets aside the files that cannot be judged (deleted, excluded, another language, a
+//! symlink) and names the sides of the rest to measure; those form a queue that [`judge_queue`]
+//! works through on every worker of the one fan-out, pulling files in queue order. Under a time budget (`crate::budget`) the queue is riskiest first and workers
 //! stop taking files when the budget runs out; the files not reached are listed. Only metrics and
 //! findings are kept per file: a file's bytes live while one worker judges it.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
-
-use std::borrow::Cow;
 
 use crate::analysis::{self, Analyzer};
 use crate::budget::{self, Budget};
-use crate::change::{ChangeSet, ChangedFile, Content, EntryKind, Repo, Source};
+use crate::change::{ChangeSet, ChangedFile, Repo, Source};
 use crate::config::{self, ConfigOrigin, OnBudgetExceeded, PolicyMode, RunKind, Settings};
 use crate::daemon::Measurer;
-use crate::lang::Language;
+use crate::measure::{fan_out, Measure};
+use crate::plan::{self, FilePlan};
 use crate::policy::{self, Subject};
 use crate::report::{
     BaseGrade, BudgetReport, FileReport, Finding, Mode, NotAnalysed, Report, Verdict,
 };
-use crate::store::{Measured, Store};
+use crate::store::Store;
 use crate::timings::{Clock, Stage, Work};
 
 /// What to judge.
@@ -93,16 +90,14 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         .unwrap_or_else(|| settings.budget(run_kind(changes.source)));
     let budget = Budget::new(limit, clock.started());
     let mut gathered = Gathered::default();
-    let mut queue = Vec::new();
-    for file in &changes.files {
-        match triage(&settings, file) {
-            Ok(language) => queue.push((file, language)),
-            Err(reason) => gathered.not_analysed.push(NotAnalysed {
-                path: file.path.clone(),
-                reason: reason.to_owned(),
-            }),
-        }
-    }
+    let plan = plan::change(&settings, &changes);
+    gathered
+        .not_analysed
+        .extend(plan.skipped.iter().map(|(file, reason)| NotAnalysed {
+            path: file.path.clone(),
+            reason: (*reason).to_owned(),
+        }));
+    let mut queue = plan.files;
     if limit.is_some() {
         queue = budget::riskiest_first(&repo, &store, &settings, queue, &budget);
     }
@@ -110,9 +105,13 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
     // The daemon, when one runs, measures the change's blobs ahead of its background work.
     let store = Measurer::new(store, &repo, &changes, &settings);
     let judge = Judge {
-        repo: &repo,
         settings: &settings,
-        store: &store,
+        measure: Measure {
+            repo: &repo,
+            store: &store,
+            max_file_size: settings.max_file_size,
+            clock: Some(&clock),
+        },
         today: jiff::Zoned::now().date(),
         clock: &clock,
     };
@@ -196,10 +195,10 @@ impl Gathered {
 fn budget_report(
     limit: Duration,
     settings: &Settings,
-    unreached: &[(&ChangedFile, Language)],
+    unreached: &[FilePlan],
     gathered: &mut Gathered,
 ) -> BudgetReport {
-    let not_analysed: Vec<String> = unreached.iter().map(|(f, _)| f.path.clone()).collect();
+    let not_analysed: Vec<String> = unreached.iter().map(|p| p.file.path.clone()).collect();
     let reason = format!(
         "the time budget ({}) ran out before this file was analysed",
         config::budget::show_duration(limit)
@@ -344,9 +343,8 @@ enum Judged {
 
 /// What judging one file needs; shared by every worker.
 struct Judge<'a> {
-    repo: &'a Repo,
     settings: &'a Settings,
-    store: &'a Measurer,
+    measure: Measure<'a>,
     today: jiff::civil::Date,
     clock: &'a Clock,
 }
@@ -354,47 +352,12 @@ struct Judge<'a> {
 /// Judges the files of `queue`, each worker taking the next file in queue order while the budget
 /// admits one more; returns what was judged and how many files were taken — always the first
 /// ones of the queue, the rest were not reached. The one place files are measured and judged.
-fn judge_queue(
-    judge: &Judge,
-    queue: &[(&ChangedFile, Language)],
-    budget: &Budget,
-) -> (Vec<Judged>, usize) {
-    let next = AtomicUsize::new(0);
-    let per_worker: Vec<Vec<Judged>> = (0..rayon::current_num_threads())
-        .into_par_iter()
-        .map(|_| {
-            let mut out = Vec::new();
-            // Admitted first, then taken: the files taken are a prefix of the queue.
-            while budget.admit() {
-                let Some((file, _)) = queue.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    break;
-                };
-                out.push(analysis::with_thread_analyzer(|analyzer| {
-                    judge_file(judge, analyzer, file)
-                }));
-            }
-            out
-        })
-        .collect();
-    let taken = next.load(Ordering::Relaxed).min(queue.len());
-    (per_worker.into_iter().flatten().collect(), taken)
-}
-
-/// Whether a file can be judged at all, and as which language; why not otherwise. Cheap: nothing
-/// is read.
-fn triage(settings: &Settings, file: &ChangedFile) -> Result<Language, &'static str> {
-    match file.kind {
-        EntryKind::Symlink => return Err("symlink"),
-        EntryKind::Submodule => return Err("submodule"),
-        EntryKind::File => {}
-    }
-    if file.new.is_none() {
-        return Err("deleted");
-    }
-    if settings.is_excluded(&file.path) {
-        return Err("excluded by the configuration");
-    }
-    Language::from_path(Path::new(&file.path)).ok_or("unsupported language")
+fn judge_queue(judge: &Judge, queue: &[FilePlan], budget: &Budget) -> (Vec<Judged>, usize) {
+    fan_out::queue(
+        queue,
+        || budget.admit(),
+        |file| analysis::with_thread_analyzer(|analyzer| judge_file(judge, analyzer, file)),
+    )
 }
 
 fn skipped(file: &ChangedFile, reason: impl Into<String>) -> Judged {
@@ -404,24 +367,18 @@ fn skipped(file: &ChangedFile, reason: impl Into<String>) -> Judged {
     })
 }
 
-/// Measures both sides of one file that passed [`triage`] and applies the policy.
-fn judge_file(judge: &Judge, analyzer: &mut Analyzer, file: &ChangedFile) -> Judged {
-    let Some(new) = &file.new else {
-        return skipped(file, "deleted");
-    };
+/// Measures the planned sides of one file and applies the policy.
+fn judge_file(judge: &Judge, analyzer: &mut Analyzer, planned: &FilePlan) -> Judged {
+    let file = planned.file;
     let settings = judge.settings;
-    let head = match side_timed(judge, analyzer, &file.path, new) {
+    let head = match judge.measure.side(analyzer, planned.head) {
         Ok(m) => m,
         Err(reason) => return skipped(file, reason),
     };
-    // The base side matters only when the mode compares with it.
-    let base = match (&file.old, settings.mode) {
-        (Some(old), PolicyMode::New | PolicyMode::Ratchet) => {
-            let old_path = file.old_path.as_deref().unwrap_or(&file.path);
-            side_timed(judge, analyzer, old_path, old).ok()
-        }
-        _ => None,
-    };
+    // The plan names the base side only when the mode compares with it.
+    let base = planned
+        .base
+        .and_then(|side| judge.measure.side(analyzer, side).ok());
     let (language, marks, head) = (head.language, head.marks, head.metrics);
     let base = base.map(|b| b.metrics);
     let outcome = judge.clock.work(Work::Policy, || {
@@ -457,86 +414,4 @@ fn judge_file(judge: &Judge, analyzer: &mut Analyzer, file: &ChangedFile) -> Jud
             score: b.score,
         }),
     }
-}
-
-/// One side's metrics: from the store when it has seen this content through a path like this one
-/// (a blob by its id alone, without reading it), measured and remembered otherwise. `Err` says why
-/// the side is not measured. A side over `max_file_size` is known by its object header and never
-/// read.
-pub(crate) fn side(
-    repo: &Repo,
-    settings: &Settings,
-    store: &Measurer,
-    analyzer: &mut Analyzer,
-    path: &str,
-    content: &Content,
-) -> Result<Measured, String> {
-    let read =
-        || readable(repo, store.store(), path, content, settings.max_file_size).map(Cow::Owned);
-    let blob = content.blob_id();
-    store.side(
-        analyzer,
-        Path::new(path),
-        blob.as_ref(),
-        settings.max_file_size,
-        read,
-    )
-}
-
-/// [`side`] on the check's clock. The store reads the content only when it does not know it, so
-/// a side that needed no read was a store hit (its time is `store_lookups`); one that did was
-/// measured (its time less the read is `analysis`: the lookup that missed, parsing, measuring).
-fn side_timed(
-    judge: &Judge,
-    analyzer: &mut Analyzer,
-    path: &str,
-    content: &Content,
-) -> Result<Measured, String> {
-    let clock = judge.clock;
-    let read_for = std::cell::Cell::new(None);
-    let read = || {
-        let start = std::time::Instant::now();
-        let max = judge.settings.max_file_size;
-        let bytes = readable(judge.repo, judge.store.store(), path, content, max).map(Cow::Owned);
-        read_for.set(Some(start.elapsed()));
-        bytes
-    };
-    let start = std::time::Instant::now();
-    let measured = judge.store.side(
-        analyzer,
-        Path::new(path),
-        content.blob_id().as_ref(),
-        judge.settings.max_file_size,
-        read,
-    );
-    let total = start.elapsed();
-    match read_for.get() {
-        None => clock.add(Work::StoreLookups, total),
-        Some(reading) => {
-            clock.add(Work::Read, reading);
-            clock.add(Work::Analysis, total.saturating_sub(reading));
-        }
-    }
-    measured
-}
-
-/// Reads one side for the store, or says why it cannot be measured: unreadable, or over `max`
-/// bytes by its object header — then it is never read, and the store remembers its size so that
-/// later runs do not even look at the header.
-fn readable(
-    repo: &Repo,
-    store: &Store,
-    path: &str,
-    content: &Content,
-    max: u64,
-) -> Result<Vec<u8>, String> {
-    let unreadable = |e| format!("unreadable: {e}");
-    let size = repo.size(content).map_err(unreadable)?;
-    if let Some(reason) = crate::analysis::readable::too_large(size, max) {
-        if let Some(id) = content.blob_id() {
-            store.remember_size(Path::new(path), &id, size);
-        }
-        return Err(reason);
-    }
-    repo.read(content).map_err(unreadable)
 }

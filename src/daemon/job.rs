@@ -1,14 +1,15 @@
 //! One file's measurement as the daemon and `debtgate warm` do it: read a blob, apply the same
 //! size and binary rules as the gate, detect the language from the path and content, then look it
-//! up in the store or measure it there. Also: which jobs a change needs, by the same rules as
-//! `check` (so the daemon measures exactly what the gate will ask for).
+//! up in the store or measure it there. Also: which jobs a change needs, from the same
+//! [`plan`](crate::plan) as `check` (so the daemon measures exactly what the gate will ask for).
 
 use std::borrow::Cow;
 use std::path::Path;
 
-use crate::change::{BlobId, ChangeSet, Content, EntryKind, Repo};
-use crate::config::{PolicyMode, Settings};
+use crate::change::{BlobId, ChangeSet, Content, Repo};
+use crate::config::Settings;
 use crate::lang::Language;
+use crate::plan::{self, FilePlan, Side};
 use crate::store::{codec, Entry, Measured, PathClass, Served, Store};
 
 /// One blob to measure, as the file at `path`.
@@ -91,36 +92,40 @@ pub fn from_wire(value: &[u8]) -> Option<Measured> {
     })
 }
 
-/// The blobs `check` will measure for `changes` under `settings`: each analysable file's new
-/// side, and its old side when the mode compares with it.
+/// The blobs `check` will measure for `changes` under `settings`: the blob sides of its
+/// [`plan`](crate::plan::change).
 pub fn for_change(changes: &ChangeSet, settings: &Settings) -> Vec<Job> {
-    let compare = matches!(settings.mode, PolicyMode::New | PolicyMode::Ratchet);
+    for_plan(
+        &plan::change(settings, changes).files,
+        settings.max_file_size,
+    )
+}
+
+/// The jobs of planned files, in their order: each file's new side, then its old side when the
+/// plan names one. Only sides in the repository (blobs) can be measured by the daemon; a file
+/// whose new side is in the worktree is left to the gate entirely.
+pub fn for_plan(files: &[FilePlan], max_file_size: u64) -> Vec<Job> {
     let mut jobs = Vec::new();
-    for file in &changes.files {
-        if file.kind != EntryKind::File
-            || settings.is_excluded(&file.path)
-            || Language::from_path(Path::new(&file.path)).is_none()
-        {
-            continue;
-        }
-        let Some(Content::Blob(new)) = &file.new else {
+    for planned in files {
+        let Content::Blob(new) = planned.head.content else {
             continue;
         };
-        jobs.push(job(&file.path, *new, settings));
-        if let (true, Some(Content::Blob(old))) = (compare, &file.old) {
-            let old_path = file.old_path.as_deref().unwrap_or(&file.path);
-            if Language::from_path(Path::new(old_path)).is_some() {
-                jobs.push(job(old_path, *old, settings));
-            }
+        jobs.push(job(planned.head.path, *new, max_file_size));
+        if let Some(Side {
+            path,
+            content: Content::Blob(old),
+        }) = planned.base
+        {
+            jobs.push(job(path, *old, max_file_size));
         }
     }
     jobs
 }
 
-fn job(path: &str, blob: BlobId, settings: &Settings) -> Job {
+fn job(path: &str, blob: BlobId, max_file_size: u64) -> Job {
     Job {
         path: path.to_string(),
         blob,
-        max_file_size: settings.max_file_size,
+        max_file_size,
     }
 }

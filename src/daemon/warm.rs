@@ -10,12 +10,12 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 
 use anyhow::Result;
-use rayon::prelude::*;
 
 use super::job::{self, Job, Outcome};
-use crate::change::{ChangeSet, Content, EntryKind, Repo};
-use crate::config::Settings;
-use crate::lang::Language;
+use crate::change::Repo;
+use crate::config::{PolicyMode, Settings};
+use crate::measure::fan_out;
+use crate::plan::FilePlan;
 use crate::store::{Served, Store};
 
 /// What one pass measures.
@@ -58,19 +58,46 @@ pub fn upstream(repo: &Repo, ask_git: bool) -> Option<String> {
 }
 
 /// Plans a pass over HEAD and the upstream's merge-base, with the repository's policy (its
-/// excludes and size limit; the built-in one when the file is invalid).
+/// excludes and size limit; the built-in one when the file is invalid): the sides `check --all`
+/// measures at HEAD, and the base sides `check --base <upstream>` measures when its mode compares
+/// with the base — both from the gate's own [`plan`](crate::plan), so the pass warms what the
+/// gate will look up.
 pub fn plan(repo: &Repo) -> Result<Plan> {
     let settings = Settings::discover(repo.root(), None).unwrap_or_else(|_| Settings::embedded());
     let (head, upstream) = tips(repo);
     let mut seen = HashSet::new();
     let mut jobs = Vec::new();
     let all = repo.all()?;
-    add_sides(&all, &settings, false, &mut seen, &mut jobs);
+    let at_head = crate::plan::change(&settings, &all);
+    add(
+        job::for_plan(&at_head.files, settings.max_file_size),
+        &mut seen,
+        &mut jobs,
+    );
     let mut base = None;
     if let (Some(up), Some(_)) = (&upstream, &head) {
         if let Ok(range) = repo.range(up, "HEAD") {
             base = range.base.clone();
-            add_sides(&range, &settings, true, &mut seen, &mut jobs);
+            // Warmed whatever the mode: a range judged under another policy may compare.
+            let mut comparing = settings.clone();
+            comparing.mode = PolicyMode::New;
+            let planned = crate::plan::change(&comparing, &range);
+            let bases: Vec<FilePlan> = planned
+                .files
+                .iter()
+                .filter_map(|p| {
+                    Some(FilePlan {
+                        file: p.file,
+                        head: p.base?,
+                        base: None,
+                    })
+                })
+                .collect();
+            add(
+                job::for_plan(&bases, settings.max_file_size),
+                &mut seen,
+                &mut jobs,
+            );
         }
     }
     Ok(Plan {
@@ -81,38 +108,9 @@ pub fn plan(repo: &Repo) -> Result<Plan> {
     })
 }
 
-/// Adds a job per analysable file side (new sides, or old sides with `old`), once per key.
-fn add_sides(
-    changes: &ChangeSet,
-    settings: &Settings,
-    old: bool,
-    seen: &mut HashSet<job::JobKey>,
-    jobs: &mut Vec<Job>,
-) {
-    for file in &changes.files {
-        let (path, side) = if old {
-            (file.old_path.as_deref().unwrap_or(&file.path), &file.old)
-        } else {
-            (file.path.as_str(), &file.new)
-        };
-        let Some(Content::Blob(blob)) = side else {
-            continue;
-        };
-        if file.kind != EntryKind::File
-            || settings.is_excluded(path)
-            || Language::from_path(std::path::Path::new(path)).is_none()
-        {
-            continue;
-        }
-        let job = Job {
-            path: path.to_string(),
-            blob: *blob,
-            max_file_size: settings.max_file_size,
-        };
-        if seen.insert(job.key()) {
-            jobs.push(job);
-        }
-    }
+/// Adds each of `new` to `jobs` once per key.
+fn add(new: Vec<Job>, seen: &mut HashSet<job::JobKey>, jobs: &mut Vec<Job>) {
+    jobs.extend(new.into_iter().filter(|j| seen.insert(j.key())));
 }
 
 /// What `debtgate warm` did.
@@ -145,15 +143,11 @@ pub fn run_in_process(dir: &std::path::Path) -> Result<(Plan, Summary)> {
     } else {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let outcomes: Vec<Outcome> = plan
-        .jobs
-        .par_iter()
-        .map(|j| {
-            let o = job::run(&repo, &store, j);
-            bar.inc(1);
-            o
-        })
-        .collect();
+    let outcomes: Vec<Outcome> = fan_out::map(&plan.jobs, |j| {
+        let o = job::run(&repo, &store, j);
+        bar.inc(1);
+        o
+    });
     bar.finish_and_clear();
     store.flush();
     let mut summary = Summary {

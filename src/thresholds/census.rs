@@ -9,12 +9,11 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::analysis::{self, Grade};
-use crate::change::{ChangeError, EntryKind, Repo};
-use crate::check::side;
+use crate::change::{ChangeError, Repo};
 use crate::config::Settings;
+use crate::measure::{fan_out, Measure};
+use crate::plan;
 use crate::policy::suppress;
 use crate::rules::Metric;
 use crate::store::Store;
@@ -80,26 +79,24 @@ impl Census {
             settings.store.limits(),
         ));
         let today = jiff::Zoned::now().date();
-        let measured: Vec<Option<FileRecord>> = changes
-            .files
-            .par_iter()
-            .map(|file| {
-                if file.kind != EntryKind::File || settings.is_excluded(&file.path) {
-                    return None;
-                }
-                let new = file.new.as_ref()?;
-                let measured = analysis::with_thread_analyzer(|analyzer| {
-                    side(&repo, settings, &store, analyzer, &file.path, new)
-                })
-                .ok()?;
-                Some(record(
-                    &file.path,
-                    &measured.metrics,
-                    &measured.marks,
-                    today,
-                ))
-            })
-            .collect();
+        let measure = Measure {
+            repo: &repo,
+            store: &store,
+            max_file_size: settings.max_file_size,
+            clock: None,
+        };
+        let measured: Vec<Option<FileRecord>> = fan_out::map(&changes.files, |file| {
+            let planned = plan::file(settings, file).ok()?;
+            let measured =
+                analysis::with_thread_analyzer(|analyzer| measure.side(analyzer, planned.head))
+                    .ok()?;
+            Some(record(
+                &file.path,
+                &measured.metrics,
+                &measured.marks,
+                today,
+            ))
+        });
         store.flush();
         let total = measured.len();
         let files: Vec<FileRecord> = measured.into_iter().flatten().collect();
