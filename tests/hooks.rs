@@ -12,7 +12,7 @@ use crate::util::{commit, git, git_command, git_repo, write};
 const BIN: &str = env!("CARGO_BIN_EXE_debtgate");
 
 /// A Python function with cyclomatic complexity 41, over the default fail level (30).
-fn tangled_py() -> Vec<u8> {
+pub(crate) fn tangled_py() -> Vec<u8> {
     let mut s = String::from("def tangled(x):\n");
     for i in 0..40 {
         s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
@@ -21,7 +21,7 @@ fn tangled_py() -> Vec<u8> {
     s.into_bytes()
 }
 
-const TIDY_PY: &[u8] = b"def tidy(x):\n    return x + 1\n";
+pub(crate) const TIDY_PY: &[u8] = b"def tidy(x):\n    return x + 1\n";
 
 /// A hook that is not debtgate's: says it ran, and fails when FOREIGN_EXIT says so.
 const FOREIGN: &[u8] = b"#!/bin/sh\necho 'foreign hook ran' >&2\nexit ${FOREIGN_EXIT:-0}\n";
@@ -463,7 +463,7 @@ fn a_chained_pre_push_hook_gets_the_same_arguments_and_stdin() {
 // --- end to end: the gate through real git commands -------------------------------------------
 
 /// Asserts that a commit or push was refused by debtgate's finding on `tangled`.
-fn assert_refused_for_tangled(out: &Output) {
+pub(crate) fn assert_refused_for_tangled(out: &Output) {
     let text = both(out);
     assert!(!out.status.success(), "refused: {text}");
     assert!(

@@ -15,14 +15,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use crate::install_wheel::{make_executable, manifest_dir, walk};
 use crate::util::write;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const LINUX_X64: &str = "debtgate-x86_64-unknown-linux-musl";
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// What the server sends for one path: a status, a body, and optionally a `Content-Length` that
 /// differs from the body (a transfer that breaks off).
@@ -194,11 +191,7 @@ impl FakeCargo {
         let log = dir.path().join("cargo.log");
         let script = format!("#!/bin/sh\necho \"$*\" >> '{}'\n", log.display());
         let path = write(dir.path(), "cargo", script.as_bytes());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
+        make_executable(&path);
         FakeCargo { dir }
     }
 
@@ -276,18 +269,6 @@ fn install(os: &str, arch: &str, reference: &str, server: &Releases) -> Run {
         ("DEBTGATE_ACTION_REF", reference),
     ];
     run_script(&the_script(), &["install"], os, arch, server, &env)
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if entry.file_type().unwrap().is_dir() {
-            out.extend(walk(&entry.path()));
-        } else {
-            out.push(entry.path());
-        }
-    }
-    out
 }
 
 fn tag() -> String {

@@ -5,15 +5,11 @@
 //! shellcheck on the action's own scripts. Each check has a broken twin that must fail, so a
 //! linter that checks nothing cannot pass.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use crate::install_wheel::tools;
+use crate::install_wheel::{manifest_dir, tools};
 use crate::util::{commit, git_repo, write};
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn actionlint() -> PathBuf {
     let bin = tools().join("venv/bin/actionlint");

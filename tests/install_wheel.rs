@@ -8,11 +8,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::hooks::{assert_refused_for_tangled, tangled_py, TIDY_PY};
 use crate::util::{commit, git, git_command, git_repo, write};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-fn manifest_dir() -> &'static Path {
+pub fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -100,7 +101,7 @@ impl NoRust {
 }
 
 #[cfg(unix)]
-fn make_executable(path: &Path) {
+pub fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
@@ -152,27 +153,6 @@ fn ok(out: &Output) -> String {
         out.status
     );
     t
-}
-
-/// A Python function with cyclomatic complexity 41, over the default fail level (30).
-fn tangled_py() -> Vec<u8> {
-    let mut s = String::from("def tangled(x):\n");
-    for i in 0..40 {
-        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
-    }
-    s.push_str("    return -1\n");
-    s.into_bytes()
-}
-
-const TIDY_PY: &[u8] = b"def tidy(x):\n    return x + 1\n";
-
-fn assert_refused_for_tangled(out: &Output) {
-    let t = text(out);
-    assert!(!out.status.success(), "refused: {t}");
-    assert!(
-        t.contains("tangled") && t.contains("cyclomatic is 41"),
-        "the finding is shown: {t}"
-    );
 }
 
 /// The value of `key = "…"` on a line of `text` that starts with `key`.
@@ -366,7 +346,7 @@ fn the_default_pre_commit_hook_installs_the_wheel_judges_commits_and_pushes_with
 }
 
 /// Every file under `dir` (symlinks not followed).
-fn walk(dir: &Path) -> Vec<PathBuf> {
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
