@@ -130,8 +130,20 @@ fn serve(stream: TcpStream, assets: &[(String, Asset)], log: &Mutex<Vec<String>>
     let _ = out.flush();
 }
 
-/// The test build of debtgate, stripped and packed the way the release packs it
-/// (`debtgate-<target>.tar.gz` with the binary at the top level). Built once per test run.
+/// `debtgate-<target>.tar.gz` as the release packs it: `binary` as `debtgate` at the top level.
+fn pack(binary: &Path) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(binary, dir.path().join("debtgate")).unwrap();
+    let tar = Command::new("tar")
+        .args(["-czf", "a.tar.gz", "debtgate"])
+        .current_dir(dir.path())
+        .status()
+        .expect("tar runs");
+    assert!(tar.success());
+    std::fs::read(dir.path().join("a.tar.gz")).unwrap()
+}
+
+/// The test build of debtgate, stripped (as the release's is) and packed. Built once per run.
 fn good_archive() -> &'static [u8] {
     static ARCHIVE: OnceLock<Vec<u8>> = OnceLock::new();
     ARCHIVE.get_or_init(|| {
@@ -144,13 +156,7 @@ fn good_archive() -> &'static [u8] {
             .status()
             .expect("strip (binutils) runs");
         assert!(strip.success());
-        let tar = Command::new("tar")
-            .args(["-czf", "a.tar.gz", "debtgate"])
-            .current_dir(dir.path())
-            .status()
-            .expect("tar runs");
-        assert!(tar.success());
-        std::fs::read(dir.path().join("a.tar.gz")).unwrap()
+        pack(&bin)
     })
 }
 
@@ -338,6 +344,19 @@ fn a_wrong_checksum_fails_and_installs_nothing() {
     );
     install("Linux", "X64", &tag(), &server)
         .assert_failed_and_installed_nothing("SHA-256 mismatch");
+}
+
+#[test]
+fn an_archive_whose_binary_does_not_run_here_installs_nothing() {
+    // Verified bytes for another machine: a binary this one cannot execute.
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = write(dir.path(), "debtgate", b"\x7fELF not for this machine");
+    let archive = pack(&foreign);
+    let server = release(
+        Asset::ok(&archive),
+        Asset::ok(&sha256_line(&archive, &format!("{LINUX_X64}.tar.gz"))),
+    );
+    install("Linux", "X64", &tag(), &server).assert_failed_and_installed_nothing("does not run");
 }
 
 #[test]

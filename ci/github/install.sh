@@ -151,16 +151,14 @@ install() {
     tar -xzf "$work/$asset" -C "$work/unpacked"
   fi
   [ -f "$work/unpacked/$exe" ] || die "$asset has no $exe at its top level"
-  # Into place only once it runs, so a failed step leaves nothing the cache could keep.
-  mkdir -p "$dest/bin"
-  cp "$work/unpacked/$exe" "$dest/bin/$exe.partial"
-  chmod +x "$dest/bin/$exe.partial"
+  # Into place only once it runs, so a failed step leaves nothing the cache could keep. (It
+  # runs from where it was unpacked: on Windows only a name ending in .exe runs.)
+  chmod +x "$work/unpacked/$exe"
   local version
-  version="$("$dest/bin/$exe.partial" --version)" || {
-    rm -f "$dest/bin/$exe.partial"
-    die "$asset: the binary does not run on this runner"
-  }
-  mv -f "$dest/bin/$exe.partial" "$dest/bin/$exe"
+  version="$("$work/unpacked/$exe" --version)" || die "$asset: the binary does not run on this runner"
+  mkdir -p "$dest/bin"
+  cp "$work/unpacked/$exe" "$dest/bin/.$exe.partial"
+  mv -f "$dest/bin/.$exe.partial" "$dest/bin/$exe"
   say "installed $version into $dest/bin"
 }
 
