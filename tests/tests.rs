@@ -19,6 +19,7 @@
 //! - `config`      — `debtgate config validate|show|schema` and `debtgate init` through the binary.
 //! - `report_formats` — every output format from one shared `Report` fixture; SARIF validity.
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
+//! - `suppressions` — the `suppressions` policy key: allow, require_reason, forbid, per path, in ranges.
 //! - `thresholds`  — `debtgate init` and `thresholds suggest`: levels fitted to known functions.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 //! - `exit_status` — the exit-status contract under a closed stdout and DEBTGATE_SKIP in CI.
@@ -52,4 +53,5 @@ mod publish;
 mod report_formats;
 mod robustness;
 mod store;
+mod suppressions;
 mod thresholds;

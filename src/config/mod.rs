@@ -15,6 +15,7 @@
 //! - `metric.rs` holds the modes and the one threshold comparison (the metrics themselves are
 //!   `crate::rules`').
 //! - `budget.rs` names the kinds of run a time budget is set for, and parses durations.
+//! - `suppressions.rs` names what suppression comments may do (the `suppressions` key).
 //! - `store.rs` turns the `store` section and `DEBTGATE_STORE` into the store's paths and limits.
 //!
 //! `debtgate config …` and `debtgate init` are front-ends in `commands/`.
@@ -27,6 +28,7 @@ mod metric;
 mod raw;
 mod settings;
 pub mod store;
+pub mod suppressions;
 mod validate;
 mod yaml;
 
@@ -38,7 +40,10 @@ pub use metric::{GradeLevel, Level, PolicyMode};
 // The policy's settings speak in the shared vocabulary; named here too for the code that reads
 // settings.
 pub use crate::rules::{Metric, Severity, UnknownMetric};
-pub use settings::{Applied, AppliedGrade, ConfigOrigin, Settings, StoreSettings};
+pub use settings::{
+    Applied, AppliedGrade, AppliedSuppressions, ConfigOrigin, Settings, StoreSettings,
+};
+pub use suppressions::Suppressions;
 
 /// The built-in policy, which is also the starter file `debtgate init` writes.
 pub(crate) const DEFAULT_YAML: &str = include_str!("../../config/default.yaml");

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::budget::OnBudgetExceeded;
 use super::metric::{all_grades, PolicyMode};
+use super::suppressions::Suppressions;
 use crate::analysis::Grade;
 use crate::rules::Metric;
 
@@ -29,6 +30,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "min_grade",
     "exclude",
     "overrides",
+    "suppressions",
     "max_file_size",
     "budget",
     "on_budget_exceeded",
@@ -39,7 +41,7 @@ pub(crate) const LEVEL_KEYS: &[&str] = &["warn", "fail"];
 /// Keys of `budget`: the kinds of run.
 pub(crate) const BUDGET_KEYS: &[&str] = &["staged", "worktree", "range", "all"];
 /// Keys of one entry of `overrides`.
-pub(crate) const OVERRIDE_KEYS: &[&str] = &["paths", "thresholds", "min_grade"];
+pub(crate) const OVERRIDE_KEYS: &[&str] = &["paths", "thresholds", "min_grade", "suppressions"];
 /// Keys of `store`.
 pub(crate) const STORE_KEYS: &[&str] = &["path", "max_age_days", "warm_max_mib", "cold_max_mib"];
 
@@ -76,6 +78,13 @@ pub(crate) struct RawConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Vec<RawOverride>")]
     pub overrides: Option<Vec<RawOverride>>,
+    /// What suppression comments in code (`debtgate: allow(RULE) reason="…"`) may do: `allow`
+    /// (with or without a reason), `require_reason` (one without suppresses nothing and is
+    /// itself a finding) or `forbid` (they suppress nothing and each is a finding). Overrides
+    /// may set it per path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Suppressions")]
+    pub suppressions: Option<Suppressions>,
     /// Files larger than this many bytes are listed as not analysed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "u64", range(min = 1))]
@@ -195,6 +204,10 @@ pub(crate) struct RawOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "RawGradeLevel")]
     pub min_grade: Option<RawGradeLevel>,
+    /// What suppression comments may do in the matching files (as the top-level key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Suppressions")]
+    pub suppressions: Option<Suppressions>,
 }
 
 fn grade_schema(_: &mut SchemaGenerator) -> Schema {

@@ -3,7 +3,7 @@
 //!
 //! How a file combines with the default (docs/config.md): a top-level key the file sets replaces
 //! the default's value as a whole (`exclude`, `overrides`, `min_grade`, `mode`,
-//! `max_file_size`, `on_budget_exceeded`); `thresholds` is merged per metric, a metric the file
+//! `max_file_size`, `on_budget_exceeded`, `suppressions`); `thresholds` is merged per metric, a metric the file
 //! names replacing that metric's `{warn, fail}` pair, and `budget` per kind of run. Per path, the last override whose globs match and that sets a
 //! metric (or `min_grade`) wins. No value is written in Rust: every default comes from parsing
 //! `config/default.yaml`.
@@ -21,6 +21,7 @@ use super::metric::{GradeLevel, Level, PolicyMode};
 use super::raw::{
     RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawStore, RawThresholds, VERSION,
 };
+use super::suppressions::Suppressions;
 use super::validate::{self, FileConfig, StoreConfig};
 use super::DEFAULT_YAML;
 use crate::analysis::Grade;
@@ -62,6 +63,13 @@ pub struct AppliedGrade {
     pub source: String,
 }
 
+/// What suppression comments may do in one path, and where that was set (as in [`Applied`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedSuppressions {
+    pub policy: Suppressions,
+    pub source: String,
+}
+
 /// The effective configuration.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -77,6 +85,7 @@ pub struct Settings {
     /// Indexed by [`Metric::index`].
     thresholds: Vec<Applied>,
     min_grade: AppliedGrade,
+    suppressions: AppliedSuppressions,
     exclude: Paths,
     overrides: Vec<Override>,
     /// Indexed by [`RunKind::index`]; `None` is no limit.
@@ -120,6 +129,7 @@ struct Override {
     paths: Paths,
     thresholds: Vec<(Metric, Level)>,
     min_grade: Option<GradeLevel>,
+    suppressions: Option<Suppressions>,
     source: String,
 }
 
@@ -238,6 +248,22 @@ impl Settings {
             .unwrap_or_else(|| self.min_grade.clone())
     }
 
+    /// What suppression comments may do in a repository-relative path, and where that was set:
+    /// the last matching override that sets `suppressions`, else the top-level value.
+    pub fn suppressions_for(&self, path: &str) -> AppliedSuppressions {
+        self.overrides
+            .iter()
+            .rev()
+            .filter(|o| o.paths.set.is_match(path))
+            .find_map(|o| {
+                Some(AppliedSuppressions {
+                    policy: o.suppressions?,
+                    source: o.source.clone(),
+                })
+            })
+            .unwrap_or_else(|| self.suppressions.clone())
+    }
+
     /// Whether an override sets `metric` for a repository-relative path (so the top-level
     /// thresholds do not apply to it).
     pub fn overridden(&self, path: &str, metric: Metric) -> bool {
@@ -302,6 +328,10 @@ impl Settings {
             if !excluded.contains(&added) {
                 looser.push(format!("exclude adds `{added}`"));
             }
+        }
+        let (was, now) = (self.suppressions.policy, other.suppressions.policy);
+        if now.strictness() < was.strictness() {
+            looser.push(format!("suppressions {was} → {now}"));
         }
         if self.to_raw().overrides != other.to_raw().overrides {
             looser.push("overrides changed (not compared; review them)".to_owned());
@@ -385,9 +415,11 @@ impl Settings {
                             raw_thresholds(&mut o.thresholds.iter().map(|(m, l)| (*m, l)))
                         }),
                         min_grade: o.min_grade.as_ref().map(raw_grades),
+                        suppressions: o.suppressions,
                     })
                     .collect(),
             ),
+            suppressions: Some(self.suppressions.policy),
             max_file_size: Some(self.max_file_size),
             budget: Some(RawBudget {
                 staged: Some(self.budget(RunKind::Staged).map(show_duration)),
@@ -459,6 +491,7 @@ fn build(
             )?,
             thresholds: rule.thresholds.clone(),
             min_grade: rule.min_grade,
+            suppressions: rule.suppressions,
             source: format!("{overrides_label}:overrides[{i}]"),
         });
     }
@@ -492,6 +525,16 @@ fn build(
                 EMBEDDED.to_owned()
             } else {
                 format!("{label}:min_grade")
+            },
+        },
+        suppressions: match file.and_then(|f| f.suppressions) {
+            Some(policy) => AppliedSuppressions {
+                policy,
+                source: format!("{label}:suppressions"),
+            },
+            None => AppliedSuppressions {
+                policy: base.suppressions.expect(EMBEDDED_COMPLETE),
+                source: EMBEDDED.to_owned(),
             },
         },
         exclude: compile(

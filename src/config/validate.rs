@@ -14,6 +14,7 @@ use super::budget::{parse_duration, OnBudgetExceeded, RunKind};
 use super::error::Problem;
 use super::metric::{all_grades, GradeLevel, Level, PolicyMode};
 use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, STORE_KEYS, TOP_KEYS, VERSION};
+use super::suppressions::Suppressions;
 use super::yaml::{self, Node, Step, Target};
 use crate::analysis::Grade;
 use crate::rules::Metric;
@@ -26,6 +27,7 @@ pub(crate) struct FileConfig {
     pub min_grade: Option<GradeLevel>,
     pub exclude: Option<Vec<Glob>>,
     pub overrides: Option<Vec<OverrideRule>>,
+    pub suppressions: Option<Suppressions>,
     pub max_file_size: Option<u64>,
     /// The kinds of run the file sets a budget for; `None` is no limit.
     pub budget: Vec<(RunKind, Option<Duration>)>,
@@ -49,6 +51,7 @@ pub(crate) struct OverrideRule {
     pub paths: Vec<Glob>,
     pub thresholds: Vec<(Metric, Level)>,
     pub min_grade: Option<GradeLevel>,
+    pub suppressions: Option<Suppressions>,
 }
 
 /// Parses and validates `text`; problems name `file`.
@@ -201,6 +204,7 @@ impl Checker {
                 "min_grade" => config.min_grade = self.grade_level(value, &spot),
                 "exclude" => config.exclude = self.globs(value, &spot),
                 "overrides" => config.overrides = self.overrides(value, &spot),
+                "suppressions" => config.suppressions = self.suppressions(value, &spot),
                 "max_file_size" => config.max_file_size = self.max_file_size(value, &spot),
                 "budget" => config.budget = self.budget(value, &spot),
                 "on_budget_exceeded" => {
@@ -427,11 +431,13 @@ impl Checker {
         };
         let entries = self.mapping(node, spot, keys)?;
         let (mut paths, mut thresholds, mut min_grade) = (None, None, None);
+        let mut suppressions = None;
         for (key, value, spot) in entries {
             match key {
                 "paths" => paths = self.globs(value, &spot).map(|p| (p, spot)),
                 "thresholds" => thresholds = Some(self.thresholds(value, &spot)),
                 "min_grade" => min_grade = self.grade_level(value, &spot),
+                "suppressions" => suppressions = self.suppressions(value, &spot),
                 _ => unreachable!("`mapping` returns only known keys"),
             }
         }
@@ -447,9 +453,12 @@ impl Checker {
             let message = format!("`{}` needs `paths`, a list of globs", spot.name);
             self.at(spot, Target::Node, message);
         }
-        if !node_has_key(node, "thresholds") && !node_has_key(node, "min_grade") {
+        if !["thresholds", "min_grade", "suppressions"]
+            .iter()
+            .any(|k| node_has_key(node, k))
+        {
             let message = format!(
-                "`{}` sets neither `thresholds` nor `min_grade`: it changes nothing",
+                "`{}` sets none of `thresholds`, `min_grade`, `suppressions`: it changes nothing",
                 spot.name
             );
             self.at(spot, Target::Node, message);
@@ -458,7 +467,27 @@ impl Checker {
             paths: paths?.0,
             thresholds: thresholds.unwrap_or_default(),
             min_grade,
+            suppressions,
         })
+    }
+
+    fn suppressions(&mut self, node: &Node, spot: &Spot) -> Option<Suppressions> {
+        let Node::Str(name) = node else {
+            self.wrong_type(spot, &Suppressions::expected(), node);
+            return None;
+        };
+        let parsed = name.parse().ok();
+        if parsed.is_none() {
+            let names = Suppressions::ALL.map(Suppressions::name);
+            let message = format!(
+                "unknown value `{name}` for `{}`{}; expected {}",
+                spot.name,
+                suggest(name, &names),
+                Suppressions::expected()
+            );
+            self.at(spot, Target::Node, message);
+        }
+        parsed
     }
 
     fn store(&mut self, node: &Node, spot: &Spot) -> Option<StoreConfig> {
@@ -673,7 +702,7 @@ mod tests {
     fn the_document_must_be_a_mapping() {
         assert_eq!(
             problems("- mode\n"),
-            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, max_file_size, budget, on_budget_exceeded, store, found a list"]
+            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, found a list"]
         );
     }
 }

@@ -11,7 +11,8 @@
 //! - `absolute`: every function in the changed files.
 //!
 //! A value above a threshold is flagged (`fail: 20` allows 20). Suppressions in code are honoured
-//! (see `suppress.rs`); an invalid one suppresses nothing and is reported.
+//! as the path's `suppressions` key says (see `suppress.rs`); one that does not count there
+//! suppresses nothing and is reported.
 
 pub mod suppress;
 
@@ -47,6 +48,7 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
     let pairs = pair_functions(&subject.head.functions, subject.base);
     // Per file, not per function: matching the overrides' globs is most of the policy's cost.
     let mut applied_to_file: Option<Vec<crate::config::Applied>> = None;
+    let mut suppressions_for_file = None;
     for (f, (nth, before)) in subject.head.functions.iter().zip(pairs) {
         let key = (f.qualified_name.as_str(), nth);
         let changed = before.is_none_or(|b| b.body_hash != f.body_hash);
@@ -54,7 +56,11 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
             continue;
         }
         out.judged += 1;
-        let suppressions = suppress::in_marks(subject.marks, f.start_line, today);
+        let found = suppress::in_marks(subject.marks, f.start_line, today);
+        let suppressions = suppress::under(
+            found,
+            suppressions_for_file.get_or_insert_with(|| settings.suppressions_for(subject.path)),
+        );
         for s in suppressions.iter().filter(|s| s.problem.is_some()) {
             out.findings
                 .push(invalid_suppression(subject.path, f, s, key.1));

@@ -2,12 +2,15 @@
 //! optionally `until=2027-03-01`, in a comment on a function's first line or in the block of
 //! comment, attribute and decorator lines directly above it (a blank line ends the block).
 //!
-//! A suppression needs a reason and, when dated, a date not yet past; otherwise it suppresses
-//! nothing and is reported itself. `allow(all)` covers every metric.
+//! A suppression must name a rule and, when dated, have a date not yet past; what else it needs
+//! is the policy's `suppressions` key for its path ([`under`]): a reason (`require_reason`, the
+//! default), nothing more (`allow`), or it never counts (`forbid`). One that does not count
+//! suppresses nothing and is reported itself. `allow(all)` covers every metric.
 
 use jiff::civil::Date;
 
 use crate::analysis::marks::{is_preamble, Marks, MARKER};
+use crate::config::{AppliedSuppressions, Suppressions};
 
 /// One parsed `debtgate: allow(...)` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +70,8 @@ pub fn in_marks(marks: &Marks, start_line: usize, today: Date) -> Vec<Suppressio
         .collect()
 }
 
-/// Parses `debtgate: allow(a, b) reason="…" until=YYYY-MM-DD` anywhere in a line.
+/// Parses a suppression anywhere in a line: the marker, then `allow(a, b)`, `reason="…"` and
+/// `until=YYYY-MM-DD`. (Written so, this comment is no suppression of the function below.)
 pub fn parse_line(line: &str, line_no: usize, today: Date) -> Option<Suppression> {
     let at = line.find(MARKER)?;
     let rest = line[at + MARKER.len()..].trim_start();
@@ -104,17 +108,41 @@ pub fn parse_line(line: &str, line_no: usize, today: Date) -> Option<Suppression
         tail = rest;
     }
     if s.problem.is_none() {
+        // The missing reason last: `suppressions: allow` forgives that one problem only.
         s.problem = if s.rules.is_empty() {
             Some("names no rule: write allow(cyclomatic) or allow(all)".to_string())
+        } else if let Some(until) = s.until.filter(|until| *until < today) {
+            Some(format!("expired on {until}"))
         } else if s.reason.is_none() {
-            Some("has no reason: add reason=\"why this is acceptable\"".to_string())
+            Some(NO_REASON.to_string())
         } else {
-            s.until
-                .filter(|until| *until < today)
-                .map(|until| format!("expired on {until}"))
+            None
         };
     }
     Some(s)
+}
+
+/// The problem of a suppression whose only fault is that it gives no reason.
+const NO_REASON: &str = "has no reason: add reason=\"why this is acceptable\"";
+
+/// The suppressions `found` for a function, as the policy for its path (`applied`, the
+/// `suppressions` key) lets them count: under `allow` one without a reason counts, under
+/// `require_reason` it does not, under `forbid` none does. One that does not count keeps (or
+/// gets) its `problem`, which the policy reports.
+pub fn under(mut found: Vec<Suppression>, applied: &AppliedSuppressions) -> Vec<Suppression> {
+    for s in &mut found {
+        match applied.policy {
+            Suppressions::Allow if s.problem.as_deref() == Some(NO_REASON) => s.problem = None,
+            Suppressions::Allow | Suppressions::RequireReason => {}
+            Suppressions::Forbid => {
+                s.problem = Some(format!(
+                    "is forbidden here (`suppressions: forbid`, from {})",
+                    applied.source
+                ));
+            }
+        }
+    }
+    found
 }
 
 /// The next `key=value` or `key="quoted value"` in `s`, and what follows it.
@@ -194,6 +222,42 @@ mod tests {
         let found = for_function(src, 1, day("2026-01-01"));
         assert!(found[0].covers("length"));
         assert_eq!(found[0].until, Some(day("2027-03-01")));
+    }
+
+    #[test]
+    fn the_policy_decides_what_a_suppression_needs() {
+        let today = day("2027-03-02");
+        let applied = |policy| AppliedSuppressions {
+            policy,
+            source: ".debtgate.yaml:overrides[1]".into(),
+        };
+        let lines = [
+            "// debtgate: allow(cyclomatic)",
+            "// debtgate: allow(cyclomatic) reason=\"table\"",
+            "// debtgate: allow(cyclomatic) until=2027-03-01",
+        ];
+        let found: Vec<Suppression> = lines
+            .iter()
+            .filter_map(|l| parse_line(l, 1, today))
+            .collect();
+        let counts = |policy| -> Vec<bool> {
+            under(found.clone(), &applied(policy))
+                .iter()
+                .map(|s| s.covers("cyclomatic"))
+                .collect()
+        };
+        assert_eq!(
+            counts(Suppressions::Allow),
+            [true, true, false],
+            "expired stays"
+        );
+        assert_eq!(counts(Suppressions::RequireReason), [false, true, false]);
+        assert_eq!(counts(Suppressions::Forbid), [false, false, false]);
+        let forbidden = under(found, &applied(Suppressions::Forbid));
+        assert!(forbidden[1]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("forbid") && p.contains("overrides[1]")));
     }
 
     #[test]

@@ -94,6 +94,7 @@ impl Census {
                 &file.path,
                 &measured.metrics,
                 &measured.marks,
+                &settings.suppressions_for(&file.path),
                 today,
             ))
         });
@@ -117,13 +118,15 @@ fn record(
     path: &str,
     m: &analysis::FileMetrics,
     marks: &analysis::marks::Marks,
+    suppressions: &crate::config::AppliedSuppressions,
     today: jiff::civil::Date,
 ) -> FileRecord {
     let functions = m
         .functions
         .iter()
         .map(|f| {
-            let found = suppress::in_marks(marks, f.start_line, today);
+            let found =
+                suppress::under(suppress::in_marks(marks, f.start_line, today), suppressions);
             FunctionRecord {
                 qualified_name: f.qualified_name.clone(),
                 line: f.start_line,

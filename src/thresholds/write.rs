@@ -321,6 +321,7 @@ mod tests {
                 Some("min_grade"),
                 Some("exclude"),
                 Some("overrides"),
+                Some("suppressions"),
                 Some("max_file_size"),
                 Some("budget"),
                 Some("on_budget_exceeded"),
