@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::util::{commit, debtgate, git, git_repo, json, write};
 
 /// Cyclomatic `branches + 1`.
-fn branchy(name: &str, branches: usize, salt: usize) -> String {
+pub(crate) fn branchy(name: &str, branches: usize, salt: usize) -> String {
     let mut s = format!("# version {salt}\ndef {name}(x):\n");
     for i in 0..branches {
         s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
@@ -18,11 +18,11 @@ fn branchy(name: &str, branches: usize, salt: usize) -> String {
     s
 }
 
-const POLICY: &str =
+pub(crate) const POLICY: &str =
     "version: 1\nmode: absolute\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
 
 /// A repository with `n` staged Python files; file 0 fails the gate, the rest pass.
-fn repo(n: usize) -> tempfile::TempDir {
+pub(crate) fn repo(n: usize) -> tempfile::TempDir {
     let dir = git_repo();
     commit(
         dir.path(),
@@ -34,7 +34,7 @@ fn repo(n: usize) -> tempfile::TempDir {
 }
 
 /// Writes `n` files whose content depends on `salt` and stages them.
-fn stage(root: &Path, n: usize, salt: usize) {
+pub(crate) fn stage(root: &Path, n: usize, salt: usize) {
     for i in 0..n {
         let branches = if i == 0 { 12 } else { 2 };
         write(
@@ -46,7 +46,7 @@ fn stage(root: &Path, n: usize, salt: usize) {
     git(root, &["add", "-A"]);
 }
 
-fn cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Command {
+pub(crate) fn cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Command {
     let mut c = debtgate();
     c.args(args).current_dir(dir).env("NO_COLOR", "1");
     match store {
@@ -56,13 +56,13 @@ fn cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Command {
     c
 }
 
-fn check(dir: &Path, store: Option<&Path>) -> Output {
+pub(crate) fn check(dir: &Path, store: Option<&Path>) -> Output {
     cmd(dir, store, &["check", "--format", "json"])
         .output()
         .expect("debtgate runs")
 }
 
-fn store_cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Output {
+pub(crate) fn store_cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Output {
     let mut all = vec!["store"];
     all.extend_from_slice(args);
     let out = cmd(dir, store, &all).output().expect("debtgate runs");
@@ -75,24 +75,24 @@ fn store_cmd(dir: &Path, store: Option<&Path>, args: &[&str]) -> Output {
 }
 
 /// The report without its cache counts.
-fn without_cache(out: &Output) -> serde_json::Value {
+pub(crate) fn without_cache(out: &Output) -> serde_json::Value {
     let mut v = json(out);
     v.as_object_mut().expect("an object").remove("cache");
     v
 }
 
-fn cache(out: &Output) -> (u64, u64, u64, u64) {
+pub(crate) fn cache(out: &Output) -> (u64, u64, u64, u64) {
     let c = &json(out)["cache"];
     let n = |k: &str| c[k].as_u64().unwrap_or_else(|| panic!("cache.{k} in {c}"));
     (n("hot"), n("warm"), n("cold"), n("miss"))
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The verdict a run without any store gives: what every run must agree with.
-fn reference(dir: &Path) -> serde_json::Value {
+pub(crate) fn reference(dir: &Path) -> serde_json::Value {
     let out = check(dir, Some(Path::new("off")));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let (h, w, c, _) = cache(&out);
@@ -306,7 +306,7 @@ fn gc_moves_old_entries_to_cold_and_they_still_serve() {
     assert_eq!(cache(&out), (0, 0, 2, 0), "{}", stderr(&out));
 }
 
-fn stats_json(dir: &Path) -> serde_json::Value {
+pub(crate) fn stats_json(dir: &Path) -> serde_json::Value {
     let out = store_cmd(dir, None, &["stats", "--format", "json"]);
     serde_json::from_slice(&out.stdout).expect("stats --format json is JSON")
 }

@@ -23,6 +23,7 @@
 //! - `thresholds`  — `debtgate init` and `thresholds suggest`: levels fitted to known functions.
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 //! - `exit_status` — the exit-status contract under a closed stdout and DEBTGATE_SKIP in CI.
+//! - `store_admin` — the store on damaged and merged files: checksums, repair after a crash, import.
 
 mod github_server;
 mod util;
@@ -53,5 +54,6 @@ mod publish;
 mod report_formats;
 mod robustness;
 mod store;
+mod store_admin;
 mod suppressions;
 mod thresholds;

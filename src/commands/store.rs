@@ -9,7 +9,7 @@ use clap::{Subcommand, ValueEnum};
 
 use crate::config::store::{store_near, STORE_VAR};
 use crate::exit::Exit;
-use crate::store::{recent_runs, Limits, Store, StoreError, StorePaths, TierStats};
+use crate::store::{gc, recent_runs, Limits, Store, StoreError, StorePaths, TierStats};
 
 /// How `debtgate store stats` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,11 +82,22 @@ pub fn run(command: StoreCommand) -> Result<Exit> {
                 cold_bytes: max_cold_size.map_or(limits.cold_bytes, |m| m.saturating_mul(1 << 20)),
             };
             let (moved, dropped) = store.gc_tiers(limits).map_err(e)?;
-            format!("moved {moved} entries from warm to cold; dropped {dropped}\n")
+            let aside = gc::remove_corrupt(&paths, None).map_err(e)?;
+            format!(
+                "moved {moved} entries from warm to cold; dropped {dropped}; \
+                 removed {aside} files moved aside as corrupt\n"
+            )
         }
         StoreCommand::Verify => {
-            let (good, bad) = store.verify().map_err(e)?;
-            format!("{good} entries read back; {bad} undecodable removed\n")
+            let v = store.verify().map_err(e)?;
+            let damaged = match v.checksum_failed {
+                0 => String::new(),
+                n => format!(" ({n} failed their checksum)"),
+            };
+            format!(
+                "{} entries read back; {} undecodable removed{damaged}\n",
+                v.good, v.removed
+            )
         }
         StoreCommand::Export { file } => {
             let n = store.export(&file).map_err(e)?;
@@ -126,6 +137,13 @@ fn stats_text(store: &Store, paths: &StorePaths) -> Result<String, StoreError> {
         "last {} runs: hot {}, warm {}, cold {}, miss {}\n",
         r.runs, r.hot, r.warm, r.cold, r.miss
     ));
+    let failed = s.checksum_failed();
+    t.push_str(&match failed {
+        1 => "1 stored value failed its checksum (read as a miss and measured again)\n".into(),
+        n => {
+            format!("{n} stored values failed their checksum (read as misses and measured again)\n")
+        }
+    });
     Ok(t)
 }
 
@@ -147,6 +165,7 @@ fn stats_json(store: &Store, paths: &StorePaths) -> Result<String, StoreError> {
         "warm": tier(&paths.warm, s.warm),
         "cold": tier(&paths.cold, s.cold),
         "recent_runs": {"runs": r.runs, "hot": r.hot, "warm": r.warm, "cold": r.cold, "miss": r.miss},
+        "checksum_failed": s.checksum_failed(),
     });
     // A `Value` of numbers and strings always serialises.
     let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serialises");

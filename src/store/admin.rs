@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use super::codec;
+use super::codec::{self, Undecodable};
 use super::error::StoreError;
-use super::tier::{Tier, TierStats};
+use super::tier::{Tier, TierStats, CHECKSUM_FAILED};
 use super::{runlog, Store, StorePaths};
 
 /// What `debtgate store stats` prints.
@@ -23,6 +23,25 @@ impl StoreStats {
             .iter()
             .find(|(k, _)| k == name)
             .map_or(0, |(_, v)| *v)
+    }
+}
+
+/// What `debtgate store verify` found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Verified {
+    /// Entries that read back.
+    pub good: u64,
+    /// Entries that did not, now removed.
+    pub removed: u64,
+    /// Of the removed, those whose checksum failed (damaged bytes, not an older format).
+    pub checksum_failed: u64,
+}
+
+impl StoreStats {
+    /// Stored values whose checksum did not match when they were read, since the store was
+    /// created or cleared.
+    pub fn checksum_failed(&self) -> u64 {
+        self.counter(CHECKSUM_FAILED)
     }
 }
 
@@ -82,21 +101,28 @@ impl Store {
         Ok((good, bad))
     }
 
-    /// Reads every entry of both tiers back; undecodable ones are removed. Returns (good, bad).
-    pub fn verify(&self) -> Result<(u64, u64), StoreError> {
-        let (mut good, mut bad) = (0, 0);
+    /// Reads every entry of both tiers back; undecodable ones are removed, and those whose
+    /// checksum failed are counted with the store's checksum failures.
+    pub fn verify(&self) -> Result<Verified, StoreError> {
+        let mut v = Verified::default();
         for tier in self.tiers()? {
             let mut broken = Vec::new();
-            tier.for_each(|k, v, _| match codec::decode(v) {
-                Some(_) => good += 1,
-                None => broken.push(*k),
+            tier.for_each(|k, value, _| match codec::decode_checked(value) {
+                Ok(_) => v.good += 1,
+                Err(why) => {
+                    v.checksum_failed += u64::from(why == Undecodable::Checksum);
+                    broken.push(*k);
+                }
             })?;
-            bad += broken.len() as u64;
+            v.removed += broken.len() as u64;
             if !broken.is_empty() {
                 tier.write(&[], &[], &broken)?;
             }
         }
-        Ok((good, bad))
+        if v.checksum_failed > 0 {
+            self.tiers()?[0].add_counter(CHECKSUM_FAILED, v.checksum_failed)?;
+        }
+        Ok(v)
     }
 
     /// Writes every entry of both tiers into a new redb file at `file`. Returns the count.
@@ -110,7 +136,12 @@ impl Store {
         let mut out = Tier::open(file)?.tier;
         let mut all = Vec::new();
         for tier in self.tiers()? {
-            tier.for_each(|k, v, _| all.push((*k, v.to_vec())))?;
+            // A damaged value is not passed on to another machine.
+            tier.for_each(|k, v, _| {
+                if codec::decode(v).is_some() {
+                    all.push((*k, v.to_vec()));
+                }
+            })?;
         }
         out.write(&all, &[], &[])?;
         out.compact();

@@ -1,11 +1,17 @@
-//! The store's value format: `[FORMAT] ‖ lz4_flex::compress_prepend_size(payload)`.
+//! The store's value format: `[FORMAT] ‖ checksum ‖ lz4_flex::compress_prepend_size(payload)`.
 //!
 //! The payload is a small hand-written binary encoding of an [`Entry`] — the facts (size, binary,
 //! language, suppression marks) and, when measured, the [`FileMetrics`] (LEB128 integers,
 //! length-prefixed strings), not the JSON report's shape: it keeps `body_hash`, which the report
-//! skips, and needs no extra crate. A value that does not decode exactly — wrong format byte, bad
-//! lz4 frame, truncated or trailing bytes, an out-of-range enum — is `None`, which the store treats
-//! as a miss.
+//! skips, and needs no extra crate.
+//!
+//! lz4 has no checksum of its own: a flipped bit in a literal decodes to a different name or
+//! number. So the checksum — xxh3-64 of the compressed block, seeded with the format — is checked
+//! before anything is decompressed. A value that does not decode exactly — another format byte, a
+//! checksum that does not match, a bad lz4 block, truncated or trailing bytes, an out-of-range
+//! enum — is undecodable, which the store treats as a miss (and counts, for a checksum).
+
+use twox_hash::XxHash3_64;
 
 use crate::analysis::marks::{Mark, Marks};
 use crate::analysis::metrics::duplication::DuplicateBlock;
@@ -15,9 +21,16 @@ use crate::lang::Language;
 
 use super::entry::Entry;
 
-/// Bump when the payload layout changes; old values then decode as misses.
+/// Bump when the value layout changes; old values then decode as misses.
 /// 2: the value is an [`Entry`] (facts and optional metrics), not bare metrics.
-pub const FORMAT: u8 = 2;
+/// 3: a checksum follows the format byte.
+pub const FORMAT: u8 = 3;
+
+/// Bytes of the checksum, after the format byte.
+const SUM: usize = 8;
+
+/// Format byte and checksum: where the lz4 block starts.
+const HEADER: usize = 1 + SUM;
 
 /// Largest payload a value may claim, so a corrupt length prefix cannot ask for gigabytes.
 const MAX_RAW: usize = 64 * 1024 * 1024;
@@ -36,32 +49,63 @@ const GRADES: [Grade; 11] = [
     Grade::APlus,
 ];
 
-/// Encodes and compresses `e`.
+/// Why a stored value is not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undecodable {
+    /// Written by another version of the format (an older debtgate, usually).
+    OtherFormat,
+    /// The bytes are not the bytes that were written.
+    Checksum,
+    /// The checksum holds but the content does not decode (a bug, or a crafted value).
+    Malformed,
+}
+
+/// Encodes, compresses and checksums `e`.
 pub fn encode(e: &Entry) -> Vec<u8> {
-    let raw = payload(e);
-    let mut out = Vec::with_capacity(raw.len() / 2 + 8);
+    let block = lz4_flex::compress_prepend_size(&payload(e));
+    let mut out = Vec::with_capacity(HEADER + block.len());
     out.push(FORMAT);
-    out.extend_from_slice(&lz4_flex::compress_prepend_size(&raw));
+    out.extend_from_slice(&checksum(&block).to_le_bytes());
+    out.extend_from_slice(&block);
     out
+}
+
+fn checksum(block: &[u8]) -> u64 {
+    XxHash3_64::oneshot_with_seed(u64::from(FORMAT), block)
 }
 
 /// The uncompressed payload size a stored value claims (for compression statistics), without
 /// decompressing it.
 pub fn raw_len(value: &[u8]) -> Option<usize> {
-    let prefix: [u8; 4] = value.get(1..5)?.try_into().ok()?;
+    let prefix: [u8; 4] = value.get(HEADER..HEADER + 4)?.try_into().ok()?;
     Some(u32::from_le_bytes(prefix) as usize)
 }
 
 /// Decodes a stored value; `None` for anything that is not exactly a value of this format.
 pub fn decode(value: &[u8]) -> Option<Entry> {
-    let (&format, rest) = value.split_first()?;
-    if format != FORMAT || raw_len(value)? > MAX_RAW {
-        return None;
+    decode_checked(value).ok()
+}
+
+/// [`decode`], saying why a value is not used.
+pub fn decode_checked(value: &[u8]) -> Result<Entry, Undecodable> {
+    let (&format, rest) = value.split_first().ok_or(Undecodable::Malformed)?;
+    if format != FORMAT {
+        return Err(Undecodable::OtherFormat);
     }
-    let raw = lz4_flex::decompress_size_prepended(rest).ok()?;
+    let (sum, block) = rest.split_at_checked(SUM).ok_or(Undecodable::Malformed)?;
+    let sum: [u8; SUM] = sum.try_into().map_err(|_| Undecodable::Malformed)?;
+    if u64::from_le_bytes(sum) != checksum(block) {
+        return Err(Undecodable::Checksum);
+    }
+    if raw_len(value).is_none_or(|n| n > MAX_RAW) {
+        return Err(Undecodable::Malformed);
+    }
+    let raw = lz4_flex::decompress_size_prepended(block).map_err(|_| Undecodable::Malformed)?;
     let mut r = Reader { buf: &raw, at: 0 };
-    let e = r.entry()?;
-    (r.at == raw.len()).then_some(e)
+    let e = r.entry().ok_or(Undecodable::Malformed)?;
+    (r.at == raw.len())
+        .then_some(e)
+        .ok_or(Undecodable::Malformed)
 }
 
 fn payload(e: &Entry) -> Vec<u8> {
@@ -357,12 +401,26 @@ mod tests {
         let mut trailing = good.clone();
         trailing.push(0);
         assert_eq!(decode(&trailing), None);
-        let mut flipped = good;
-        for i in 5..flipped.len() {
-            flipped[i] ^= 0xff;
-            // Must not panic; may or may not decode to something (lz4 has no checksum).
-            let _ = decode(&flipped);
-            flipped[i] ^= 0xff;
+        // A value of the previous format (2: no checksum) is a miss, never misread.
+        let mut old = vec![2];
+        old.extend_from_slice(&good[HEADER..]);
+        assert_eq!(decode_checked(&old), Err(Undecodable::OtherFormat));
+    }
+
+    #[test]
+    fn every_flipped_bit_is_a_miss() {
+        let good = encode(&entry());
+        let mut flipped = good.clone();
+        for bit in 0..good.len() * 8 {
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            let why = decode_checked(&flipped).expect_err("a flipped bit never decodes");
+            let expected = if bit < 8 {
+                Undecodable::OtherFormat
+            } else {
+                Undecodable::Checksum
+            };
+            assert_eq!(why, expected, "bit {bit} of {}", good.len());
+            flipped[bit / 8] ^= 1 << (bit % 8);
         }
     }
 }

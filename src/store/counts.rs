@@ -37,11 +37,23 @@ impl Served {
 #[derive(Debug, Default)]
 pub(super) struct Counters {
     served: [AtomicUsize; 4],
+    /// Stored values whose checksum did not match, not yet added to the store's counter.
+    bad_checksums: AtomicUsize,
 }
 
 impl Counters {
     pub(super) fn add(&self, served: Served) {
         self.served[served.slot()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A stored value failed its checksum (it is a miss; the caller measures again).
+    pub(super) fn bad_checksum(&self) {
+        self.bad_checksums.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The checksum failures since the last call, for the store's counter.
+    pub(super) fn take_bad_checksums(&self) -> u64 {
+        self.bad_checksums.swap(0, Ordering::Relaxed) as u64
     }
 
     pub(super) fn stats(&self) -> CacheStats {

@@ -3,6 +3,7 @@
 //! that keeps warm under its cap, then the run's line in the run log.
 
 use super::error::StoreError;
+use super::tier::CHECKSUM_FAILED;
 use super::{runlog, Pending, Store};
 
 impl Store {
@@ -53,6 +54,10 @@ impl Store {
         };
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             warm.write(&pending.puts, &pending.touched, &[])?;
+            let bad = self.counts.take_bad_checksums();
+            if bad > 0 {
+                warm.add_counter(CHECKSUM_FAILED, bad)?;
+            }
             if !pending.promoted.is_empty() {
                 self.cold_for_writing()?
                     .write(&[], &[], &pending.promoted)?;

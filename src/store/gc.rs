@@ -2,12 +2,17 @@
 //! recently used while warm is over its cap, move to cold; cold entries unused for four times
 //! `max_age` are dropped, then the least recently used while cold is over its cap. Runs after a
 //! run that wrote, when warm is over its cap or a day has passed since the last gc, and on
-//! `debtgate store gc`.
+//! `debtgate store gc`. The files a corrupt tier was moved aside to (`<tier>.corrupt-<time>-<pid>`)
+//! are kept for a look, then removed: by `store gc`, and by the automatic gc once older than
+//! `max_age`.
+
+use std::path::PathBuf;
 
 use super::error::StoreError;
 use super::key::Key;
+use super::open::CORRUPT_INFIX;
 use super::tier::{now, Tier};
-use super::Store;
+use super::{Store, StorePaths};
 
 /// Default cap on the warm tier's stored value bytes (for callers without a configuration:
 /// benches, tools; a run gets its limits from `config/default.yaml` or the policy file).
@@ -62,6 +67,11 @@ impl Store {
         if over || gc_due {
             self.gc_tiers(self.limits)?;
         }
+        if gc_due {
+            if let Some(paths) = &self.paths {
+                remove_corrupt(paths, Some(self.limits.max_age))?;
+            }
+        }
         Ok(())
     }
 
@@ -83,6 +93,43 @@ impl Store {
         let lost = (keys.len() - kept.len()) as u64;
         Ok((kept.len() as u64, dropped.len() as u64 + lost))
     }
+}
+
+/// Removes the files the tiers at `paths` were moved aside to as corrupt — those older than
+/// `older_than` seconds (by the time in their name), or all of them. Returns how many.
+pub fn remove_corrupt(paths: &StorePaths, older_than: Option<u64>) -> Result<u64, StoreError> {
+    let now = now();
+    let mut removed = 0;
+    for (path, moved_at) in corrupt_files(paths) {
+        if older_than.is_some_and(|age| now.saturating_sub(moved_at) < age) {
+            continue;
+        }
+        std::fs::remove_file(&path).map_err(|source| StoreError::Io { path, source })?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
+/// The moved-aside files next to the tiers, with the Unix time in their name (0 when unreadable).
+fn corrupt_files(paths: &StorePaths) -> Vec<(PathBuf, u64)> {
+    let mut found = Vec::new();
+    for tier in paths.tiers() {
+        let (Some(dir), Some(name)) = (tier.parent(), tier.file_name()) else {
+            continue;
+        };
+        let prefix = format!("{}{CORRUPT_INFIX}", name.to_string_lossy());
+        let Ok(listing) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in listing.flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            if let Some(rest) = file.strip_prefix(&prefix) {
+                let moved_at = rest.split('-').next().and_then(|t| t.parse().ok());
+                found.push((dir.join(&file), moved_at.unwrap_or(0)));
+            }
+        }
+    }
+    found
 }
 
 /// Warm entries to move to cold, oldest use first.

@@ -124,7 +124,7 @@ impl Store {
             self.view_get(view.as_ref(), key)
         };
         if let Some((value, stale)) = warm {
-            if let Some(e) = codec::decode(&value) {
+            if let Some(e) = self.decode_stored(&value) {
                 if stale {
                     self.pending.lock().ok()?.touched.push(*key);
                 }
@@ -133,7 +133,7 @@ impl Store {
             }
         }
         if let Some((value, _)) = self.view_get(self.cold_view(), key) {
-            if let Some(e) = codec::decode(&value) {
+            if let Some(e) = self.decode_stored(&value) {
                 if let Ok(mut p) = self.pending.lock() {
                     p.puts.push((*key, value.clone()));
                     p.promoted.push(*key);
@@ -143,6 +143,19 @@ impl Store {
             }
         }
         None
+    }
+
+    /// A value read from a tier file, counting a checksum that does not match (a damaged value
+    /// is a miss like any other that does not decode, but worth knowing about).
+    fn decode_stored(&self, value: &[u8]) -> Option<Entry> {
+        match codec::decode_checked(value) {
+            Ok(e) => Some(e),
+            Err(codec::Undecodable::Checksum) => {
+                self.counts.bad_checksum();
+                None
+            }
+            Err(_) => None,
+        }
     }
 
     fn view_get(&self, view: Option<&Reader>, key: &Key) -> Option<(Vec<u8>, bool)> {

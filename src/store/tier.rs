@@ -21,8 +21,12 @@ use super::open::{bounded, busy, Bounded, LOCK_WAIT};
 pub(super) const ENTRIES: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("entries");
 /// When each entry was last read or written, in Unix seconds.
 pub(super) const USED: TableDefinition<&[u8; 32], u64> = TableDefinition::new("used");
-/// Counters: `bytes` (stored value bytes), `last_gc`.
+/// Counters: `bytes` (stored value bytes), `last_gc`, [`CHECKSUM_FAILED`].
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+/// The counter (kept in warm's file) of stored values, of either tier, whose checksum did not
+/// match when a run or `store verify` read them.
+pub const CHECKSUM_FAILED: &str = "checksum_failed";
 
 pub fn now() -> u64 {
     SystemTime::now()
@@ -132,6 +136,21 @@ impl Tier {
         {
             let mut meta = wtx.open_table(META).map_err(|e| self.err(e))?;
             meta.insert(name, value).map_err(|e| self.err(e))?;
+        }
+        wtx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Adds `n` to counter `name`.
+    pub fn add_counter(&self, name: &str, n: u64) -> Result<(), StoreError> {
+        let wtx = self.begin_write()?;
+        {
+            let mut meta = wtx.open_table(META).map_err(|e| self.err(e))?;
+            let old = meta
+                .get(name)
+                .map_err(|e| self.err(e))?
+                .map_or(0, |v| v.value());
+            meta.insert(name, old.saturating_add(n))
+                .map_err(|e| self.err(e))?;
         }
         wtx.commit().map_err(|e| self.err(e))
     }
