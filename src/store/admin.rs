@@ -49,8 +49,8 @@ impl Store {
     /// Opens both tiers for a `debtgate store` command; here trouble is an error. A corrupt
     /// file moved aside is said on stderr.
     pub fn open_for_admin(paths: StorePaths) -> Result<Store, StoreError> {
-        let warm = Tier::open(&paths.warm)?;
-        let cold = Tier::open(&paths.cold)?;
+        let warm = Tier::open(&paths.warm, paths.inside.as_deref())?;
+        let cold = Tier::open(&paths.cold, paths.inside.as_deref())?;
         for (p, o) in [(&paths.warm, &warm), (&paths.cold, &cold)] {
             if let Some((aside, why)) = &o.moved_aside {
                 eprintln!(
@@ -133,7 +133,7 @@ impl Store {
                 source,
             })?;
         }
-        let mut out = Tier::open(file)?.tier;
+        let mut out = Tier::open(file, None)?.tier;
         let mut all = Vec::new();
         for tier in self.tiers()? {
             // A damaged value is not passed on to another machine.
@@ -155,7 +155,7 @@ impl Store {
                 path: file.to_path_buf(),
             });
         }
-        let src = Tier::open(file)?.tier;
+        let src = Tier::open(file, None)?.tier;
         let mut all = Vec::new();
         src.for_each(|k, v, _| {
             if codec::decode(v).is_some() {

@@ -56,6 +56,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The directory the store lives in (a repository's git directory) no longer exists.
+    #[error("{} no longer exists (the repository was removed?)", path.display())]
+    Gone { path: PathBuf },
     /// A file named to import does not exist.
     #[error("{}: no such file", path.display())]
     NoSuchFile { path: PathBuf },

@@ -141,7 +141,7 @@ impl Store {
 
     /// The writable warm tier, or `None` with the run's warning.
     fn open_warm(&self, paths: &StorePaths) -> Option<Tier> {
-        match Tier::open(&paths.warm) {
+        match Tier::open(&paths.warm, paths.inside.as_deref()) {
             Ok(opened) => {
                 if let Some((aside, why)) = opened.moved_aside {
                     self.warn(&format!(
@@ -205,7 +205,7 @@ impl Store {
             return Ok(c);
         }
         let paths = self.paths.as_ref().ok_or(StoreError::NotOpen)?;
-        let opened = Tier::open(&paths.cold)?;
+        let opened = Tier::open(&paths.cold, paths.inside.as_deref())?;
         if let Some((aside, why)) = opened.moved_aside {
             self.warn(&format!(
                 "{} was corrupt ({why}); moved it to {}",
@@ -224,5 +224,37 @@ impl Store {
 
     pub fn paths(&self) -> Option<&StorePaths> {
         self.paths.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn remember_one(store: &Store) {
+        let entry = Entry::facts(std::path::Path::new("a.rs"), b"fn f() {}\n").expect("rust");
+        store.put([7; 32], &entry);
+        store.flush();
+    }
+
+    #[test]
+    fn a_store_never_brings_back_a_deleted_repository() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let repo = dir.path().join("r");
+        let paths = StorePaths::under(&repo.join(".git"));
+        // The repository is gone (a daemon finishing its work after `rm -rf`, say).
+        let store = Store::open(Some(paths.clone()), Limits::default());
+        remember_one(&store);
+        assert!(store.has_warned(), "one warning, and the run carries on");
+        assert!(
+            !repo.exists(),
+            "the repository's directory is not made again"
+        );
+        // With the repository there, the store makes its own directory in it.
+        std::fs::create_dir_all(repo.join(".git")).expect("mkdir");
+        let store = Store::open(Some(paths.clone()), Limits::default());
+        remember_one(&store);
+        assert!(!store.has_warned());
+        assert!(paths.warm.is_file());
     }
 }

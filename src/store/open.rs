@@ -89,8 +89,14 @@ fn attempt(path: &Path, wait: Duration) -> Bounded<Result<Database, DatabaseErro
 }
 
 impl Tier {
-    /// Opens or creates the tier at `path`; a corrupt file is moved aside and replaced.
-    pub fn open(path: &Path) -> Result<Opened, StoreError> {
+    /// Opens or creates the tier at `path`; a corrupt file is moved aside and replaced. Missing
+    /// directories are made, but none above `inside`, which must exist.
+    pub fn open(path: &Path, inside: Option<&Path>) -> Result<Opened, StoreError> {
+        if let Some(gone) = inside.filter(|d| !d.is_dir()) {
+            return Err(StoreError::Gone {
+                path: gone.to_path_buf(),
+            });
+        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
                 path: dir.to_path_buf(),
