@@ -254,6 +254,18 @@ fn mode_of(source: Source) -> Mode {
     }
 }
 
+/// The settings that would judge the change `opts` names (for `DEBTGATE_SKIP` in CI, which the
+/// policy may allow): the same file [`check`] reads, the base revision's in a range.
+pub fn policy(opts: &CheckOptions) -> Result<Settings> {
+    let repo = Repo::discover(&opts.dir)?;
+    let changes = match &opts.target {
+        Target::Range { base, head } => repo.range(base, head)?,
+        // Only a range reads the policy from a revision; the others need no change set for it.
+        _ => return Ok(Settings::discover(repo.root(), opts.config.as_deref())?),
+    };
+    settings_for(&repo, &changes, opts)
+}
+
 /// The settings that judge this change.
 fn settings_for(repo: &Repo, changes: &ChangeSet, opts: &CheckOptions) -> Result<Settings> {
     if opts.config.is_some()

@@ -123,6 +123,18 @@ pub fn publish(report: &Report) -> Result<()> {
     Ok(())
 }
 
+/// A skipped run (`skip.rs`) in the step's outputs (`verdict=skipped`) and summary.
+pub fn publish_skipped(why: &str) -> Result<()> {
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let text = crate::publish::skipped::text(why);
+        append(&PathBuf::from(path), text.as_bytes())?;
+    }
+    if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
+        append(&PathBuf::from(path), b"verdict=skipped\n")?;
+    }
+    Ok(())
+}
+
 /// Appends the Markdown summary to `GITHUB_STEP_SUMMARY`, when GitHub provided the file.
 pub fn write_summary(report: &Report) -> Result<()> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {

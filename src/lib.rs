@@ -38,6 +38,7 @@ pub mod policy;
 pub mod publish;
 pub mod report;
 pub mod rules;
+pub mod skip;
 pub mod store;
 pub mod thresholds;
 pub mod timings;

@@ -1,5 +1,6 @@
 //! The exit-status contract (0 pass, 1 fail, 2 error) under what happens around a run rather than
-//! in the code it judges: a reader that closes stdout early (`debtgate check | head -1`).
+//! in the code it judges: a reader that closes stdout early (`debtgate check | head -1`), and
+//! `DEBTGATE_SKIP` where it must not skip (a CI run, unless the policy allows it).
 //! The verdict decides the status; what happens to stdout may end the printing, never the
 //! judging, the store's flush or the publishing (publishing: `tests/publish.rs`).
 
@@ -111,4 +112,99 @@ fn a_closed_stdout_is_quiet() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// `check` with `DEBTGATE_SKIP=1` and the CI signal `ci` (a variable and its value).
+fn skipping(dir: &Path, args: &[&str], ci: Option<(&str, &str)>) -> Output {
+    let mut cmd = gate(dir, Path::new("off"), args);
+    cmd.env("DEBTGATE_SKIP", "1");
+    if let Some((var, value)) = ci {
+        cmd.env(var, value);
+    }
+    cmd.output().expect("debtgate runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn debtgate_skip_is_refused_in_ci_unless_the_policy_allows_it() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[("bad.py", branchy("big", 40).as_bytes())], "bad");
+    let args = ["check", "--all", "--format", "json"];
+    // On a developer's machine the skip works, with a notice.
+    let local = skipping(dir, &args, None);
+    assert_eq!(local.status.code(), Some(0), "{}", stderr(&local));
+    assert!(stderr(&local).contains("skipped because DEBTGATE_SKIP is set"));
+    // In CI it is refused: the gate runs and fails, and the report says why it ran.
+    for ci in [
+        ("CI", "true"),
+        ("GITLAB_CI", "true"),
+        ("GITHUB_ACTIONS", "true"),
+    ] {
+        let out = skipping(dir, &args, Some(ci));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{ci:?}: a skip in CI must not pass a failing gate\n{}",
+            stderr(&out)
+        );
+        let notice = format!("{}={}", ci.0, ci.1);
+        assert!(
+            stderr(&out).contains("DEBTGATE_SKIP is set but ignored")
+                && stderr(&out).contains(&notice),
+            "{}",
+            stderr(&out)
+        );
+        let report = json(&out);
+        assert_eq!(report["verdict"], "fail");
+        assert!(
+            report["notices"].to_string().contains("allow_skip_in_ci"),
+            "{}",
+            report["notices"]
+        );
+    }
+    // `CI=false` is not CI.
+    let out = skipping(dir, &args, Some(("CI", "false")));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The policy may allow it; then it skips, saying so.
+    commit(
+        dir,
+        &[(".debtgate.yaml", b"version: 1\nallow_skip_in_ci: true\n")],
+        "allow",
+    );
+    let out = skipping(dir, &args, Some(("CI", "true")));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("skipped because DEBTGATE_SKIP is set")
+            && stderr(&out).contains("allow_skip_in_ci"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty(), "a skip prints no report");
+}
+
+#[test]
+fn a_pull_request_cannot_allow_its_own_skip() {
+    // main does not allow skipping in CI; the branch allows it in its own policy.
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[("ok.py", branchy("small", 1).as_bytes())], "base");
+    crate::util::git(dir, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", b"version: 1\nallow_skip_in_ci: true\n"),
+            ("bad.py", branchy("big", 40).as_bytes()),
+        ],
+        "allow my own skip",
+    );
+    let out = skipping(dir, &["check", "--base", "main"], Some(("CI", "true")));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ignored"), "{}", stderr(&out));
+    // Outside a range the worktree's policy is the policy: it may allow it.
+    let out = skipping(dir, &["check", "--all"], Some(("CI", "true")));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -895,3 +895,106 @@ fn a_closed_stdout_still_publishes_the_verdict_and_exits_with_it() {
     assert!(step.file("output.txt").contains("verdict=fail"));
     assert!(step.file("summary.md").contains("## debtgate"));
 }
+
+#[test]
+fn a_skip_allowed_in_ci_is_published_as_skipped_never_as_a_pass() {
+    let (repo, _, _) = forked(1);
+    let dir = repo.path();
+    // main allows skipping in CI; the branch is based on that.
+    git(dir, &["checkout", "-q", "main"]);
+    let allowing = format!("{POLICY}allow_skip_in_ci: true\n");
+    let base = commit(
+        dir,
+        &[(".debtgate.yaml", allowing.as_bytes())],
+        "allow skips",
+    );
+    git(dir, &["checkout", "-q", "feature"]);
+    git(dir, &["rebase", "-q", "main"]);
+    let head = git(dir, &["rev-parse", "HEAD"]);
+    let server = github(Script::default());
+    let step = Step::new(&pull_request_event(&base, &head));
+    let out = step
+        .command(
+            dir,
+            &server.url,
+            "pull_request",
+            &["check", "--ci", "--publish"],
+        )
+        .env("DEBTGATE_SKIP", "1")
+        .output()
+        .expect("debtgate runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let requests = server.requests();
+    assert_github_requests(&requests, &out);
+    let status = &requests[0];
+    assert!(
+        status.is("POST", &format!("/repos/octo/app/statuses/{head}")),
+        "{status:?}"
+    );
+    assert_eq!(status.body["state"], "pending", "a skip is no success");
+    assert!(
+        status.body["description"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("skipped"),
+        "{}",
+        status.body
+    );
+    let run = &requests[1];
+    assert!(run.is("POST", "/repos/octo/app/check-runs"), "{run:?}");
+    assert_eq!(run.body["conclusion"], "skipped");
+    assert_eq!(run.body["status"], "completed");
+    let comment = requests
+        .iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/comments"))
+        .expect("the sticky comment");
+    let text = comment.body["body"].as_str().expect("a body");
+    assert!(
+        text.starts_with(MARKER) && text.contains("skipped"),
+        "{text}"
+    );
+    assert!(!text.contains("pass"), "{text}");
+    assert!(
+        step.file("output.txt").contains("verdict=skipped"),
+        "{}",
+        step.file("output.txt")
+    );
+    assert!(
+        step.file("summary.md").contains("skipped"),
+        "{}",
+        step.file("summary.md")
+    );
+}
+
+#[test]
+fn a_skip_refused_in_ci_publishes_the_real_verdict() {
+    let (repo, base, head) = forked(1);
+    let server = github(Script::default());
+    let step = Step::new(&pull_request_event(&base, &head));
+    let out = step
+        .command(
+            repo.path(),
+            &server.url,
+            "pull_request",
+            &["check", "--ci", "--publish"],
+        )
+        .env("DEBTGATE_SKIP", "1")
+        .output()
+        .expect("debtgate runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let requests = server.requests();
+    assert_eq!(requests[0].body["state"], "failure");
+    assert_eq!(requests[1].body["conclusion"], "failure");
+    assert!(
+        stderr(&out).contains("DEBTGATE_SKIP is set but ignored"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(step.file("output.txt").contains("verdict=fail"));
+    // The notice is where reviewers look.
+    assert!(
+        step.file("summary.md").contains("allow_skip_in_ci"),
+        "{}",
+        step.file("summary.md")
+    );
+}

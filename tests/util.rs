@@ -5,7 +5,8 @@ use std::process::{Command, Output};
 
 /// The `debtgate` binary built for this test run.
 /// The variables GitHub Actions sets are removed, so the tests judge what they ask for even when
-/// they run in GitHub Actions (where `check` would otherwise judge the workflow's event).
+/// they run in GitHub Actions (where `check` would otherwise judge the workflow's event), and so
+/// are those that say "this is CI" (a test of `DEBTGATE_SKIP` sets them itself).
 pub fn debtgate() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_debtgate"));
     for var in [
@@ -20,6 +21,8 @@ pub fn debtgate() -> Command {
         "GITHUB_SHA",
         "GITHUB_SERVER_URL",
         "GITHUB_RUN_ID",
+        "CI",
+        "GITLAB_CI",
     ] {
         cmd.env_remove(var);
     }

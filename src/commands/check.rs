@@ -14,6 +14,7 @@ use crate::check::{CheckOptions, ConfigFrom, Target};
 use crate::config;
 use crate::exit::Exit;
 use crate::report::{self, Format};
+use crate::skip;
 use crate::timings::Stage;
 
 #[derive(Debug, clap::Args)]
@@ -88,13 +89,14 @@ pub enum ConfigFromArg {
     Head,
 }
 
-/// The variable that skips the gate (for the rare commit that must go through now).
-const SKIP_VAR: &str = "DEBTGATE_SKIP";
-
 pub fn run(mut args: CheckArgs) -> Result<Exit> {
-    if std::env::var_os(SKIP_VAR).is_some_and(|v| !v.is_empty() && v != "0") {
-        eprintln!("debtgate: skipped because {SKIP_VAR} is set");
-        return Ok(Exit::Pass);
+    // A person's skip needs nothing: no repository, no policy (`skip.rs` for CI).
+    if skip::requested() && skip::ci_signal(args.ci).is_none() && !args.publish {
+        return skip::skipped(
+            &format!("skipped because {} is set", skip::VAR),
+            false,
+            None,
+        );
     }
     size_pool(args.jobs)?;
     // Before the work: a missing token or repository is said at once.
@@ -103,7 +105,7 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
     let format = args
         .format
         .unwrap_or(if ci { Format::Github } else { Format::Human });
-    let report = crate::check::check(&CheckOptions {
+    let opts = CheckOptions {
         target,
         config: args.config,
         config_from: match args.config_from {
@@ -113,9 +115,19 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
         dir: current_dir()?,
         budget: args.budget.map(|b| b.0),
         timings: args.timings,
-    })
-    .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err))?;
-    let mut report = report;
+    };
+    let refused = match skip::decide(args.ci || ci, || crate::check::policy(&opts))
+        .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err))?
+    {
+        skip::Decision::Skip(notice) => return skip::skipped(&notice, ci, publish_to.as_ref()),
+        skip::Decision::Judge(refused) => refused,
+    };
+    let mut report = crate::check::check(&opts)
+        .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err))?;
+    if let Some(notice) = refused {
+        eprintln!("debtgate: {notice}");
+        report.notices.push(notice);
+    }
     deliver(&mut report, &args.output, ci, format)?;
     crate::publish::after_check(publish_to.as_ref(), &report, ci)?;
     Ok(match report.verdict {

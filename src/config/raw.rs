@@ -35,6 +35,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "budget",
     "on_budget_exceeded",
     "store",
+    "allow_skip_in_ci",
 ];
 /// Keys of a `{warn, fail}` level (thresholds and grades alike).
 pub(crate) const LEVEL_KEYS: &[&str] = &["warn", "fail"];
@@ -104,6 +105,11 @@ pub(crate) struct RawConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "RawStore")]
     pub store: Option<RawStore>,
+    /// Whether `DEBTGATE_SKIP` may skip the gate in CI (`--ci`, GITHUB_ACTIONS, GITLAB_CI,
+    /// CI=true). Off: there the skip is refused with a notice and the gate runs. In a range the
+    /// base revision's value applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_skip_in_ci: Option<bool>,
 }
 
 /// Time budgets per kind of run. A duration such as `500ms`, `10s`, `2m` or `1m30s`; null is no

@@ -79,6 +79,8 @@ pub struct Settings {
     pub on_budget_exceeded: OnBudgetExceeded,
     /// The `store` section, each key from the file or else the default.
     pub store: StoreSettings,
+    /// Whether `DEBTGATE_SKIP` may skip the gate in a CI run.
+    pub allow_skip_in_ci: bool,
     pub origin: ConfigOrigin,
     /// How problems and sources name the file (`.debtgate.yaml`, `default`, `REV:PATH`).
     label: String,
@@ -355,6 +357,9 @@ impl Settings {
         {
             looser.push("on_budget_exceeded fail → pass".to_owned());
         }
+        if !self.allow_skip_in_ci && other.allow_skip_in_ci {
+            looser.push("allow_skip_in_ci false → true".to_owned());
+        }
         looser
     }
 
@@ -434,6 +439,7 @@ impl Settings {
                 warm_max_mib: Some(self.store.warm_max_mib),
                 cold_max_mib: Some(self.store.cold_max_mib),
             }),
+            allow_skip_in_ci: Some(self.allow_skip_in_ci),
         }
     }
 }
@@ -516,6 +522,10 @@ fn build(
                 .1
         }),
         store: merge_store(base, file),
+        allow_skip_in_ci: file
+            .and_then(|f| f.allow_skip_in_ci)
+            .or(base.allow_skip_in_ci)
+            .expect(EMBEDDED_COMPLETE),
         origin,
         label: label.to_owned(),
         thresholds,

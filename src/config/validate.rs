@@ -33,6 +33,7 @@ pub(crate) struct FileConfig {
     pub budget: Vec<(RunKind, Option<Duration>)>,
     pub on_budget_exceeded: Option<OnBudgetExceeded>,
     pub store: Option<StoreConfig>,
+    pub allow_skip_in_ci: Option<bool>,
 }
 
 /// The `store` section: each key `None` when the file does not set it.
@@ -211,6 +212,7 @@ impl Checker {
                     config.on_budget_exceeded = self.on_budget_exceeded(value, &spot)
                 }
                 "store" => config.store = self.store(value, &spot),
+                "allow_skip_in_ci" => config.allow_skip_in_ci = self.boolean(value, &spot),
                 _ => unreachable!("`mapping` returns only known keys"),
             }
         }
@@ -572,6 +574,16 @@ impl Checker {
         budgets
     }
 
+    fn boolean(&mut self, node: &Node, spot: &Spot) -> Option<bool> {
+        match node {
+            Node::Bool(b) => Some(*b),
+            _ => {
+                self.wrong_type(spot, "true or false", node);
+                None
+            }
+        }
+    }
+
     fn on_budget_exceeded(&mut self, node: &Node, spot: &Spot) -> Option<OnBudgetExceeded> {
         let Node::Str(name) = node else {
             self.wrong_type(spot, "pass or fail", node);
@@ -702,7 +714,7 @@ mod tests {
     fn the_document_must_be_a_mapping() {
         assert_eq!(
             problems("- mode\n"),
-            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, found a list"]
+            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, allow_skip_in_ci, found a list"]
         );
     }
 }

@@ -19,7 +19,12 @@ pub const MAX_PAGES: usize = 50;
 
 /// Creates or updates the sticky comment on pull request `number`.
 pub fn post(api: &Api, number: u64, report: &Report) -> Result<String, ApiError> {
-    let body = json!({ "body": body(report) });
+    post_text(api, number, &body(report))
+}
+
+/// [`post`] with a body already written (it must start with [`MARKER`]).
+pub fn post_text(api: &Api, number: u64, text: &str) -> Result<String, ApiError> {
+    let body = json!({ "body": text });
     match find(api, number)? {
         Some(id) => {
             let url = api.url(&format!("/issues/comments/{id}"));

@@ -21,6 +21,7 @@
 pub mod check_run;
 pub mod comment;
 pub mod github;
+pub mod skipped;
 pub mod status;
 
 use anyhow::{bail, Context as _, Result};
@@ -236,6 +237,8 @@ pub fn publish(target: &Target, report: &Report) -> Result<Outcome> {
     Ok(outcome)
 }
 
+pub use skipped::publish_skipped;
+
 /// Posts an `error` commit status: the check could not reach a verdict.
 pub fn publish_error(target: &Target, error: &str) -> Result<Outcome> {
     let sha = target.sha(None)?;
@@ -254,7 +257,11 @@ pub fn publish_error(target: &Target, error: &str) -> Result<Outcome> {
 }
 
 /// Files a part's result; an error that is neither a denial nor a rate limit stops publishing.
-fn record(outcome: &mut Outcome, part: Part, result: Result<String, ApiError>) -> Result<()> {
+pub(crate) fn record(
+    outcome: &mut Outcome,
+    part: Part,
+    result: Result<String, ApiError>,
+) -> Result<()> {
     match result {
         Ok(done) => {
             eprintln!("debtgate: published {done}");

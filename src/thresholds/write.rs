@@ -325,7 +325,8 @@ mod tests {
                 Some("max_file_size"),
                 Some("budget"),
                 Some("on_budget_exceeded"),
-                Some("store")
+                Some("store"),
+                Some("allow_skip_in_ci")
             ]
         );
         let joined: Vec<String> = paragraphs(DEFAULT_YAML)
