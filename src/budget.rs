@@ -59,6 +59,12 @@ impl Budget {
         self.limit
     }
 
+    /// When the budget runs out (`None`: never). Work that cannot stop at a file boundary, such
+    /// as a request to the daemon, stops here.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
     /// Whether the deadline has passed.
     pub fn expired(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)

@@ -102,8 +102,27 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         queue = budget::riskiest_first(&repo, &store, &settings, queue, &budget);
     }
     clock.lap(Stage::Ranking);
-    // The daemon, when one runs, measures the change's blobs ahead of its background work.
-    let store = Measurer::new(store, &repo, &changes, &settings);
+    // The daemon, when one runs, measures the change's blobs ahead of its background work, in
+    // the queue's order and until the budget's deadline at most.
+    let store = Measurer::new(
+        store,
+        &repo,
+        &queue,
+        settings.max_file_size,
+        budget.deadline(),
+    );
+    // What the daemon answered costs nothing to judge: first, and judged whatever the budget.
+    let answered = if limit.is_some() {
+        let (done, rest): (Vec<_>, Vec<_>) = queue
+            .into_iter()
+            .partition(|p| store.answered(p, settings.max_file_size));
+        let n = done.len();
+        queue = done;
+        queue.extend(rest);
+        n
+    } else {
+        0
+    };
     let judge = Judge {
         settings: &settings,
         measure: Measure {
@@ -115,7 +134,11 @@ pub fn check(opts: &CheckOptions) -> Result<Report> {
         today: jiff::Zoned::now().date(),
         clock: &clock,
     };
-    let (judged, taken) = judge_queue(&judge, &queue, &budget);
+    let free = Budget::new(None, clock.started());
+    let (mut judged, _) = judge_queue(&judge, &queue[..answered], &free);
+    let (rest, taken) = judge_queue(&judge, &queue[answered..], &budget);
+    judged.extend(rest);
+    let taken = answered + taken;
     for j in judged {
         gathered.add(j, changes.source);
     }

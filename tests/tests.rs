@@ -8,6 +8,7 @@
 //! - `check`       — `debtgate check` end to end: which change, which policy, which verdict.
 //! - `budget`      — `check --budget` / `--timings` / `max_file_size`: resource control.
 //! - `daemon`      — `debtgate daemon` and `warm`: real daemon processes, order, robustness.
+//! - `daemon_budget` — the time budget through the daemon: bounded request, answers judged, order.
 //! - `daemon_socket` — who may answer as the daemon: a second user's fake daemons are refused.
 //! - `doctor`      — `debtgate doctor`: each check on real repositories.
 //! - `change`      — `debtgate::change` against repositories built with the git CLI.
@@ -35,6 +36,7 @@ mod ci;
 mod cli;
 mod config;
 mod daemon;
+mod daemon_budget;
 mod daemon_socket;
 mod doctor;
 mod exit_status;

@@ -6,10 +6,9 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use crate::change::{BlobId, ChangeSet, Content, Repo};
-use crate::config::Settings;
+use crate::change::{BlobId, Content, Repo};
 use crate::lang::Language;
-use crate::plan::{self, FilePlan, Side};
+use crate::plan::{FilePlan, Side};
 use crate::store::{codec, Entry, Measured, PathClass, Served, Store};
 
 /// One blob to measure, as the file at `path`.
@@ -90,15 +89,6 @@ pub fn from_wire(value: &[u8]) -> Option<Measured> {
         metrics: e.metrics?,
         marks: e.marks,
     })
-}
-
-/// The blobs `check` will measure for `changes` under `settings`: the blob sides of its
-/// [`plan`](crate::plan::change).
-pub fn for_change(changes: &ChangeSet, settings: &Settings) -> Vec<Job> {
-    for_plan(
-        &plan::change(settings, changes).files,
-        settings.max_file_size,
-    )
 }
 
 /// The jobs of planned files, in their order: each file's new side, then its old side when the

@@ -1,21 +1,26 @@
 //! Where `check` gets each file's metrics: from a running daemon when one answers, otherwise (and
 //! for anything the daemon did not answer) from the store or the analyzer in this process.
 //!
-//! [`Measurer::new`] sends the whole change's job list to the daemon in one request, so the
-//! daemon queues all of the gate's work at High priority at once; the answers are kept by blob
-//! and language and handed out as `check` reaches each file. Because a missing answer is simply
-//! measured here, the verdict is the same with or without a daemon; only the report's `cache`
-//! counts say where the numbers came from (the daemon's tiers for its answers).
+//! [`Measurer::new`] sends the whole change's job list to the daemon in one request, in the
+//! order `check` will judge the files (under a time budget, riskiest first), so the daemon queues
+//! all of the gate's work at High priority at once and works through it in that order; the
+//! answers are kept by blob, language and size limit and handed out as `check` reaches each
+//! file. Under a budget the request ends at the budget's deadline with what has come back; the
+//! files whose every side came back ([`Measurer::answered`]) cost nothing to judge, so `check`
+//! judges them whatever the budget. Because a missing answer is simply measured here, the verdict
+//! is the same with or without a daemon; only the report's `cache` counts say where the numbers
+//! came from (the daemon's tiers for its answers).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use super::job::{self, JobKey};
 use crate::analysis::Analyzer;
-use crate::change::{BlobId, ChangeSet, Repo};
-use crate::config::Settings;
+use crate::change::{BlobId, Repo};
+use crate::plan::{FilePlan, Side};
 use crate::store::{CacheStats, Measured, Served, Store};
 
 /// The gate's source of measurements. `Sync`: share it by reference across workers.
@@ -42,15 +47,34 @@ impl Measurer {
         }
     }
 
-    /// Asks the repository's daemon, if one runs, for every blob `check` will measure in
-    /// `changes`; falls back to this process (with a one-line notice on stderr when a daemon
-    /// was there but could not be used).
-    pub fn new(store: Store, repo: &Repo, changes: &ChangeSet, settings: &Settings) -> Measurer {
+    /// Asks the repository's daemon, if one runs, for every blob of the planned files `queue`
+    /// (in that order) under the size limit `max_file_size`, waiting for answers until
+    /// `deadline` at most; falls back to this process (with a one-line notice on stderr when a
+    /// daemon was there but could not be used).
+    pub fn new(
+        store: Store,
+        repo: &Repo,
+        queue: &[FilePlan],
+        max_file_size: u64,
+        deadline: Option<Instant>,
+    ) -> Measurer {
         let mut m = Measurer::in_process(store);
         if super::enabled() {
-            ask_daemon(&mut m, repo, changes, settings);
+            ask_daemon(&mut m, repo, queue, max_file_size, deadline);
         }
         m
+    }
+
+    /// Whether the daemon answered every side `planned` names (judging it then reads and
+    /// measures nothing).
+    pub fn answered(&self, planned: &FilePlan, max_file_size: u64) -> bool {
+        let has = |side: &Side| {
+            side.content.blob_id().is_some_and(|id| {
+                self.answered
+                    .contains_key(&job::key(id, Path::new(side.path), max_file_size))
+            })
+        };
+        !self.answered.is_empty() && has(&planned.head) && planned.base.as_ref().is_none_or(has)
     }
 
     /// One side of a file, as [`Store::side`] gives it: the daemon's answer for this blob read
@@ -103,7 +127,13 @@ impl Measurer {
 }
 
 #[cfg(unix)]
-fn ask_daemon(m: &mut Measurer, repo: &Repo, changes: &ChangeSet, settings: &Settings) {
+fn ask_daemon(
+    m: &mut Measurer,
+    repo: &Repo,
+    queue: &[FilePlan],
+    max_file_size: u64,
+    deadline: Option<Instant>,
+) {
     use super::client::{self, Unavailable};
     use super::protocol::Answer;
 
@@ -111,13 +141,14 @@ fn ask_daemon(m: &mut Measurer, repo: &Repo, changes: &ChangeSet, settings: &Set
     if !paths.socket.exists() {
         return;
     }
-    let jobs = job::for_change(changes, settings);
+    let jobs = job::for_plan(queue, max_file_size);
     if jobs.is_empty() {
         return;
     }
-    let got = match client::measure(&paths, &jobs) {
+    let got = match client::measure(&paths, &jobs, deadline) {
         Ok(got) => got,
-        Err(Unavailable::NotRunning) => return,
+        // No time left to ask: the budget says what was not analysed.
+        Err(Unavailable::NotRunning | Unavailable::OutOfTime) => return,
         Err(why) => {
             eprintln!("debtgate: daemon not used ({why}); checking in-process");
             return;
@@ -139,4 +170,11 @@ fn ask_daemon(m: &mut Measurer, repo: &Repo, changes: &ChangeSet, settings: &Set
 }
 
 #[cfg(not(unix))]
-fn ask_daemon(_m: &mut Measurer, _repo: &Repo, _changes: &ChangeSet, _settings: &Settings) {}
+fn ask_daemon(
+    _m: &mut Measurer,
+    _repo: &Repo,
+    _queue: &[FilePlan],
+    _max_file_size: u64,
+    _deadline: Option<Instant>,
+) {
+}
