@@ -37,14 +37,7 @@ pub fn analyze_paths(opts: &AnalyzeOptions) -> Result<Report, inputs::InputError
                     path: input.path,
                     old_path: None,
                     status: None,
-                    language: m.language,
-                    score: m.score,
-                    grade: m.grade,
-                    code_lines: m.code_lines,
-                    functions: m.functions,
-                    satd: m.satd,
-                    duplication: m.duplication,
-                    diagnostics: m.diagnostics,
+                    metrics: m,
                 })
             }
         }

@@ -414,7 +414,7 @@ fn judge_file(judge: &Judge, analyzer: &mut Analyzer, planned: &FilePlan) -> Jud
     let base = planned
         .base
         .and_then(|side| judge.measure.side(analyzer, side).ok());
-    let (language, marks, head) = (head.language, head.marks, head.metrics);
+    let (marks, head) = (head.marks, head.metrics);
     let base = base.map(|b| b.metrics);
     let outcome = judge.clock.work(Work::Policy, || {
         policy::judge(
@@ -433,14 +433,7 @@ fn judge_file(judge: &Judge, analyzer: &mut Analyzer, planned: &FilePlan) -> Jud
             path: file.path.clone(),
             old_path: file.old_path.clone(),
             status: Some(file.status.as_str()),
-            language,
-            score: head.score,
-            grade: head.grade,
-            code_lines: head.code_lines,
-            functions: head.functions,
-            satd: head.satd,
-            duplication: head.duplication,
-            diagnostics: head.diagnostics,
+            metrics: head,
         }),
         findings: outcome.findings,
         judged: outcome.judged,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use debtgate::analysis::{Duplication, FunctionMetrics, Grade};
+use debtgate::analysis::{Duplication, FileMetrics, FunctionMetrics, Grade};
 use debtgate::lang::Language;
 use debtgate::report::{self, render, FileReport, Format, Mode, NotAnalysed, Report};
 use debtgate::rules::{Finding, Severity};
@@ -37,14 +37,16 @@ fn file(
         path: path.to_string(),
         old_path: None,
         status: Some(status),
-        language: Language::Rust,
-        score,
-        grade: Grade::from_score(score),
-        code_lines: 120,
-        functions,
-        satd: Vec::new(),
-        duplication: Duplication::default(),
-        diagnostics: Vec::new(),
+        metrics: FileMetrics {
+            language: Language::Rust,
+            score,
+            grade: Grade::from_score(score),
+            code_lines: 120,
+            functions,
+            satd: Vec::new(),
+            duplication: Duplication::default(),
+            diagnostics: Vec::new(),
+        },
     }
 }
 

@@ -55,7 +55,7 @@ pub struct Diagnostic {
 }
 
 /// Everything measured in one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileMetrics {
     pub language: Language,
     pub score: f64,

@@ -62,8 +62,8 @@ fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     "{BOLD}{}{BOLD:#} {DIM}({}, grade {} {:.1}){DIM:#}",
                     r.path,
                     r.status.unwrap_or("measured"),
-                    r.grade,
-                    r.score
+                    r.metrics.grade,
+                    r.metrics.score
                 )?,
                 None => writeln!(out, "{BOLD}{}{BOLD:#}", f.path)?,
             }
@@ -106,7 +106,7 @@ fn worst_functions(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut all: Vec<(&FileReport, &FunctionMetrics)> = report
         .files
         .iter()
-        .flat_map(|f| f.functions.iter().map(move |func| (f, func)))
+        .flat_map(|f| f.metrics.functions.iter().map(move |func| (f, func)))
         .collect();
     if all.is_empty() {
         return Ok(());
@@ -153,8 +153,9 @@ fn files(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let mut files: Vec<&FileReport> = report.files.iter().collect();
     files.sort_by(|a, b| {
-        a.score
-            .total_cmp(&b.score)
+        a.metrics
+            .score
+            .total_cmp(&b.metrics.score)
             .then_with(|| a.path.cmp(&b.path))
     });
     writeln!(out)?;
@@ -165,16 +166,16 @@ fn files(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "grade", "score", "code", "funcs", "satd", "dup"
     )?;
     for f in files {
-        let style = grade_style(f.grade);
+        let style = grade_style(f.metrics.grade);
         writeln!(
             out,
             "{style}{:<5}{style:#} {:>6.1} {:>6} {:>6} {:>5} {:>5}  {}",
-            f.grade.as_str(),
-            f.score,
-            f.code_lines,
-            f.functions.len(),
-            f.satd.len(),
-            f.duplication.duplicated_lines,
+            f.metrics.grade.as_str(),
+            f.metrics.score,
+            f.metrics.code_lines,
+            f.metrics.functions.len(),
+            f.metrics.satd.len(),
+            f.metrics.duplication.duplicated_lines,
             f.path
         )?;
     }
@@ -197,7 +198,7 @@ fn diagnostics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let with: Vec<&FileReport> = report
         .files
         .iter()
-        .filter(|f| !f.diagnostics.is_empty())
+        .filter(|f| !f.metrics.diagnostics.is_empty())
         .collect();
     if with.is_empty() {
         return Ok(());
@@ -208,7 +209,7 @@ fn diagnostics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "{BOLD}Diagnostics{BOLD:#} {DIM}(measured as far as the parser could read){DIM:#}"
     )?;
     for f in with {
-        for d in &f.diagnostics {
+        for d in &f.metrics.diagnostics {
             match d.line {
                 Some(line) => {
                     writeln!(out, "  {YELLOW}{}:{line}{YELLOW:#}  {}", f.path, d.message)?

@@ -28,7 +28,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut cases: BTreeMap<(&str, &str), Case> = BTreeMap::new();
     for file in &report.files {
         cases.entry((&file.path, FILE_CASE)).or_default().line = 1;
-        for f in &file.functions {
+        for f in &file.metrics.functions {
             cases
                 .entry((&file.path, &f.qualified_name))
                 .or_default()

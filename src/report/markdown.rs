@@ -46,11 +46,14 @@ pub fn render_capped(report: &Report, limit: usize) -> String {
         grades.push_str("\n| File | Status | Grade | Score |\n|---|---|:-:|--:|\n");
         for file in &report.files {
             let (grade, score) = match report.base_grades.get(&file.path) {
-                Some(b) if b.grade != file.grade || b.score != file.score => (
-                    format!("{} → {}", b.grade, file.grade),
-                    format!("{:.1} → {:.1}", b.score, file.score),
+                Some(b) if b.grade != file.metrics.grade || b.score != file.metrics.score => (
+                    format!("{} → {}", b.grade, file.metrics.grade),
+                    format!("{:.1} → {:.1}", b.score, file.metrics.score),
                 ),
-                _ => (file.grade.to_string(), format!("{:.1}", file.score)),
+                _ => (
+                    file.metrics.grade.to_string(),
+                    format!("{:.1}", file.metrics.score),
+                ),
             };
             let _ = writeln!(
                 grades,

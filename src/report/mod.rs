@@ -14,8 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Diagnostic, Duplication, FunctionMetrics, Grade, Satd};
-use crate::lang::Language;
+use crate::analysis::{FileMetrics, Grade};
 use crate::store::CacheStats;
 
 pub use codeclimate::render as render_codeclimate;
@@ -99,7 +98,7 @@ pub struct Summary {
     pub not_analysed: usize,
 }
 
-/// One analysed file.
+/// One analysed file: where it is, how the change touched it, and what analysis measured in it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: String,
@@ -107,14 +106,10 @@ pub struct FileReport {
     /// The change status (added, modified, …); `None` when not judging a change.
     #[serde(deserialize_with = "json::status")]
     pub status: Option<StatusName>,
-    pub language: Language,
-    pub score: f64,
-    pub grade: Grade,
-    pub code_lines: usize,
-    pub functions: Vec<FunctionMetrics>,
-    pub satd: Vec<Satd>,
-    pub duplication: Duplication,
-    pub diagnostics: Vec<Diagnostic>,
+    /// The file's measurements as analysis gives them; in the JSON document their fields sit
+    /// beside `path` (`language`, `score`, `grade`, `code_lines`, `functions`, …).
+    #[serde(flatten)]
+    pub metrics: FileMetrics,
 }
 
 /// A file that was listed but not measured.
@@ -193,7 +188,7 @@ impl Report {
         not_analysed.sort_by(|a, b| a.path.cmp(&b.path));
         let summary = Summary {
             files: files.len(),
-            functions: files.iter().map(|f| f.functions.len()).sum(),
+            functions: files.iter().map(|f| f.metrics.functions.len()).sum(),
             not_analysed: not_analysed.len(),
             ..Summary::default()
         };
@@ -276,6 +271,7 @@ pub fn end_line(report: &Report, finding: &Finding) -> Option<usize> {
         .files
         .iter()
         .find(|f| f.path == finding.path)?
+        .metrics
         .functions
         .iter()
         .find(|f| f.qualified_name == name && f.start_line == finding.line)
