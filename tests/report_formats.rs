@@ -193,6 +193,24 @@ fn rendered(report: &Report, format: Format) -> String {
     String::from_utf8(out).expect("every format is UTF-8")
 }
 
+/// The human report as `--output human=FILE` writes it (no colour).
+#[test]
+fn human_snapshot() {
+    let mut plain = Vec::new();
+    render(
+        &fixture(),
+        Format::Human,
+        &mut anstream::StripStream::new(&mut plain),
+    )
+    .expect("rendering to memory cannot fail");
+    insta::assert_snapshot!(String::from_utf8(plain).expect("UTF-8"));
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!(rendered(&fixture(), Format::Json));
+}
+
 #[test]
 fn sarif_snapshot() {
     insta::assert_snapshot!(rendered(&fixture(), Format::Sarif));
