@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::histogram::{self, Marker};
 use super::propose::{Flags, GradeProposal, MetricProposal, DEBT_SHARE};
-use super::write::{explain, grade_counts, thousands};
+use super::write::{explain, functions_line, grade_counts, grades_line, thousands};
 use super::Outcome;
 use crate::config::{GradeLevel, Level};
 use crate::rules::Severity;
@@ -90,24 +90,14 @@ fn metric(out: &mut String, p: &MetricProposal, now: &str, flags: (Flags, Flags)
             thousands(f.fail)
         );
     }
-    let d = &p.distribution;
-    if let Some(worst) = d.worst() {
-        let at = |q| d.percentile(q).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {} functions: p50 {}, p90 {}, p95 {}, p99 {}, worst {worst} ({}){}",
-            thousands(d.values.len()),
-            at(50.0),
-            at(90.0),
-            at(95.0),
-            at(99.0),
-            d.worst_at.as_deref().unwrap_or("?"),
-            match p.suppressed {
-                0 => String::new(),
-                n => format!("; {n} suppressed, not counted"),
-            }
-        );
+    if let Some(line) = functions_line(&p.distribution) {
+        let suppressed = match p.suppressed {
+            0 => String::new(),
+            n => format!("; {n} suppressed, not counted"),
+        };
+        let _ = writeln!(out, "  {line}{suppressed}");
     }
+
     let _ = writeln!(
         out,
         "  warn {}\n  fail {}",
@@ -158,13 +148,7 @@ fn grade(out: &mut String, g: &GradeProposal, now: &str, flags: (Flags, Flags)) 
         );
     }
     if !g.grades.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {} files: {}; worst {}",
-            thousands(g.grades.len()),
-            grade_counts(&g.grades),
-            g.worst_at.as_deref().unwrap_or("?")
-        );
+        let _ = writeln!(out, "  {}", grades_line(g));
     }
     let _ = writeln!(
         out,

@@ -10,7 +10,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::propose::{Adjust, Derived, Flags, GradeProposal, MetricProposal, Proposal, DEBT_SHARE};
+use super::propose::{
+    Adjust, Derived, Distribution, Flags, GradeProposal, MetricProposal, Proposal, DEBT_SHARE,
+};
 use crate::analysis::Grade;
 use crate::config::{ConfigError, ConfigOrigin, Settings, DEFAULT_YAML};
 
@@ -160,30 +162,15 @@ fn thresholds(p: &Proposal, facts: &Facts) -> String {
 fn metric_comment(m: &MetricProposal, flags: Flags) -> String {
     let d = &m.distribution;
     let mut out = String::new();
-    match d.worst() {
-        None => {
-            let _ = writeln!(
-                out,
-                "  # {}: no functions measured; the levels are kept.",
-                m.metric
-            );
-            return out;
-        }
-        Some(worst) => {
-            let at = |p| d.percentile(p).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  # {}, {} functions: p50 {}, p90 {}, p95 {}, p99 {}, worst {worst} ({})",
-                m.metric,
-                thousands(d.values.len()),
-                at(50.0),
-                at(90.0),
-                at(95.0),
-                at(99.0),
-                d.worst_at.as_deref().unwrap_or("?"),
-            );
-        }
-    }
+    let Some(line) = functions_line(d) else {
+        let _ = writeln!(
+            out,
+            "  # {}: no functions measured; the levels are kept.",
+            m.metric
+        );
+        return out;
+    };
+    let _ = writeln!(out, "  # {}, {line}", m.metric);
     let _ = writeln!(
         out,
         "  #   warn {}; flags {}.\n  #   fail {}; flags {}.",
@@ -223,13 +210,7 @@ fn min_grade(g: &GradeProposal, flags: Flags) -> String {
     if g.grades.is_empty() {
         out.push_str("# No files measured; the levels are kept.\n");
     } else {
-        let _ = writeln!(
-            out,
-            "# {} files: {}; worst {}",
-            thousands(g.grades.len()),
-            grade_counts(&g.grades),
-            g.worst_at.as_deref().unwrap_or("?")
-        );
+        let _ = writeln!(out, "# {}", grades_line(g));
         let _ = writeln!(
             out,
             "#   warn {}; flags {}.\n#   fail {}; flags {}.",
@@ -246,6 +227,32 @@ fn min_grade(g: &GradeProposal, flags: Flags) -> String {
         pair(show(g.warn.level), show(g.fail.level))
     );
     out
+}
+
+/// `9,615 functions: p50 2, p90 9, p95 14, p99 31, worst 120 (src/x.c:10 f)`: one metric's
+/// distribution in one line; `None` when nothing was measured.
+pub fn functions_line(d: &Distribution) -> Option<String> {
+    let worst = d.worst()?;
+    let at = |p| d.percentile(p).unwrap_or_default();
+    Some(format!(
+        "{} functions: p50 {}, p90 {}, p95 {}, p99 {}, worst {worst} ({})",
+        thousands(d.values.len()),
+        at(50.0),
+        at(90.0),
+        at(95.0),
+        at(99.0),
+        d.worst_at.as_deref().unwrap_or("?"),
+    ))
+}
+
+/// `639 files: A+ 583, A 52, F 4; worst src/x.c`: the grades measured, in one line.
+pub fn grades_line(g: &GradeProposal) -> String {
+    format!(
+        "{} files: {}; worst {}",
+        thousands(g.grades.len()),
+        grade_counts(&g.grades),
+        g.worst_at.as_deref().unwrap_or("?")
+    )
 }
 
 /// `A+ 583, A 52, F 4`: each grade present, best first.
