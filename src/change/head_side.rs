@@ -211,6 +211,30 @@ pub(super) mod tests {
         std::fs::write(p, text).expect("write");
     }
 
+    /// Stages what a tree diff finds hard: a removed directory, a mode change, a new symlink, a
+    /// gitlink, an intent-to-add file and a file replaced by a directory.
+    pub(crate) fn stage_odd_entries(root: &Path) {
+        git(root, &["rm", "-q", "-r", "d/y"]);
+        git(root, &["update-index", "--chmod=+x", "b/x/f2.rs"]);
+        std::os::unix::fs::symlink("f0.rs", root.join("b/z/link.rs")).expect("a symlink");
+        git(root, &["add", "b/z/link.rs"]);
+        let head = git(root, &["rev-parse", "HEAD"]);
+        git(
+            root,
+            &[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("160000,{head},d/sub"),
+            ],
+        );
+        write(root, "c/new/intent.rs", "fn later() {}\n");
+        git(root, &["add", "-N", "c/new/intent.rs"]);
+        std::fs::remove_file(root.join("top.rs")).expect("rm");
+        write(root, "top.rs/inner.rs", "fn inner() {}\n");
+        git(root, &["add", "-A", "top.rs"]);
+    }
+
     /// A repository of 4 top-level directories × 3 subdirectories × 3 files, committed, with a
     /// full cache-tree (`git reset` writes one).
     pub(crate) fn repo() -> tempfile::TempDir {
@@ -293,26 +317,7 @@ pub(super) mod tests {
         let dir = repo();
         let root = dir.path();
         git(root, &["mv", "a/x/f0.rs", "c/z/moved.rs"]);
-        git(root, &["rm", "-q", "-r", "d/y"]);
-        git(root, &["update-index", "--chmod=+x", "b/x/f2.rs"]);
-        std::os::unix::fs::symlink("f0.rs", root.join("b/z/link.rs")).expect("a symlink");
-        git(root, &["add", "b/z/link.rs"]);
-        let head = git(root, &["rev-parse", "HEAD"]);
-        git(
-            root,
-            &[
-                "update-index",
-                "--add",
-                "--cacheinfo",
-                &format!("160000,{head},d/sub"),
-            ],
-        );
-        write(root, "c/new/intent.rs", "fn later() {}\n");
-        git(root, &["add", "-N", "c/new/intent.rs"]);
-        std::fs::remove_file(root.join("top.rs")).expect("rm");
-        std::fs::create_dir(root.join("top.rs")).expect("mkdir");
-        write(root, "top.rs/inner.rs", "fn inner() {}\n");
-        git(root, &["add", "-A", "top.rs"]);
+        stage_odd_entries(root);
         let read = same_as_full_tree(root);
         assert!(read < ALL_TREES, "read {read} trees");
     }

@@ -77,58 +77,24 @@ fn range(repo: &gix::Repository, base: &str, head: &str) -> Result<ChangeSet, Ch
     Ok(out.finish())
 }
 
+/// One tree-diff entry as a changed file. The tree diff names both sides of every entry through
+/// its accessors (the source of a deletion is the deleted entry), so only the status is matched.
 fn convert(change: &gix::object::tree::diff::ChangeDetached) -> Option<super::ChangedFile> {
     use gix::object::tree::diff::ChangeDetached as C;
+    let old = side(change.source_location(), change.source_entry_mode_and_id());
+    let new = side(change.location(), change.entry_mode_and_id());
     match change {
-        C::Addition {
-            location,
-            entry_mode,
-            id,
-            ..
-        } => changed_file(ChangeStatus::Added, None, side(location, *entry_mode, id)),
-        C::Deletion {
-            location,
-            entry_mode,
-            id,
-            ..
-        } => changed_file(ChangeStatus::Deleted, side(location, *entry_mode, id), None),
-        C::Modification {
-            location,
-            previous_entry_mode,
-            previous_id,
-            entry_mode,
-            id,
-        } => changed_file(
-            ChangeStatus::Modified,
-            side(location, *previous_entry_mode, previous_id),
-            side(location, *entry_mode, id),
-        ),
-        C::Rewrite {
-            source_location,
-            source_entry_mode,
-            source_id,
-            location,
-            entry_mode,
-            id,
-            copy,
-            ..
-        } => changed_file(
-            ChangeStatus::Renamed,
-            // Copy tracking is off; were it on, a copy keeps its source and is just added.
-            side(source_location, *source_entry_mode, source_id).filter(|_| !*copy),
-            side(location, *entry_mode, id),
-        ),
+        C::Addition { .. } => changed_file(ChangeStatus::Added, None, new),
+        C::Deletion { .. } => changed_file(ChangeStatus::Deleted, old, None),
+        C::Modification { .. } => changed_file(ChangeStatus::Modified, old, new),
+        // Copy tracking is off; were it on, a copy keeps its source and is just added.
+        C::Rewrite { copy, .. } => changed_file(ChangeStatus::Renamed, old.filter(|_| !*copy), new),
     }
 }
 
 fn side<'a>(
-    path: &'a gix::bstr::BString,
-    mode: gix::objs::tree::EntryMode,
-    id: &'a gix::ObjectId,
+    path: &'a gix::bstr::BStr,
+    (mode, id): (gix::objs::tree::EntryMode, &'a gix::oid),
 ) -> Option<Side<'a>> {
-    Some(Side {
-        path: path.as_ref(),
-        mode,
-        id: id.as_ref(),
-    })
+    Some(Side { path, mode, id })
 }

@@ -182,7 +182,7 @@ fn side<'a>(path: &'a BStr, mode: gix::index::entry::Mode, id: &'a gix::oid) -> 
 mod tests {
     use gix::status::tree_index::TrackRenames;
 
-    use super::super::head_side::tests::{git, repo, write};
+    use super::super::head_side::tests::{git, repo, stage_odd_entries, write};
     use super::*;
 
     /// What gix's own `tree_index_status` (HEAD's whole tree made into an index) gives.
@@ -215,25 +215,7 @@ mod tests {
         git(root, &["add", "c/z/moved.rs"]);
         git(root, &["mv", "a/y/f1.rs", "b/renamed.rs"]);
         git(root, &["rm", "-q", "a/z/f2.rs"]);
-        git(root, &["rm", "-q", "-r", "d/y"]);
-        git(root, &["update-index", "--chmod=+x", "b/x/f2.rs"]);
-        std::os::unix::fs::symlink("f0.rs", root.join("b/z/link.rs")).expect("a symlink");
-        git(root, &["add", "b/z/link.rs"]);
-        let head = git(root, &["rev-parse", "HEAD"]);
-        git(
-            root,
-            &[
-                "update-index",
-                "--add",
-                "--cacheinfo",
-                &format!("160000,{head},d/sub"),
-            ],
-        );
-        write(root, "c/new/intent.rs", "fn later() {}\n");
-        git(root, &["add", "-N", "c/new/intent.rs"]);
-        std::fs::remove_file(root.join("top.rs")).expect("rm");
-        write(root, "top.rs/inner.rs", "fn inner() {}\n");
-        git(root, &["add", "-A", "top.rs"]);
+        stage_odd_entries(root);
 
         let repo = gix::open(root).expect("opens");
         let fast = staged(&repo).expect("the staged change").files;
