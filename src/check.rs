@@ -15,12 +15,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
-
 use crate::analysis::{self, Analyzer};
 use crate::budget::{self, Budget};
-use crate::change::{ChangeSet, ChangedFile, Repo, Source};
-use crate::config::{self, ConfigOrigin, OnBudgetExceeded, PolicyMode, RunKind, Settings};
+use crate::change::{ChangeError, ChangeSet, ChangedFile, Repo, Source};
+use crate::config::{
+    self, ConfigError, ConfigOrigin, OnBudgetExceeded, PolicyMode, RunKind, Settings,
+};
 use crate::daemon::Measurer;
 use crate::measure::{fan_out, Measure};
 use crate::plan::{self, FilePlan};
@@ -66,7 +66,18 @@ pub struct CheckOptions {
     pub timings: bool,
 }
 
-pub fn check(opts: &CheckOptions) -> Result<Report> {
+/// Why a check could not reach a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Change(#[from] ChangeError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("a range always has a base commit")]
+    RangeWithoutBase,
+}
+
+pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
     let mut clock = Clock::start();
     let repo = Repo::discover(&opts.dir)?;
     let changes = match &opts.target {
@@ -279,7 +290,7 @@ fn mode_of(source: Source) -> Mode {
 
 /// The settings that would judge the change `opts` names (for `DEBTGATE_SKIP` in CI, which the
 /// policy may allow): the same file [`check`] reads, the base revision's in a range.
-pub fn policy(opts: &CheckOptions) -> Result<Settings> {
+pub fn policy(opts: &CheckOptions) -> Result<Settings, CheckError> {
     let repo = Repo::discover(&opts.dir)?;
     let changes = match &opts.target {
         Target::Range { base, head } => repo.range(base, head)?,
@@ -290,7 +301,11 @@ pub fn policy(opts: &CheckOptions) -> Result<Settings> {
 }
 
 /// The settings that judge this change.
-fn settings_for(repo: &Repo, changes: &ChangeSet, opts: &CheckOptions) -> Result<Settings> {
+fn settings_for(
+    repo: &Repo,
+    changes: &ChangeSet,
+    opts: &CheckOptions,
+) -> Result<Settings, CheckError> {
     if opts.config.is_some()
         || changes.source != Source::Range
         || opts.config_from == ConfigFrom::Head
@@ -303,7 +318,7 @@ fn settings_for(repo: &Repo, changes: &ChangeSet, opts: &CheckOptions) -> Result
         .base_tip
         .as_deref()
         .or(changes.base.as_deref())
-        .context("a range always has a base commit")?;
+        .ok_or(CheckError::RangeWithoutBase)?;
     for name in config::FILE_NAMES {
         if let Some(bytes) = repo.file_at(base, name)? {
             let text = String::from_utf8_lossy(&bytes);

@@ -7,8 +7,6 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
-
 use crate::analysis::{readable, Analyzer, FunctionMetrics};
 use crate::config::{self, PolicyMode, Settings};
 use crate::lang::Language;
@@ -21,11 +19,30 @@ pub struct ExplainOptions {
     pub dir: PathBuf,
 }
 
-pub fn explain(opts: &ExplainOptions) -> Result<String> {
+/// Why there is no explanation.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    #[error("{path}: no such file")]
+    NoSuchFile { path: String },
+    #[error("{path}: cannot read")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: no function named `{name}`")]
+    NoFunction { path: String, name: String },
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Format(#[from] std::fmt::Error),
+}
+
+pub fn explain(opts: &ExplainOptions) -> Result<String, ExplainError> {
     let (path, function) = split_target(&opts.target);
     let file = opts.dir.join(path);
     if !file.is_file() {
-        bail!("{path}: no such file");
+        return Err(ExplainError::NoSuchFile { path: path.into() });
     }
     let root = config::find_repo_root(&opts.dir).unwrap_or_else(|| opts.dir.clone());
     let settings = Settings::discover(&root, opts.config.as_deref())?;
@@ -47,7 +64,10 @@ pub fn explain(opts: &ExplainOptions) -> Result<String> {
         writeln!(out, "  not analysed: unsupported language")?;
         return Ok(out);
     };
-    let bytes = std::fs::read(&file).with_context(|| format!("{path}: cannot read"))?;
+    let bytes = std::fs::read(&file).map_err(|source| ExplainError::Read {
+        path: path.into(),
+        source,
+    })?;
     if let Some(reason) = readable::too_large(bytes.len() as u64, settings.max_file_size)
         .or_else(|| readable::binary(&bytes))
     {
@@ -76,7 +96,10 @@ pub fn explain(opts: &ExplainOptions) -> Result<String> {
         .filter(|f| function.is_none_or(|n| f.name == n || f.qualified_name == n))
         .collect();
     if let (Some(name), true) = (function, chosen.is_empty()) {
-        bail!("{path}: no function named `{name}`");
+        return Err(ExplainError::NoFunction {
+            path: path.into(),
+            name: name.into(),
+        });
     }
     for f in chosen {
         function_lines(&mut out, &settings, &rel, f)?;
@@ -101,7 +124,7 @@ fn function_lines(
     settings: &Settings,
     rel: &str,
     f: &FunctionMetrics,
-) -> Result<()> {
+) -> std::fmt::Result {
     writeln!(
         out,
         "\n  {} (lines {}–{})",

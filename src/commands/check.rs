@@ -116,14 +116,14 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
         budget: args.budget.map(|b| b.0),
         timings: args.timings,
     };
-    let refused = match skip::decide(args.ci || ci, || crate::check::policy(&opts))
+    let refused = match skip::decide(args.ci || ci, || Ok(crate::check::policy(&opts)?))
         .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err))?
     {
         skip::Decision::Skip(notice) => return skip::skipped(&notice, ci, publish_to.as_ref()),
         skip::Decision::Judge(refused) => refused,
     };
     let mut report = crate::check::check(&opts)
-        .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err))?;
+        .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err.into()))?;
     if let Some(notice) = refused {
         eprintln!("debtgate: {notice}");
         report.notices.push(notice);

@@ -9,10 +9,8 @@
 use std::collections::HashSet;
 use std::io::IsTerminal;
 
-use anyhow::Result;
-
 use super::job::{self, Job, Outcome};
-use crate::change::Repo;
+use crate::change::{ChangeError, Repo};
 use crate::config::{PolicyMode, Settings};
 use crate::measure::fan_out;
 use crate::plan::FilePlan;
@@ -62,7 +60,7 @@ pub fn upstream(repo: &Repo, ask_git: bool) -> Option<String> {
 /// measures at HEAD, and the base sides `check --base <upstream>` measures when its mode compares
 /// with the base — both from the gate's own [`plan`](crate::plan), so the pass warms what the
 /// gate will look up.
-pub fn plan(repo: &Repo) -> Result<Plan> {
+pub fn plan(repo: &Repo) -> Result<Plan, ChangeError> {
     let settings = Settings::discover(repo.root(), None).unwrap_or_else(|_| Settings::embedded());
     let (head, upstream) = tips(repo);
     let mut seen = HashSet::new();
@@ -126,7 +124,7 @@ pub struct Summary {
 
 /// `debtgate warm`: the background pass in this process, a progress bar on stderr when it is a
 /// terminal.
-pub fn run_in_process(dir: &std::path::Path) -> Result<(Plan, Summary)> {
+pub fn run_in_process(dir: &std::path::Path) -> Result<(Plan, Summary), ChangeError> {
     let repo = Repo::discover(dir)?;
     let plan = plan(&repo)?;
     let (paths, limits) = crate::config::store::store_near(Some(&repo));
