@@ -19,10 +19,44 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 use crate::report::{self, Report, Verdict};
+
+/// Why the CI step cannot go on: the event does not say what to judge (the gate fails closed), or
+/// a file or git could not be used. The messages say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CiError {
+    #[error("{0}")]
+    Event(String),
+    #[error("{what}")]
+    Env {
+        what: &'static str,
+        #[source]
+        source: std::env::VarError,
+    },
+    #[error("{what}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{what}")]
+    Json {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+type Result<T, E = CiError> = std::result::Result<T, E>;
+
+fn io(what: impl FnOnce() -> String) -> impl FnOnce(std::io::Error) -> CiError {
+    move |source| CiError::Io {
+        what: what(),
+        source,
+    }
+}
 
 /// `true` when running in GitHub Actions (`GITHUB_ACTIONS=true`) and not switched off with
 /// `DEBTGATE_CI=0`.
@@ -48,15 +82,24 @@ pub struct Event {
 impl Event {
     /// The event of this workflow run, from `GITHUB_EVENT_NAME` and `GITHUB_EVENT_PATH`.
     pub fn from_env() -> Result<Event> {
-        let name = std::env::var("GITHUB_EVENT_NAME")
-            .context("--ci needs GITHUB_EVENT_NAME (set by GitHub Actions); or pass --base")?;
+        let name = std::env::var("GITHUB_EVENT_NAME").map_err(|source| CiError::Env {
+            what: "--ci needs GITHUB_EVENT_NAME (set by GitHub Actions); or pass --base",
+            source,
+        })?;
         let path = std::env::var_os("GITHUB_EVENT_PATH")
             .map(PathBuf::from)
-            .context("--ci needs GITHUB_EVENT_PATH (set by GitHub Actions); or pass --base")?;
-        let text = std::fs::read(&path)
-            .with_context(|| format!("cannot read the event payload {}", path.display()))?;
-        let payload = serde_json::from_slice(&text)
-            .with_context(|| format!("the event payload {} is not JSON", path.display()))?;
+            .ok_or_else(|| {
+                CiError::Event(
+                    "--ci needs GITHUB_EVENT_PATH (set by GitHub Actions); or pass --base".into(),
+                )
+            })?;
+        let text = std::fs::read(&path).map_err(io(|| {
+            format!("cannot read the event payload {}", path.display())
+        }))?;
+        let payload = serde_json::from_slice(&text).map_err(|source| CiError::Json {
+            what: format!("the event payload {} is not JSON", path.display()),
+            source,
+        })?;
         Ok(Event { name, payload })
     }
 
@@ -75,7 +118,9 @@ impl Event {
             "push" => {
                 let after = sha(p, "/after")?;
                 if is_zero(&after) {
-                    bail!("this push deletes a branch: there is no change to judge");
+                    return Err(CiError::Event(
+                        "this push deletes a branch: there is no change to judge".into(),
+                    ));
                 }
                 let before = sha(p, "/before")?;
                 let base = if is_zero(&before) {
@@ -83,20 +128,24 @@ impl Event {
                     let default = p
                         .pointer("/repository/default_branch")
                         .and_then(Value::as_str)
-                        .context(
-                            "a push that creates a branch has no `before`, and the payload names \
-                             no repository.default_branch to judge it against; pass --base",
-                        )?;
+                        .ok_or_else(|| {
+                            CiError::Event(
+                                "a push that creates a branch has no `before`, and the payload \
+                                 names no repository.default_branch to judge it against; pass \
+                                 --base"
+                                    .into(),
+                            )
+                        })?;
                     format!("origin/{default}")
                 } else {
                     before
                 };
                 Ok(Range { base, head: after })
             }
-            other => bail!(
+            other => Err(CiError::Event(format!(
                 "the `{other}` event names no change to judge; run debtgate on pull_request, \
                  push or merge_group events, or pass --base REV"
-            ),
+            ))),
         }
     }
 }
@@ -107,7 +156,7 @@ fn sha(payload: &Value, pointer: &str) -> Result<String> {
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .with_context(|| format!("the event payload has no `{pointer}`"))
+        .ok_or_else(|| CiError::Event(format!("the event payload has no `{pointer}`")))
 }
 
 fn is_zero(sha: &str) -> bool {
@@ -161,9 +210,9 @@ fn append(path: &PathBuf, bytes: &[u8]) -> Result<()> {
         .create(true)
         .append(true)
         .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+        .map_err(io(|| format!("cannot open {}", path.display())))?;
     file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(io(|| format!("cannot write {}", path.display())))
 }
 
 /// `--fetch-base`: makes sure `base`, `head` and their merge-base are in the repository at `dir`,
@@ -250,13 +299,13 @@ fn git_out(dir: &std::path::Path, args: &[&str]) -> String {
 }
 
 fn git_run(dir: &std::path::Path, args: &[&str]) -> Result<()> {
-    let out = git(dir, args).context("cannot run git (is it installed?)")?;
+    let out = git(dir, args).map_err(io(|| "cannot run git (is it installed?)".into()))?;
     if !out.status.success() {
-        bail!(
+        return Err(CiError::Event(format!(
             "--fetch-base: `git {}` failed: {}",
             args.join(" "),
             String::from_utf8_lossy(&out.stderr).trim()
-        );
+        )));
     }
     Ok(())
 }

@@ -24,11 +24,27 @@ pub mod github;
 pub mod skipped;
 pub mod status;
 
-use anyhow::{bail, Context as _, Result};
-
 use crate::ci::Event;
 use crate::report::Report;
 use github::{Api, ApiError};
+
+/// Why publishing stopped: the environment does not say where or as whom, or a part failed
+/// (neither a denial nor a rate limit). The messages say what to do and what was published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{0}")]
+    Setup(String),
+    #[error(transparent)]
+    Ci(#[from] crate::ci::CiError),
+    #[error("{0}")]
+    Failed(String),
+}
+
+type Result<T, E = PublishError> = std::result::Result<T, E>;
+
+fn setup<T>(message: impl Into<String>) -> Result<T> {
+    Err(PublishError::Setup(message.into()))
+}
 
 /// Where and as whom to publish, from the environment.
 pub struct Target {
@@ -52,15 +68,18 @@ impl Target {
     pub fn from_env() -> Result<Target> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let Some(token) = var("GITHUB_TOKEN") else {
-            bail!(
-                "publishing needs a token in GITHUB_TOKEN (in a workflow: `env: GITHUB_TOKEN: ${{{{ \
-                 github.token }}}}`)"
+            return setup(
+                "publishing needs a token in GITHUB_TOKEN (in a workflow: `env: GITHUB_TOKEN: ${{ \
+                 github.token }}`)",
             );
         };
-        let repo = var("GITHUB_REPOSITORY")
-            .context("publishing needs GITHUB_REPOSITORY (`owner/name`; set by GitHub Actions)")?;
+        let Some(repo) = var("GITHUB_REPOSITORY") else {
+            return setup(
+                "publishing needs GITHUB_REPOSITORY (`owner/name`; set by GitHub Actions)",
+            );
+        };
         if repo.split('/').filter(|p| !p.is_empty()).count() != 2 {
-            bail!("GITHUB_REPOSITORY is `{repo}`, not `owner/name`");
+            return setup(format!("GITHUB_REPOSITORY is `{repo}`, not `owner/name`"));
         }
         let api_url = var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into());
         check_api_url(&api_url)?;
@@ -89,9 +108,13 @@ impl Target {
             .clone()
             .or_else(|| report.and_then(|r| r.head.clone()))
             .or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
-            .context(
-                "no commit to publish on: the event payload, the report and GITHUB_SHA name none",
-            )
+            .ok_or_else(|| {
+                PublishError::Setup(
+                    "no commit to publish on: the event payload, the report and GITHUB_SHA name \
+                     none"
+                        .into(),
+                )
+            })
     }
 }
 
@@ -102,7 +125,7 @@ fn check_api_url(url: &str) -> Result<()> {
         return Ok(());
     }
     let Some(rest) = url.strip_prefix("http://") else {
-        bail!("GITHUB_API_URL is `{url}`, not an https URL");
+        return setup(format!("GITHUB_API_URL is `{url}`, not an https URL"));
     };
     let host = rest.split('/').next().unwrap_or_default();
     let host = match host.rsplit_once(':') {
@@ -115,7 +138,9 @@ fn check_api_url(url: &str) -> Result<()> {
     if matches!(host, "localhost" | "[::1]") || loopback_ip {
         return Ok(());
     }
-    bail!("GITHUB_API_URL is `{url}`: the token would travel unencrypted; use https")
+    setup(format!(
+        "GITHUB_API_URL is `{url}`: the token would travel unencrypted; use https"
+    ))
 }
 
 /// The head commit an event is about.
@@ -275,7 +300,10 @@ pub(crate) fn record(
             } else {
                 format!("already published: {}", outcome.published.join("; "))
             };
-            bail!("cannot publish {}: {why} ({done})", part.name());
+            return Err(PublishError::Failed(format!(
+                "cannot publish {}: {why} ({done})",
+                part.name()
+            )));
         }
     }
     Ok(())
@@ -300,7 +328,7 @@ pub fn fall_back(outcome: &Outcome, report: Option<&Report>, summary_written: bo
         eprintln!("debtgate: warning: {notice}");
     }
     match report {
-        Some(report) if !summary_written => crate::ci::write_summary(report),
+        Some(report) if !summary_written => Ok(crate::ci::write_summary(report)?),
         _ => Ok(()),
     }
 }
