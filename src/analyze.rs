@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::fan_out;
 use crate::inputs::{self, Source};
-use crate::measure::fan_out;
 use crate::report::{FileReport, Mode, NotAnalysed, Report};
 use crate::{analysis, change, config, store};
 

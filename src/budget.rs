@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::change::{BlobId, ChangedFile, Repo};
 use crate::config::Settings;
-use crate::measure::fan_out;
+use crate::fan_out;
 use crate::plan::FilePlan;
 use crate::rules::Metric;
 use crate::store::{key, ContentId, PathClass, Store};

@@ -22,7 +22,8 @@ use crate::config::{
     self, ConfigError, ConfigOrigin, OnBudgetExceeded, PolicyMode, RunKind, Settings,
 };
 use crate::daemon::Measurer;
-use crate::measure::{fan_out, Measure};
+use crate::fan_out;
+use crate::measure::Measure;
 use crate::plan::{self, FilePlan};
 use crate::policy::{self, Subject};
 use crate::report::{

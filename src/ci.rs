@@ -172,10 +172,10 @@ pub fn publish(report: &Report) -> Result<()> {
     Ok(())
 }
 
-/// A skipped run (`skip.rs`) in the step's outputs (`verdict=skipped`) and summary.
+/// A skipped run (`commands/skip.rs`) in the step's outputs (`verdict=skipped`) and summary.
 pub fn publish_skipped(why: &str) -> Result<()> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-        let text = crate::publish::skipped::text(why);
+        let text = report::render_skipped(why);
         append(&PathBuf::from(path), text.as_bytes())?;
     }
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {

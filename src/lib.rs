@@ -1,46 +1,76 @@
 //! debtgate: a quality gate that measures the code a change touches.
 //!
-//! The pipeline, stage by stage (DESIGN.md):
+//! The pipeline, stage by stage (DESIGN.md, docs/ARCHITECTURE.md), in the order the modules
+//! below are declared:
 //!
 //! ```text
-//! inputs ──▶ analysis (+ lang) ──▶ report
+//!  change set ──▶ plan ──▶ measure ───────────▶ policy ──▶ report ──▶ stdout / files / GitHub
+//!  (change/,     (plan)   (measure, store,      (policy,   (report,
+//!   inputs)               daemon; analysis+lang  rules)     ci, publish)
+//!                         on the one fan_out)
 //! ```
 //!
-//! - [`inputs`] finds and reads files (`debtgate analyze PATH…`).
-//! - [`analysis`] turns one blob and its [`lang::Language`] into [`analysis::FileMetrics`];
-//!   it knows nothing of files or git.
-//! - [`report`] renders one [`report::Report`] in every format; [`publish`] posts it to a pull
-//!   request through the GitHub REST API (status, check run, sticky comment).
+//! - [`change`] turns what is being committed, pushed or proposed into a
+//!   [`change::ChangeSet`] (the only module that names gix); [`inputs`] finds files on disk for
+//!   `analyze`.
+//! - [`plan`] decides, once for every caller, which sides of each changed file are measured.
+//! - [`measure`] measures those sides through the [`store`] (content-addressed metrics) or the
+//!   [`daemon`]'s answers; [`analysis`] and [`lang`] turn one blob into
+//!   [`analysis::FileMetrics`]. Every parallel pass runs on [`fan_out`], the one place work
+//!   fans out over the worker pool; results come back in input order, so output never depends
+//!   on scheduling.
+//! - [`policy`] applies the [`config`] to measurements and yields [`rules::Finding`]s, in the
+//!   shared vocabulary of [`rules`].
+//! - [`report`] renders one [`report::Report`] in every format; [`ci`] and [`publish`] put it
+//!   where GitHub shows it.
 //!
-//! Parallelism lives here and only here: files fan out over rayon workers, each with its own
-//! [`analysis::Analyzer`] (parsers are reused per thread), and results are sorted before anyone
-//! sees them, so output never depends on scheduling.
+//! The runs that drive the pipeline: [`check`] (the gate), [`analyze`] (files without a change
+//! set), [`thresholds`] (`init` and `thresholds suggest`), [`explain`], [`doctor`], [`hooks`].
+//! [`commands`] is the edge: one front-end per subcommand turning arguments (clap) into typed
+//! options and outcomes into output and exit codes ([`exit`]); [`cli`] is the command tree.
 
+// Shared by every stage: languages, the measurements, the vocabulary of findings, the fan-out.
 pub mod analysis;
-pub mod analyze;
-pub mod budget;
-pub mod change;
-pub mod check;
-pub mod ci;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod daemon;
-pub mod doctor;
-pub mod exit;
-pub mod explain;
-pub mod hooks;
-pub mod inputs;
+pub mod fan_out;
 pub mod lang;
-pub mod measure;
+pub mod rules;
+pub mod timings;
+
+// The change set: what is judged.
+pub mod change;
+pub mod inputs;
+
+// The policy file, read once into settings every later stage takes.
+pub mod config;
+
+// The plan: which sides of each file are measured.
 pub mod plan;
+
+// Measuring: through the store, or the daemon that keeps it warm.
+pub mod daemon;
+pub mod measure;
+pub mod store;
+
+// Judging: thresholds and modes applied to measurements; the time budget.
+pub mod budget;
 pub mod policy;
+
+// Reporting: every format from one report, and publishing it.
+pub mod ci;
 pub mod publish;
 pub mod report;
-pub mod rules;
-pub mod skip;
-pub mod store;
+
+// The runs that drive the pipeline.
+pub mod analyze;
+pub mod check;
+pub mod doctor;
+pub mod explain;
+pub mod hooks;
 pub mod thresholds;
-pub mod timings;
+
+// The edge: the command line and exit status.
+pub mod cli;
+pub mod commands;
+pub mod exit;
 
 pub use analyze::{analyze_paths, AnalyzeOptions};

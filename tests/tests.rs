@@ -2,6 +2,7 @@
 //! area they cover, new areas get a module here.
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
+//! - `architecture` — the rooms of src/ import only what docs/ARCHITECTURE.md allows; no cycle.
 //! - `ci`          — `debtgate check` in GitHub Actions: event payloads, summary, outputs.
 //! - `publish`     — `debtgate publish` / `check --publish` against a loopback GitHub API
 //!   (`github_server`): statuses, check runs, sticky comments, forks, rate limits, errors.
@@ -29,6 +30,7 @@
 mod github_server;
 mod util;
 
+mod architecture;
 mod budget;
 mod change;
 mod check;

@@ -9,12 +9,12 @@ use anyhow::Result;
 use clap::ValueEnum;
 
 use super::output::{parse_output, write_outputs, write_report, Output};
+use super::skip;
 use super::{current_dir, size_pool};
 use crate::check::{CheckOptions, ConfigFrom, Target};
 use crate::config;
 use crate::exit::Exit;
 use crate::report::{self, Format};
-use crate::skip;
 use crate::timings::Stage;
 
 #[derive(Debug, clap::Args)]

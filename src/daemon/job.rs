@@ -1,7 +1,7 @@
 //! One file's measurement as the daemon and `debtgate warm` do it: read a blob, apply the same
 //! size and binary rules as the gate, detect the language from the path and content, then look it
 //! up in the store or measure it there. Also: which jobs a change needs, from the same
-//! [`plan`](crate::plan) as `check` (so the daemon measures exactly what the gate will ask for).
+//! [`plan`](crate::plan::change) as `check` (so the daemon measures exactly what the gate will ask for).
 
 use std::borrow::Cow;
 use std::path::Path;

@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use super::job::{self, Job, Outcome};
 use crate::change::{ChangeError, Repo};
 use crate::config::{PolicyMode, Settings};
-use crate::measure::fan_out;
+use crate::fan_out;
 use crate::plan::FilePlan;
 use crate::store::{Served, Store};
 

@@ -1,13 +1,11 @@
 //! Measuring: the sides a [`crate::plan`] names, turned into metrics through the store — or the
-//! daemon's answers, through a [`Measurer`] — on every worker of the one fan-out ([`fan_out`]).
+//! daemon's answers, through a [`Measurer`] — on every worker of the one fan-out ([`crate::fan_out`]).
 //!
 //! [`Measure::side`] is the one way a side of a changed file is measured: the store answers by the
 //! blob id alone when it has seen the content through a path like this one, without reading it;
 //! otherwise the side is read (never when its object header says it is over `max_file_size`),
 //! measured and remembered. `check`, the census of `init` and anything else that measures a
 //! change go through it, so their numbers agree.
-
-pub mod fan_out;
 
 use std::borrow::Cow;
 use std::cell::Cell;

@@ -1,5 +1,5 @@
 //! A skip published as what it is: the gate did not judge the change (`DEBTGATE_SKIP`, allowed in
-//! CI by `allow_skip_in_ci`; see `skip.rs`). Never a pass, so:
+//! CI by `allow_skip_in_ci`; see `commands/skip.rs`). Never a pass, so:
 //!
 //! - the check run `debtgate` is completed with conclusion `skipped` (GitHub's own word for it);
 //! - the commit status `debtgate` is `pending` — statuses have no "skipped", and `success` would
@@ -12,9 +12,10 @@ use serde_json::json;
 
 use super::status::{self, short, CONTEXT};
 use super::{comment, record, Outcome, Part, Target};
+use crate::report::render_skipped as text;
 
 /// Publishes that the gate was skipped, and why (`why`, one line).
-pub fn publish_skipped(target: &Target, why: &str) -> anyhow::Result<Outcome> {
+pub fn publish_skipped(target: &Target, why: &str) -> Result<Outcome, super::PublishError> {
     let sha = target.sha(None)?;
     let api = &target.api;
     let run_url = target.run_url.as_deref();
@@ -48,9 +49,4 @@ pub fn publish_skipped(target: &Target, why: &str) -> anyhow::Result<Outcome> {
         )?;
     }
     Ok(outcome)
-}
-
-/// The Markdown that says so (the comment, the check run, the job summary).
-pub fn text(why: &str) -> String {
-    format!("## debtgate: ⏭️ skipped\n\nThe change was not judged: {why}.\n")
 }

@@ -22,6 +22,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(render_capped(report, SUMMARY_LIMIT).as_bytes())
 }
 
+/// The Markdown for a run that did not judge the change (`DEBTGATE_SKIP` allowed in CI): the
+/// pull-request comment, the check run's summary and the job summary say it in these words.
+pub fn render_skipped(why: &str) -> String {
+    format!("## debtgate: ⏭️ skipped\n\nThe change was not judged: {why}.\n")
+}
+
 /// The Markdown, never longer than `limit` bytes.
 pub fn render_capped(report: &Report, limit: usize) -> String {
     let budget = limit.saturating_sub(TAIL);

@@ -23,7 +23,9 @@ pub use github::{data as github_data, render as render_github};
 pub use human::render as render_human;
 pub use json::{parse as parse_json, render as render_json, ReadError};
 pub use junit::render as render_junit;
-pub use markdown::{render as render_markdown, render_capped as render_markdown_capped};
+pub use markdown::{
+    render as render_markdown, render_capped as render_markdown_capped, render_skipped,
+};
 pub use markdown::{COMMENT_LIMIT, SUMMARY_LIMIT};
 pub use sarif::render as render_sarif;
 

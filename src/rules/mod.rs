@@ -108,7 +108,7 @@ pub const GRADE_RULE: &str = "grade";
 /// The rule name of a suppression that does not count.
 pub const SUPPRESSION_RULE: &str = "suppression";
 
-/// How bad a value is against its [`Level`].
+/// How bad a value is against its [`Level`](crate::config::Level).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
 )]

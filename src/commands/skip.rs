@@ -6,7 +6,8 @@
 //! skipped (`verdict=skipped`, a check run concluded `skipped`, a `pending` commit status; see
 //! [`crate::publish::publish_skipped`]), never as a pass.
 //!
-//! `commands/check.rs` asks [`decide`] before judging and [`skipped`] to end a skipped run.
+//! `commands/check.rs` asks [`decide`] before judging and [`skipped`] to end a skipped run: this
+//! is the check's front-end, at the edge with it.
 
 use anyhow::Result;
 
