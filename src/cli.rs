@@ -53,6 +53,9 @@ pub enum Command {
     Daemon(commands::daemon::DaemonCommand),
     /// Measure every file of HEAD and of the upstream's merge-base into the store, here and now.
     Warm,
+    /// The history of the debt: figures for each first-parent commit of a branch under that
+    /// commit's policy, overall and per top-level directory, with hotspots and charts.
+    Trend(commands::trend::TrendArgs),
 }
 
 /// Runs a parsed command line.
@@ -70,5 +73,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Publish(args) => commands::publish::run(&args),
         Command::Daemon(command) => commands::daemon::run(command),
         Command::Warm => commands::warm::run(),
+        Command::Trend(args) => commands::trend::run(args),
     }
 }

@@ -25,7 +25,8 @@
 //!   where GitHub shows it.
 //!
 //! The runs that drive the pipeline: [`check`] (the gate), [`analyze`] (files without a change
-//! set), [`thresholds`] (`init` and `thresholds suggest`), [`explain`], [`doctor`], [`hooks`].
+//! set), [`thresholds`] (`init` and `thresholds suggest`), [`explain`], [`doctor`], [`hooks`],
+//! [`trend`] (the history of the debt, commit by commit).
 //! [`commands`] is the edge: one front-end per subcommand turning arguments (clap) into typed
 //! options and outcomes into output and exit codes ([`exit`]); [`cli`] is the command tree.
 
@@ -67,6 +68,7 @@ pub mod doctor;
 pub mod explain;
 pub mod hooks;
 pub mod thresholds;
+pub mod trend;
 
 // The edge: the command line and exit status.
 pub mod cli;

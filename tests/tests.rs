@@ -26,6 +26,8 @@
 //! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
 //! - `exit_status` — the exit-status contract under a closed stdout and DEBTGATE_SKIP in CI.
 //! - `store_admin` — the store on damaged and merged files: checksums, repair after a crash, import.
+//! - `trend`       — `debtgate trend` against histories built with the git CLI: figures equal to
+//!   `check --all` at sampled commits, the store, shallow clones, charts rendered.
 
 mod github_server;
 mod util;
@@ -61,3 +63,4 @@ mod store;
 mod store_admin;
 mod suppressions;
 mod thresholds;
+mod trend;

@@ -22,6 +22,7 @@
 
 mod error;
 mod head_side;
+mod history;
 mod range;
 mod repo;
 mod staged;
@@ -33,6 +34,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use error::ChangeError;
+pub use history::{Commit, History, Stop, TreeId, Window};
 pub use repo::Repo;
 
 /// How a path changed between the base side and the new side.

@@ -79,7 +79,9 @@ fn range(repo: &gix::Repository, base: &str, head: &str) -> Result<ChangeSet, Ch
 
 /// One tree-diff entry as a changed file. The tree diff names both sides of every entry through
 /// its accessors (the source of a deletion is the deleted entry), so only the status is matched.
-fn convert(change: &gix::object::tree::diff::ChangeDetached) -> Option<super::ChangedFile> {
+pub(super) fn convert(
+    change: &gix::object::tree::diff::ChangeDetached,
+) -> Option<super::ChangedFile> {
     use gix::object::tree::diff::ChangeDetached as C;
     let old = side(change.source_location(), change.source_entry_mode_and_id());
     let new = side(change.location(), change.entry_mode_and_id());

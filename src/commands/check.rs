@@ -69,6 +69,10 @@ pub struct CheckArgs {
     /// as not analysed, and `on_budget_exceeded` decides whether that passes.
     #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
     pub budget: Option<BudgetArg>,
+    /// Leave the base branch's trend (from the store's `debtgate trend` records) out of the
+    /// Markdown summary and the pull-request comment.
+    #[arg(long)]
+    pub no_trend: bool,
     /// Print per-stage times (change set, config, store, analysis, policy, report) on stderr and
     /// add them to the JSON report as `timings`.
     #[arg(long)]
@@ -89,6 +93,9 @@ pub enum ConfigFromArg {
     Head,
 }
 
+/// Commits of the base branch the summary's trend covers.
+const TREND_COMMITS: usize = crate::trend::stored::COMMITS;
+
 pub fn run(mut args: CheckArgs) -> Result<Exit> {
     // A person's skip needs nothing: no repository, no policy (`skip.rs` for CI).
     if skip::requested() && skip::ci_signal(args.ci).is_none() && !args.publish {
@@ -102,6 +109,11 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
     // Before the work: a missing token or repository is said at once.
     let publish_to = crate::publish::Target::if_asked(args.publish)?;
     let (target, ci) = target_of(&mut args)?;
+    // A range's base branch, whose stored trend the summary shows.
+    let trend_of = match &target {
+        Target::Range { base, .. } => Some(base.clone()),
+        _ => None,
+    };
     let format = args
         .format
         .unwrap_or(if ci { Format::Github } else { Format::Human });
@@ -127,6 +139,9 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
     if let Some(notice) = refused {
         eprintln!("debtgate: {notice}");
         report.notices.push(notice);
+    }
+    if let (false, Some(base)) = (args.no_trend, &trend_of) {
+        report.trend = crate::trend::stored::branch(&current_dir()?, base, TREND_COMMITS);
     }
     deliver(&mut report, &args.output, ci, format)?;
     crate::publish::after_check(publish_to.as_ref(), &report, ci)?;

@@ -18,6 +18,7 @@ pub mod publish;
 pub mod skip;
 pub mod store;
 pub mod thresholds;
+pub mod trend;
 pub mod warm;
 
 use std::io::{self, Write};

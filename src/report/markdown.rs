@@ -32,6 +32,9 @@ pub fn render_skipped(why: &str) -> String {
 pub fn render_capped(report: &Report, limit: usize) -> String {
     let budget = limit.saturating_sub(TAIL);
     let mut md = head(report);
+    if let Some(t) = &report.trend {
+        md.push_str(&super::trend_section::section(t));
+    }
     let findings = by_importance(report);
     let mut shown = 0;
     if !findings.is_empty() {

@@ -9,6 +9,7 @@ mod json;
 mod junit;
 mod markdown;
 pub mod sarif;
+mod trend_section;
 
 use std::collections::BTreeMap;
 
@@ -28,6 +29,7 @@ pub use markdown::{
 };
 pub use markdown::{COMMENT_LIMIT, SUMMARY_LIMIT};
 pub use sarif::render as render_sarif;
+pub use trend_section::{BranchPoint, BranchTrend};
 
 /// The JSON schema id; bump it on any incompatible change.
 pub const SCHEMA: &str = "debtgate.report/1";
@@ -177,6 +179,10 @@ pub struct Report {
     /// change that edits the policy, for instance).
     #[serde(default)]
     pub notices: Vec<String>,
+    /// The target branch's recent trend from the store (`debtgate trend` records), for the
+    /// Markdown's trend section; absent when the store has none (or `check --no-trend`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<BranchTrend>,
 }
 
 impl Report {
@@ -210,6 +216,7 @@ impl Report {
             timings: None,
             base_grades: BTreeMap::new(),
             notices: Vec::new(),
+            trend: None,
         }
     }
 

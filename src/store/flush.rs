@@ -20,7 +20,7 @@ impl Store {
             Ok(mut p) => std::mem::take(&mut *p),
             Err(_) => return,
         };
-        if !pending.puts.is_empty() || !pending.touched.is_empty() {
+        if !pending.puts.is_empty() || !pending.touched.is_empty() || !pending.records.is_empty() {
             self.write_pending(&pending);
         }
         // After the write: the first run of a store creates its directory there.
@@ -39,7 +39,7 @@ impl Store {
             Ok(mut p) => std::mem::take(&mut *p),
             Err(_) => return,
         };
-        if pending.puts.is_empty() && pending.touched.is_empty() {
+        if pending.puts.is_empty() && pending.touched.is_empty() && pending.records.is_empty() {
             return;
         }
         self.write_pending(&pending);
@@ -54,6 +54,9 @@ impl Store {
         };
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             warm.write(&pending.puts, &pending.touched, &[])?;
+            if !pending.records.is_empty() {
+                warm.write_records(&pending.records)?;
+            }
             let bad = self.counts.take_bad_checksums();
             if bad > 0 {
                 warm.add_counter(CHECKSUM_FAILED, bad)?;

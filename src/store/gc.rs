@@ -4,7 +4,7 @@
 //! run that wrote, when warm is over its cap or a day has passed since the last gc, and on
 //! `debtgate store gc`. The files a corrupt tier was moved aside to (`<tier>.corrupt-<time>-<pid>`)
 //! are kept for a look, then removed: by `store gc`, and by the automatic gc once older than
-//! `max_age`.
+//! `max_age`. Records (`records`) written more than four times `max_age` ago are dropped.
 
 use std::path::PathBuf;
 
@@ -89,6 +89,7 @@ impl Store {
         cold.write(&kept, &[], &dropped)?;
         let keys: Vec<Key> = moving.iter().map(|(_, k, _)| *k).collect();
         warm.write(&[], &[], &keys)?;
+        warm.drop_records_before(now.saturating_sub(limits.max_age.saturating_mul(4)))?;
         warm.set_counter("last_gc", now)?;
         let lost = (keys.len() - kept.len()) as u64;
         Ok((kept.len() as u64, dropped.len() as u64 + lost))

@@ -17,7 +17,7 @@
 //!
 //! This file is the handle a run holds and how it opens; the rest, one job per file:
 //! [`lookup`] (a side: look up, else measure and remember), [`flush`] (writing what a run learnt),
-//! [`gc`] (demotion and caps), [`admin`] (`debtgate store …`: stats, verify, export, import,
+//! [`gc`] (demotion and caps), [`records`] (other stages' derived values), [`admin`] (`debtgate store …`: stats, verify, export, import,
 //! clear), [`runlog`] (one line per run), [`open`] / [`tier`] / [`reader`] (one redb file),
 //! [`codec`] / [`entry`] / [`key`] (what is stored under what), [`counts`] (where a run's
 //! measurements came from), [`error`].
@@ -35,6 +35,7 @@ mod lookup;
 pub mod open;
 pub mod paths;
 pub mod reader;
+pub mod records;
 pub mod runlog;
 pub mod tier;
 
@@ -62,6 +63,8 @@ struct Pending {
     touched: Vec<Key>,
     /// Promoted from cold: remove there once warm has them.
     promoted: Vec<Key>,
+    /// Records ([`records`]) to write.
+    records: Vec<(Key, Vec<u8>)>,
 }
 
 /// The store as one run sees it. `Sync`: share it by reference across worker threads.

@@ -13,6 +13,7 @@ use redb::{
 use super::error::StoreError;
 use super::key::Key;
 use super::open::{bounded, busy, Bounded, LOCK_WAIT};
+use super::records::RECORDS;
 use super::tier::{begin_read, now, Tier, ENTRIES, USED};
 
 /// A stamp younger than this is not rewritten on a read, so a warm run usually writes nothing.
@@ -22,6 +23,7 @@ pub struct Reader {
     // Field order is drop order: tables, then the transaction, then the database.
     entries: Option<ReadOnlyTable<&'static [u8; 32], &'static [u8]>>,
     used: Option<ReadOnlyTable<&'static [u8; 32], u64>>,
+    records: Option<ReadOnlyTable<&'static [u8; 32], &'static [u8]>>,
     _txn: ReadTransaction,
     _db: Option<ReadOnlyDatabase>,
     pub path: PathBuf,
@@ -87,6 +89,7 @@ impl Reader {
         Ok(Reader {
             entries: table(&txn, ENTRIES, path)?,
             used: table(&txn, USED, path)?,
+            records: table(&txn, RECORDS, path)?,
             _txn: txn,
             _db: db,
             path: path.to_path_buf(),
@@ -112,5 +115,16 @@ impl Reader {
                 .is_none_or(|t| t.value() + TOUCH_EVERY < now())
         });
         Ok(Some((value, stale)))
+    }
+
+    /// The record stored under `key` (its stamp first), if any ([`super::records`]).
+    pub fn record(&self, key: &Key) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(records) = &self.records else {
+            return Ok(None);
+        };
+        let found = records
+            .get(key)
+            .map_err(|e| StoreError::db(&self.path, e))?;
+        Ok(found.map(|v| v.value().to_vec()))
     }
 }

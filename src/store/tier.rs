@@ -72,12 +72,12 @@ impl Tier {
     }
 
     /// redb's `e`, about this tier's file.
-    fn err(&self, e: impl Into<redb::Error>) -> StoreError {
+    pub(super) fn err(&self, e: impl Into<redb::Error>) -> StoreError {
         StoreError::db(&self.path, e)
     }
 
     /// Begins a write, waiting at most [`LOCK_WAIT`] for another writer.
-    fn begin_write(&self) -> Result<redb::WriteTransaction, StoreError> {
+    pub(super) fn begin_write(&self) -> Result<redb::WriteTransaction, StoreError> {
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
             match self.db.try_begin_write() {
@@ -224,12 +224,14 @@ impl Tier {
         }
     }
 
-    /// Removes every entry and counter.
+    /// Removes every entry, counter and record.
     pub fn clear(&self) -> Result<(), StoreError> {
         let wtx = self.begin_write()?;
         wtx.delete_table(ENTRIES).map_err(|e| self.err(e))?;
         wtx.delete_table(USED).map_err(|e| self.err(e))?;
         wtx.delete_table(META).map_err(|e| self.err(e))?;
+        wtx.delete_table(super::records::RECORDS)
+            .map_err(|e| self.err(e))?;
         wtx.commit().map_err(|e| self.err(e))
     }
 
