@@ -140,6 +140,7 @@ fn options(target: Target) -> CheckOptions {
         // The configured budget (staged: 5s by default), as a hook runs it.
         budget: None,
         timings: false,
+        shard: None,
     };
     // The change is what it should be: 10 files measured, nothing skipped.
     let report = check(&opts).expect("the change is judged");

@@ -27,8 +27,9 @@ use crate::measure::Measure;
 use crate::plan::{self, FilePlan};
 use crate::policy::{self, Subject};
 use crate::report::{
-    BaseGrade, BudgetReport, FileReport, Finding, Mode, NotAnalysed, Report, Verdict,
+    BaseGrade, BudgetReport, FileReport, Finding, Mode, NotAnalysed, Report, ShardInfo, Verdict,
 };
+use crate::shard::{self, Shard};
 use crate::store::Store;
 use crate::timings::{Clock, Stage, Work};
 
@@ -65,6 +66,8 @@ pub struct CheckOptions {
     pub budget: Option<Option<Duration>>,
     /// `--timings`: put per-stage times in the report.
     pub timings: bool,
+    /// `--shard K/N`: judge only that part of a range's or the whole tree's files.
+    pub shard: Option<Shard>,
 }
 
 /// Why a check could not reach a verdict.
@@ -76,6 +79,11 @@ pub enum CheckError {
     Config(#[from] ConfigError),
     #[error("a range always has a base commit")]
     RangeWithoutBase,
+    #[error(
+        "--shard splits a range or every file (--base, --ci or --all); the staged change and \
+         --paths are judged whole"
+    )]
+    ShardOfWorktree,
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
@@ -88,6 +96,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
         Target::Paths(paths) => repo.paths(paths)?,
     };
     clock.lap(Stage::ChangeSet);
+    if opts.shard.is_some() && !matches!(changes.source, Source::Range | Source::All) {
+        return Err(CheckError::ShardOfWorktree);
+    }
     let mut settings = settings_for(&repo, &changes, opts)?;
     if changes.source == Source::All {
         settings.mode = PolicyMode::Absolute;
@@ -102,7 +113,10 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
         .unwrap_or_else(|| settings.budget(run_kind(changes.source)));
     let budget = Budget::new(limit, clock.started());
     let mut gathered = Gathered::default();
-    let plan = plan::change(&settings, &changes);
+    let mut plan = plan::change(&settings, &changes);
+    if let Some(part) = opts.shard {
+        plan = shard::select(&repo, &settings, plan, part);
+    }
     gathered
         .not_analysed
         .extend(plan.skipped.iter().map(|(file, reason)| NotAnalysed {
@@ -183,6 +197,18 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
         report.verdict = Verdict::Fail;
     }
     report.budget = budget_report;
+    if let Some(part) = opts.shard {
+        let info = ShardInfo {
+            index: part.index,
+            count: part.count,
+            change_files: changes.files.len(),
+            change: shard::change_digest(&changes),
+            policy: shard::policy_digest(&settings),
+        };
+        let files = report.files.len() + report.not_analysed.len();
+        report.notices.push(crate::report::shard_notice(&info, files));
+        report.shard = Some(info);
+    }
     clock.lap(Stage::Report);
     if opts.timings {
         report.timings = Some(clock.timings());

@@ -48,6 +48,9 @@ pub enum Command {
     /// sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, the event payload). Exits
     /// with the report's verdict.
     Publish(commands::publish::PublishArgs),
+    /// Work with reports written earlier: `merge` the JSON reports of a check split into shards.
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
     /// This repository's background daemon: start, stop, status (Unix only).
     #[command(subcommand)]
     Daemon(commands::daemon::DaemonCommand),
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Hook(args) => commands::hook::run(&args),
         Command::Store(command) => commands::store::run(command),
         Command::Publish(args) => commands::publish::run(&args),
+        Command::Report(command) => commands::report::run(command),
         Command::Daemon(command) => commands::daemon::run(command),
         Command::Warm => commands::warm::run(),
         Command::Trend(args) => commands::trend::run(args),

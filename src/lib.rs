@@ -44,8 +44,9 @@ pub mod inputs;
 // The policy file, read once into settings every later stage takes.
 pub mod config;
 
-// The plan: which sides of each file are measured.
+// The plan: which sides of each file are measured, and which part of them a shard judges.
 pub mod plan;
+pub mod shard;
 
 // Measuring: through the store, or the daemon that keeps it warm.
 pub mod daemon;

@@ -28,6 +28,8 @@
 //! - `store_admin` — the store on damaged and merged files: checksums, repair after a crash, import.
 //! - `trend`       — `debtgate trend` against histories built with the git CLI: figures equal to
 //!   `check --all` at sampled commits, the store, shallow clones, charts rendered.
+//! - `shard`       — `check --shard K/N` and `report merge`: split runs put back together equal the
+//!   unsplit run in every format; the split ignores the store; mismatched reports are refused.
 
 mod github_server;
 mod util;
@@ -59,6 +61,7 @@ mod lang_typescript;
 mod publish;
 mod report_formats;
 mod robustness;
+mod shard;
 mod store;
 mod store_admin;
 mod suppressions;

@@ -77,6 +77,11 @@ pub struct CheckArgs {
     /// add them to the JSON report as `timings`.
     #[arg(long)]
     pub timings: bool,
+    /// Judge only part K of N of the files (with --all, --base or --ci), to split one check over
+    /// N machines; every shard of a run splits alike. `debtgate report merge` combines their JSON
+    /// reports into the verdict of the whole change (docs/ci.md).
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["paths", "publish"])]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// A `--budget` value: a limit, or none.
@@ -127,6 +132,7 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
         dir: current_dir()?,
         budget: args.budget.map(|b| b.0),
         timings: args.timings,
+        shard: args.shard,
     };
     let refused = match skip::decide(args.ci || ci, || Ok(crate::check::policy(&opts)?))
         .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err))?
@@ -186,7 +192,7 @@ fn target_of(args: &mut CheckArgs) -> Result<(Target, bool)> {
 
 /// Writes the `--output` files, publishes in CI, writes stdout; with `--timings`, times that and
 /// prints the table on stderr.
-fn deliver(
+pub(super) fn deliver(
     report: &mut report::Report,
     outputs: &[Output],
     ci: bool,

@@ -15,6 +15,7 @@ pub mod hook;
 pub mod init;
 pub mod output;
 pub mod publish;
+pub mod report;
 pub mod skip;
 pub mod store;
 pub mod thresholds;

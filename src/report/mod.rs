@@ -8,6 +8,7 @@ mod human;
 mod json;
 mod junit;
 mod markdown;
+mod merge;
 pub mod sarif;
 mod trend_section;
 
@@ -28,6 +29,7 @@ pub use markdown::{
     render as render_markdown, render_capped as render_markdown_capped, render_skipped,
 };
 pub use markdown::{COMMENT_LIMIT, SUMMARY_LIMIT};
+pub use merge::{merge, shard_notice, MergeError};
 pub use sarif::render as render_sarif;
 pub use trend_section::{BranchPoint, BranchTrend};
 
@@ -146,6 +148,21 @@ pub struct BudgetReport {
 
 pub use crate::rules::{Finding, Severity};
 
+/// Which part of a split check a report is (`check --shard K/N`), and what names the run, so that
+/// [`merge`] puts together only the parts of one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+    /// Files in the whole change: every shard's `files` and `not_analysed` add up to it.
+    pub change_files: usize,
+    /// Names the change set (source, commits, every path and blob id).
+    pub change: String,
+    /// Names the effective policy.
+    pub policy: String,
+}
+
 /// Everything a run found, in a deterministic order. [`parse_json`] reads the JSON document back
 /// (`debtgate publish --report`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -183,6 +200,10 @@ pub struct Report {
     /// Markdown's trend section; absent when the store has none (or `check --no-trend`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trend: Option<BranchTrend>,
+    /// The part of a split check this report is (`check --shard K/N`); absent otherwise, and
+    /// in a merged report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
 }
 
 impl Report {
@@ -217,6 +238,7 @@ impl Report {
             base_grades: BTreeMap::new(),
             notices: Vec::new(),
             trend: None,
+            shard: None,
         }
     }
 
