@@ -206,7 +206,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
             policy: shard::policy_digest(&settings),
         };
         let files = report.files.len() + report.not_analysed.len();
-        report.notices.push(crate::report::shard_notice(&info, files));
+        report
+            .notices
+            .push(crate::report::shard_notice(&info, files));
         report.shard = Some(info);
     }
     clock.lap(Stage::Report);

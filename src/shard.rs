@@ -220,7 +220,10 @@ mod tests {
     #[test]
     fn shards_are_k_of_n() {
         assert_eq!("2/5".parse(), Ok(Shard { index: 2, count: 5 }));
-        assert_eq!("1/1".parse::<Shard>().map(|s| s.to_string()), Ok("1/1".into()));
+        assert_eq!(
+            "1/1".parse::<Shard>().map(|s| s.to_string()),
+            Ok("1/1".into())
+        );
         for bad in ["0/3", "4/3", "3", "a/b", "1/0", "-1/2", "1/2/3", ""] {
             let err = bad.parse::<Shard>().expect_err(bad);
             assert!(err.contains("K/N"), "{err}");
@@ -246,7 +249,10 @@ mod tests {
             }
             let mean = weights.iter().sum::<u64>() as f64 / count as f64;
             for l in load {
-                assert!((l as f64 - mean).abs() <= largest, "{count} shards: {l} vs {mean}");
+                assert!(
+                    (l as f64 - mean).abs() <= largest,
+                    "{count} shards: {l} vs {mean}"
+                );
             }
         }
     }

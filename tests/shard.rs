@@ -58,7 +58,7 @@ fn source(k: usize, edit: usize) -> (String, String) {
     text.push_str(&function(ext, &format!("f{k}"), (k * 7 + edit) % 14));
     text.push('\n');
     text.push_str(&function(ext, &format!("g{k}"), (k * 3) % 9));
-    if k % 4 == 0 {
+    if k.is_multiple_of(4) {
         text.push('\n');
         text.push_str(&function(ext, &format!("h{k}"), k % 6 + edit));
     }
@@ -120,7 +120,10 @@ fn odd_files(head: &str) -> Vec<(&'static str, Vec<u8>)> {
         ("vendor/lib.js", function("js", "vendored", 20).into_bytes()),
         ("README.md", text("# fixture\n".into())),
         ("notes.txt", text("notes\n".into())),
-        ("data/blob.c", [head.as_bytes(), b"int x;\0\x01\x02"].concat()),
+        (
+            "data/blob.c",
+            [head.as_bytes(), b"int x;\0\x01\x02"].concat(),
+        ),
         ("big/huge.py", text("x = 1\n".repeat(5000))),
     ]
 }
@@ -151,7 +154,10 @@ fn every_format(dir: &Path) -> Vec<String> {
         .iter()
         .flat_map(|f| {
             let path = dir.join(f.name());
-            ["--output".to_string(), format!("{}={}", f.name(), path.display())]
+            [
+                "--output".to_string(),
+                format!("{}={}", f.name(), path.display()),
+            ]
         })
         .collect()
 }
@@ -241,7 +247,10 @@ fn assert_merging_equals_the_whole(args: &[&str]) {
         assert_eq!(all, files_of(&expected), "{n} shards hold every file once");
         for p in &parts {
             let held = files_of(p).len();
-            assert!(n == 1 || (held > 0 && held < all.len()), "{n} shards: {held}");
+            assert!(
+                n == 1 || (held > 0 && held < all.len()),
+                "{n} shards: {held}"
+            );
             assert_eq!(p["shard"]["count"], n);
         }
 
@@ -253,7 +262,11 @@ fn assert_merging_equals_the_whole(args: &[&str]) {
         given.reverse();
         let out = merge(dir, &strs(&merge_args), &given);
         assert_eq!(out.status.code(), whole.status.code(), "{n} shards");
-        assert_eq!(json(&out), expected, "{n} shards: the merged JSON on stdout");
+        assert_eq!(
+            json(&out),
+            expected,
+            "{n} shards: the merged JSON on stdout"
+        );
         for format in Format::ALL {
             assert_eq!(
                 read(&merged_dir.join(format.name())),
@@ -317,7 +330,11 @@ fn assert_refused(out: &Output, reason: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains(reason), "expected `{reason}` in:\n{stderr}");
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -331,9 +348,17 @@ fn reports_that_do_not_belong_together_are_refused() {
 
     let out = merge(dir, &[], &three[..2]);
     assert_refused(&out, "shard 3 of 3 is missing");
-    let out = merge(dir, &[], &[three[0].clone(), three[1].clone(), three[0].clone()]);
+    let out = merge(
+        dir,
+        &[],
+        &[three[0].clone(), three[1].clone(), three[0].clone()],
+    );
     assert_refused(&out, "shard 1/3 is given twice");
-    let out = merge(dir, &[], &[three[0].clone(), three[1].clone(), two[1].clone()]);
+    let out = merge(
+        dir,
+        &[],
+        &[three[0].clone(), three[1].clone(), two[1].clone()],
+    );
     assert_refused(&out, "its shard count is 2, not 3");
 
     // Another head: the same shard of the range one commit earlier.
@@ -396,7 +421,10 @@ fn only_ranges_and_the_whole_tree_are_split() {
         "--shard splits a range or every file",
     );
     assert_refused(
-        &run_in(dir, &["check", "--paths", "src/m0/file00.py", "--shard", "1/2"]),
+        &run_in(
+            dir,
+            &["check", "--paths", "src/m0/file00.py", "--shard", "1/2"],
+        ),
         "cannot be used with",
     );
     // A shard's verdict is not the change's: it is never published on its own.
@@ -410,4 +438,65 @@ fn only_ranges_and_the_whole_tree_are_split() {
             "is not K/N",
         );
     }
+}
+
+/// `debtgate` `args` in `dir` as a GitHub Actions step on a push from `base` to `HEAD`, with the
+/// step summary and output files in `work`.
+fn in_actions(dir: &Path, work: &Path, base: &str, args: &[&str]) -> Output {
+    let head = git(dir, &["rev-parse", "HEAD"]);
+    let event = serde_json::json!({
+        "ref": "refs/heads/feature", "before": base, "after": head, "created": false,
+        "repository": {"full_name": "octo/app", "default_branch": "main", "private": false},
+    });
+    let path = work.join("event.json");
+    std::fs::write(&path, event.to_string()).expect("write");
+    debtgate()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("DEBTGATE_STORE", "off")
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "push")
+        .env("GITHUB_EVENT_PATH", &path)
+        .env("GITHUB_STEP_SUMMARY", work.join("summary.md"))
+        .env("GITHUB_OUTPUT", work.join("output.txt"))
+        .output()
+        .expect("debtgate runs")
+}
+
+#[test]
+fn in_ci_the_shards_leave_the_summary_and_annotations_to_the_merge() {
+    let (repo, base) = repository();
+    let dir = repo.path();
+    let work = tempfile::tempdir().expect("a temp dir");
+    let w = work.path();
+    let mut reports = Vec::new();
+    for part in ["1/2", "2/2"] {
+        let report = w.join(format!("shard-{}.json", &part[..1]));
+        let output = format!("json={}", report.display());
+        let args = ["check", "--ci", "--shard", part, "--output", &output];
+        let out = in_actions(dir, w, &base, &args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+        assert!(
+            !stdout.contains("::error"),
+            "a shard prints no annotations:\n{stdout}"
+        );
+        assert!(json_file(&report)["shard"].is_object());
+        reports.push(report);
+    }
+    let summary = w.join("summary.md");
+    assert!(!summary.exists(), "a shard writes no step summary");
+    assert!(
+        !w.join("output.txt").exists(),
+        "a shard sets no step outputs"
+    );
+
+    let mut args = vec!["report".to_string(), "merge".into(), "--ci".into()];
+    args.extend(reports.iter().map(|r| r.display().to_string()));
+    let out = in_actions(dir, w, &base, &strs(&args));
+    assert_eq!(out.status.code(), Some(1), "the change fails");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("::error"));
+    assert!(read(&summary).contains("debtgate"), "{}", read(&summary));
+    assert!(read(&w.join("output.txt")).contains("verdict=fail"));
 }

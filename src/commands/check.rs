@@ -119,9 +119,14 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
         Target::Range { base, .. } => Some(base.clone()),
         _ => None,
     };
-    let format = args
-        .format
-        .unwrap_or(if ci { Format::Github } else { Format::Human });
+    // A shard's verdict is not the change's: in CI it writes its `--output` files, and the job
+    // that runs `report merge` writes the summary, the annotations and the step outputs.
+    let publishes = ci && args.shard.is_none();
+    let format = args.format.unwrap_or(if publishes {
+        Format::Github
+    } else {
+        Format::Human
+    });
     let opts = CheckOptions {
         target,
         config: args.config,
@@ -149,8 +154,8 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
     if let (false, Some(base)) = (args.no_trend, &trend_of) {
         report.trend = crate::trend::stored::branch(&current_dir()?, base, TREND_COMMITS);
     }
-    deliver(&mut report, &args.output, ci, format)?;
-    crate::publish::after_check(publish_to.as_ref(), &report, ci)?;
+    deliver(&mut report, &args.output, publishes, format)?;
+    crate::publish::after_check(publish_to.as_ref(), &report, publishes)?;
     Ok(match report.verdict {
         report::Verdict::Pass => Exit::Pass,
         report::Verdict::Fail => Exit::Fail,

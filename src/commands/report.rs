@@ -76,7 +76,7 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<(String, report::Report)>> {
             let name = path.display().to_string();
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read the report {name}"))?;
-            let report = report::parse_json(&bytes).with_context(|| format!("{name}"))?;
+            let report = report::parse_json(&bytes).with_context(|| name.clone())?;
             Ok((name, report))
         })
         .collect()

@@ -151,7 +151,10 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report, MergeError> {
         (reports.iter())
             .flat_map(|(_, r)| r.not_analysed.clone())
             .collect(),
-        reports.iter().flat_map(|(_, r)| r.findings.clone()).collect(),
+        reports
+            .iter()
+            .flat_map(|(_, r)| r.findings.clone())
+            .collect(),
         notices,
     );
     merged.tool = first.tool.clone();
@@ -159,6 +162,9 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report, MergeError> {
     merged.base_grades = (reports.iter())
         .flat_map(|(_, r)| r.base_grades.clone())
         .collect::<BTreeMap<_, _>>();
+    // The base branch's trend comes from the store the shards restored (one cache for all in
+    // the CI recipe): the first shard's that has one.
+    merged.trend = reports.iter().find_map(|(_, r)| r.trend.clone());
     merged.cache = cache(&reports);
     merged.budget = budget(&reports);
     if reports.iter().any(|(_, r)| r.verdict == Verdict::Fail) {
@@ -193,13 +199,21 @@ fn check_parts(reports: &[(String, Report)]) -> Result<Vec<ShardInfo>, MergeErro
         }
         let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
         let facts = [
-            ("tool version", r.tool.version.clone(), first.tool.version.clone()),
+            (
+                "tool version",
+                r.tool.version.clone(),
+                first.tool.version.clone(),
+            ),
             ("mode", r.mode.as_str().into(), first.mode.as_str().into()),
             ("base", show(&r.base), show(&first.base)),
             ("head", show(&r.head), show(&first.head)),
             ("policy", theirs.policy.clone(), ours.policy.clone()),
             ("change set", theirs.change.clone(), ours.change.clone()),
-            ("shard count", theirs.count.to_string(), ours.count.to_string()),
+            (
+                "shard count",
+                theirs.count.to_string(),
+                ours.count.to_string(),
+            ),
             (
                 "number of files in the change",
                 theirs.change_files.to_string(),
@@ -241,7 +255,10 @@ fn check_parts(reports: &[(String, Report)]) -> Result<Vec<ShardInfo>, MergeErro
 
 /// The store's counts summed over the shards (each shard's store answered its own files).
 fn cache(reports: &[(String, Report)]) -> Option<CacheStats> {
-    let counted: Vec<&CacheStats> = reports.iter().filter_map(|(_, r)| r.cache.as_ref()).collect();
+    let counted: Vec<&CacheStats> = reports
+        .iter()
+        .filter_map(|(_, r)| r.cache.as_ref())
+        .collect();
     (!counted.is_empty()).then(|| CacheStats {
         hot: counted.iter().map(|c| c.hot).sum(),
         warm: counted.iter().map(|c| c.warm).sum(),
@@ -252,8 +269,10 @@ fn cache(reports: &[(String, Report)]) -> Option<CacheStats> {
 
 /// The shards' budgets as one: exceeded when any shard's was, with every file any left out.
 fn budget(reports: &[(String, Report)]) -> Option<BudgetReport> {
-    let budgets: Vec<&BudgetReport> =
-        reports.iter().filter_map(|(_, r)| r.budget.as_ref()).collect();
+    let budgets: Vec<&BudgetReport> = reports
+        .iter()
+        .filter_map(|(_, r)| r.budget.as_ref())
+        .collect();
     let first = budgets.first()?;
     Some(BudgetReport {
         limit_ms: first.limit_ms,
