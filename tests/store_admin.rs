@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::store::{branchy, POLICY};
+use crate::store::{branchy, cmd, repo, POLICY};
 use crate::store::{cache, check, reference, stats_json, stderr, store_cmd, without_cache};
 use crate::util::{commit, git, git_repo, write};
 
@@ -127,4 +127,100 @@ fn gc_removes_the_files_moved_aside_as_corrupt() {
         (0, 2, 0, 0),
         "the store itself is kept"
     );
+}
+
+/// `check --paths` of the files `src/m{i}.py` for `i` in `files`, with the store at `store`.
+fn check_files(root: &Path, store: &Path, files: std::ops::Range<usize>) -> std::process::Output {
+    let paths: Vec<String> = files.map(|i| format!("src/m{i}.py")).collect();
+    let mut args = vec!["check", "--format", "json", "--paths"];
+    args.extend(paths.iter().map(String::as_str));
+    cmd(root, Some(store), &args)
+        .output()
+        .expect("debtgate runs")
+}
+
+/// `debtgate trend` over the last two commits with the store at `store`: its stderr line saying
+/// where the figures came from.
+fn trend_sources(root: &Path, store: &Path) -> String {
+    let out = cmd(
+        root,
+        Some(store),
+        &["trend", "--no-progress", "--commits", "2"],
+    )
+    .output()
+    .expect("debtgate runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    stderr(&out)
+}
+
+#[test]
+fn import_merges_stores_without_losing_either_sides_entries_or_records() {
+    let dir = repo(6);
+    let root = dir.path();
+    git(root, &["commit", "-qm", "six files"]);
+    let expected = without_cache(&check_files(root, Path::new("off"), 0..6));
+    let work = tempfile::tempdir().expect("a temp dir");
+    let at = |name: &str| work.path().join(name);
+    let (a, b, c) = (at("a.redb"), at("b.redb"), at("c.redb"));
+    // Two machines (two shards of one check), each measuring half of the files; one of them
+    // also keeps `debtgate trend`'s figures of the last two commits.
+    assert_eq!(cache(&check_files(root, &a, 0..3)), (0, 0, 0, 3));
+    assert_eq!(cache(&check_files(root, &b, 3..6)), (0, 0, 0, 3));
+    assert!(trend_sources(root, &a).contains("2 commits: 0 from the store, 2 computed"));
+
+    // b's export merged into a, which already holds entries and records: a keeps its own.
+    let b_file = at("b-export.redb");
+    let out = store_cmd(root, Some(&b), &["export", b_file.to_str().expect("utf-8")]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("exported 3 entries and 0 trend"));
+    let out = store_cmd(root, Some(&a), &["import", b_file.to_str().expect("utf-8")]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.starts_with("imported 3 entries (into cold) and 0 trend records"),
+        "{text}"
+    );
+    let both = check_files(root, &a, 0..6);
+    assert_eq!(
+        cache(&both),
+        (0, 3, 3, 0),
+        "a's own from warm, b's from cold: {}",
+        stderr(&both)
+    );
+    assert_eq!(without_cache(&both), expected);
+    assert!(trend_sources(root, &a).contains("2 commits: 2 from the store, 0 computed"));
+
+    // The combined store exported and imported into a fresh one, twice (as the CI cache goes
+    // round): everything served, nothing counted twice.
+    let all_file = at("all-export.redb");
+    let out = store_cmd(
+        root,
+        Some(&a),
+        &["export", all_file.to_str().expect("utf-8")],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    // The four records: figures and touches of two commits. The entries: the six files as
+    // `check` measured them, and whatever `trend` measured under keys of its own.
+    let exported = text
+        .strip_prefix("exported ")
+        .and_then(|t| t.split_once(' '));
+    let entries: u64 = exported.and_then(|(n, _)| n.parse().ok()).expect("a count");
+    assert!(
+        entries >= 6 && text.contains(" and 4 trend records"),
+        "{text}"
+    );
+    for _ in 0..2 {
+        store_cmd(
+            root,
+            Some(&c),
+            &["import", all_file.to_str().expect("utf-8")],
+        );
+    }
+    let out = cmd(root, Some(&c), &["store", "stats", "--format", "json"])
+        .output()
+        .expect("debtgate runs");
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(stats["cold"]["entries"], entries, "{stats}");
+    let served = check_files(root, &c, 0..6);
+    assert_eq!(cache(&served), (0, 0, 6, 0), "{}", stderr(&served));
+    assert_eq!(without_cache(&served), expected);
+    assert!(trend_sources(root, &c).contains("2 commits: 2 from the store, 0 computed"));
 }

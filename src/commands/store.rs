@@ -42,9 +42,10 @@ pub enum StoreCommand {
     },
     /// Read every entry back; remove the ones that do not decode.
     Verify,
-    /// Write every entry to FILE (a redb file), e.g. for a CI cache.
+    /// Write every entry and trend record to FILE (a redb file), e.g. for a CI cache.
     Export { file: PathBuf },
-    /// Merge the entries of an exported FILE into the cold tier.
+    /// Merge an exported FILE into this store (entries into the cold tier, trend records into
+    /// the warm one); what the store held stays.
     Import { file: PathBuf },
     /// Remove every entry.
     Clear,
@@ -101,11 +102,21 @@ pub fn run(command: StoreCommand) -> Result<Exit> {
         }
         StoreCommand::Export { file } => {
             let n = store.export(&file).map_err(e)?;
-            format!("exported {n} entries to {}\n", file.display())
+            format!(
+                "exported {} entries and {} trend records to {}\n",
+                n.entries,
+                n.records,
+                file.display()
+            )
         }
         StoreCommand::Import { file } => {
             let n = store.import(&file).map_err(e)?;
-            format!("imported {n} entries from {} into cold\n", file.display())
+            format!(
+                "imported {} entries (into cold) and {} trend records from {}\n",
+                n.entries,
+                n.records,
+                file.display()
+            )
         }
         StoreCommand::Clear => {
             store.clear().map_err(e)?;

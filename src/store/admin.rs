@@ -26,6 +26,16 @@ impl StoreStats {
     }
 }
 
+/// What `store export` wrote or `store import` took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Copied {
+    /// Measurements (entries).
+    pub entries: u64,
+    /// Records (`debtgate trend`'s figures of a commit) taken: on import, those the store did not
+    /// already hold as written later.
+    pub records: u64,
+}
+
 /// What `debtgate store verify` found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Verified {
@@ -125,8 +135,9 @@ impl Store {
         Ok(v)
     }
 
-    /// Writes every entry of both tiers into a new redb file at `file`. Returns the count.
-    pub fn export(&self, file: &Path) -> Result<u64, StoreError> {
+    /// Writes every entry of both tiers, and the records (`debtgate trend`'s figures), into a new
+    /// redb file at `file`.
+    pub fn export(&self, file: &Path) -> Result<Copied, StoreError> {
         if file.exists() {
             std::fs::remove_file(file).map_err(|source| StoreError::Io {
                 path: file.to_path_buf(),
@@ -144,12 +155,18 @@ impl Store {
             })?;
         }
         out.write(&all, &[], &[])?;
+        let records = out.merge_raw_records(&self.tiers()?[0].raw_records()?)?;
         out.compact();
-        out.entry_count()
+        Ok(Copied {
+            entries: out.entry_count()?,
+            records,
+        })
     }
 
-    /// Merges the entries of an exported file into the cold tier. Returns how many were read.
-    pub fn import(&self, file: &Path) -> Result<u64, StoreError> {
+    /// Merges an exported file into this store: its entries into the cold tier, its records into
+    /// the warm one (under a key both hold, the later written). What the store held stays, so
+    /// the exports of several machines (the shards of one check) import into one store.
+    pub fn import(&self, file: &Path) -> Result<Copied, StoreError> {
         if !file.is_file() {
             return Err(StoreError::NoSuchFile {
                 path: file.to_path_buf(),
@@ -162,8 +179,13 @@ impl Store {
                 all.push((*k, v.to_vec()));
             }
         })?;
-        self.cold_for_writing()?.write(&all, &[], &[])?;
-        Ok(all.len() as u64)
+        let [warm, cold] = self.tiers()?;
+        cold.write(&all, &[], &[])?;
+        let records = warm.merge_raw_records(&src.raw_records()?)?;
+        Ok(Copied {
+            entries: all.len() as u64,
+            records,
+        })
     }
 
     /// Empties both tiers and removes the run log.

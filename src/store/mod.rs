@@ -42,7 +42,7 @@ pub mod tier;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};
 
-pub use admin::{StoreStats, Verified};
+pub use admin::{Copied, StoreStats, Verified};
 pub use counts::{CacheStats, Served};
 pub use entry::{Entry, Measured};
 pub use error::StoreError;

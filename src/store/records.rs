@@ -64,6 +64,50 @@ impl Tier {
         wtx.commit().map_err(|e| self.err(e))
     }
 
+    /// Every record as stored (write time ‖ the owner's bytes), for `store export`.
+    pub(super) fn raw_records(&self) -> Result<Vec<(Key, Vec<u8>)>, StoreError> {
+        let rtx = super::tier::begin_read(&self.db, &self.path)?;
+        let table = match rtx.open_table(RECORDS) {
+            Ok(t) => t,
+            Err(TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(self.err(e)),
+        };
+        let mut all = Vec::new();
+        for row in table.iter().map_err(|e| self.err(e))? {
+            let (k, v) = row.map_err(|e| self.err(e))?;
+            all.push((*k.value(), v.value().to_vec()));
+        }
+        Ok(all)
+    }
+
+    /// Adds records read by [`Tier::raw_records`] from another store, keeping their write
+    /// times: under a key both stores hold, the later written wins. Returns how many were taken.
+    pub(super) fn merge_raw_records(&self, rows: &[(Key, Vec<u8>)]) -> Result<u64, StoreError> {
+        let stamp = |v: &[u8]| {
+            v.get(..8)
+                .and_then(|s| s.try_into().ok())
+                .map(u64::from_le_bytes)
+        };
+        let wtx = self.begin_write()?;
+        let mut taken = 0;
+        {
+            let mut table = wtx.open_table(RECORDS).map_err(|e| self.err(e))?;
+            for (k, v) in rows {
+                // A row without its write time is damaged: not passed on.
+                let Some(theirs) = stamp(v) else { continue };
+                let ours = table.get(k).map_err(|e| self.err(e))?;
+                let newer = ours.is_some_and(|o| stamp(o.value()).is_some_and(|o| o >= theirs));
+                if newer {
+                    continue;
+                }
+                table.insert(k, v.as_slice()).map_err(|e| self.err(e))?;
+                taken += 1;
+            }
+        }
+        wtx.commit().map_err(|e| self.err(e))?;
+        Ok(taken)
+    }
+
     /// Drops the records written before `before` (Unix seconds); returns how many.
     pub(super) fn drop_records_before(&self, before: u64) -> Result<u64, StoreError> {
         let old: Vec<Key> = {
