@@ -112,7 +112,12 @@ fn actionlint_checks_the_example_workflow_against_the_action_it_uses() {
 fn actionlint_checks_the_sharded_workflow_against_the_action_it_uses() {
     let sharded =
         std::fs::read_to_string(manifest_dir().join("ci/github/sharded-workflow.yml")).unwrap();
-    assert_eq!(sharded.matches("uses: OWNER/debtgate/ci/github@REF").count(), 2);
+    assert_eq!(
+        sharded
+            .matches("uses: OWNER/debtgate/ci/github@REF")
+            .count(),
+        2
+    );
     let local = sharded.replace("uses: OWNER/debtgate/ci/github@REF", "uses: ./ci/github");
     let out = lint_in_repo(&local);
     assert!(out.status.success(), "actionlint:\n{}", text(&out));

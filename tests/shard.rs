@@ -500,3 +500,127 @@ fn in_ci_the_shards_leave_the_summary_and_annotations_to_the_merge() {
     assert!(read(&summary).contains("debtgate"), "{}", read(&summary));
     assert!(read(&w.join("output.txt")).contains("verdict=fail"));
 }
+
+/// The `run:` script of the action's `debtgate check` step (it reads only its environment).
+fn action_check_script() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/github/action.yml");
+    let action: serde_yaml::Value =
+        serde_yaml::from_slice(&std::fs::read(path).expect("the action")).expect("YAML");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    let step = steps.iter().find(|s| s["id"].as_str() == Some("check"));
+    let run = step
+        .and_then(|s| s["run"].as_str())
+        .expect("the check step");
+    assert!(
+        !run.contains("${{"),
+        "the script reads its environment only"
+    );
+    run.to_string()
+}
+
+/// Runs the action's check step as the runner would for `shard`, in a job whose temporary
+/// directory is `temp` and whose restored store is `temp/debtgate-store`.
+fn action_step(dir: &Path, base: &str, temp: &Path, shard: &str) -> (Output, String) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_debtgate"))
+        .parent()
+        .expect("a dir");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = temp.join("output.txt");
+    let store = temp.join("debtgate-store/store.redb");
+    let out = std::process::Command::new("bash")
+        .args(["-e", "-c", &action_check_script()])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", temp)
+        .env("RUNNER_TEMP", temp)
+        .env("SHARD", shard)
+        .env("CACHE_STORE", "true")
+        .env("ARGS", "")
+        .env("PUBLISH", "")
+        .env("DEBTGATE_STORE", &store)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "push")
+        .env("GITHUB_EVENT_PATH", push_event(dir, temp, base))
+        .env("GITHUB_STEP_SUMMARY", temp.join("summary.md"))
+        .env("GITHUB_OUTPUT", &output)
+        .output()
+        .expect("bash runs");
+    (out, std::fs::read_to_string(output).unwrap_or_default())
+}
+
+/// A push event from `base` to HEAD, written into `temp`.
+fn push_event(dir: &Path, temp: &Path, base: &str) -> PathBuf {
+    let event = serde_json::json!({
+        "ref": "refs/heads/feature", "before": base, "after": git(dir, &["rev-parse", "HEAD"]),
+        "created": false,
+        "repository": {"full_name": "octo/app", "default_branch": "main", "private": false},
+    });
+    let path = temp.join("event.json");
+    std::fs::write(&path, event.to_string()).expect("write");
+    path
+}
+
+#[test]
+fn the_actions_shard_and_merge_steps_give_the_unsplit_verdict_and_one_store() {
+    let (repo, base) = repository();
+    let dir = repo.path();
+    let work = tempfile::tempdir().expect("a temp dir");
+    let job = |name: &str| {
+        let temp = work.path().join(name);
+        std::fs::create_dir_all(temp.join("debtgate-store")).expect("mkdir");
+        temp
+    };
+    let whole = job("whole");
+    let (out, outputs) = action_step(dir, &base, &whole, "");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(outputs.contains("exit=1"), "the change fails: {outputs}");
+    let whole_summary = read(&whole.join("summary.md"));
+
+    // Two shard jobs, each uploading `debtgate-shards/` (report and store) as its artifact; the
+    // merge job downloads them all into its own `debtgate-shards/`.
+    let merging = job("merge");
+    let downloaded = merging.join("debtgate-shards");
+    std::fs::create_dir_all(&downloaded).expect("mkdir");
+    for (k, part) in ["1/2", "2/2"].iter().enumerate() {
+        let temp = job(&format!("shard-{k}"));
+        let (out, outputs) = action_step(dir, &base, &temp, part);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "a failing shard passes: {out:?}"
+        );
+        let name = format!("{}-2", k + 1);
+        assert!(
+            outputs.contains(&format!("artifact=debtgate-shard-{name}")),
+            "{outputs}"
+        );
+        assert!(
+            !temp.join("summary.md").exists(),
+            "a shard publishes nothing"
+        );
+        for file in [format!("report-{name}.json"), format!("store-{name}.redb")] {
+            let from = temp.join("debtgate-shards").join(&file);
+            std::fs::copy(&from, downloaded.join(&file)).expect("the artifact holds it");
+        }
+    }
+    let (out, outputs) = action_step(dir, &base, &merging, "merge");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        outputs.contains("exit=1") && outputs.contains("verdict=fail"),
+        "{outputs}"
+    );
+    assert_eq!(read(&merging.join("summary.md")), whole_summary);
+    assert!(read(&merging.join("debtgate.sarif")).contains("\"results\""));
+
+    // The merged store serves every side the unsplit run measured.
+    let again = whole.join("again.json");
+    let merged_store = merging.join("debtgate-store/store.redb");
+    check(dir, &merged_store, &["--base", &base], &again);
+    let cache = &json_file(&again)["cache"];
+    assert_eq!(cache["miss"], 0, "{cache}");
+}
