@@ -118,6 +118,15 @@ fn actionlint_checks_the_sharded_workflow_against_the_action_it_uses() {
             .count(),
         2
     );
+    // docs/ci.md shows the same workflow, without its opening comment.
+    let body: String = (sharded.split_inclusive('\n'))
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    let docs = std::fs::read_to_string(manifest_dir().join("docs/ci.md")).unwrap();
+    assert!(
+        docs.contains(body.trim_start()),
+        "docs/ci.md shows the sharded workflow"
+    );
     let local = sharded.replace("uses: OWNER/debtgate/ci/github@REF", "uses: ./ci/github");
     let out = lint_in_repo(&local);
     assert!(out.status.success(), "actionlint:\n{}", text(&out));
