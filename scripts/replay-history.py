@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Replay the gate over a repository's recent history, one commit at a time.
 
-    scripts/replay-history.py CLONE [COUNT] [--debtgate BIN] [--config YAML] [--jobs N]
-                              [--json OUT] [--timeout SECONDS]
+    scripts/replay-history.py CLONE [COUNT] [--debtgate BIN] [--config YAML | --init]
+                              [--plant new|grow [--sample N] [--seed S]]
+                              [--tolerances LIST] [--jobs N] [--json OUT] [--timeout SECONDS]
 
 For each of the last COUNT (default 300) first-parent commits C of CLONE's HEAD, merges
 included, it runs (from inside CLONE)
@@ -19,10 +20,28 @@ time per commit (median, p95, max), and what looks wrong:
 - a function finding (mode `new`) whose function touches no changed line of
   `git diff -U0 -M C^ C`: a function misidentified as changed.
 
-The root commit (no parent) is skipped. The clone is only read: git runs with
-GIT_OPTIONAL_LOCKS=0, and the script checks that HEAD, the refs and the index are the same
-afterwards. BIN defaults to target/release/debtgate next to this script; copy it elsewhere first
-if other builds may replace it during a long replay.
+The root commit (no parent) is skipped.
+
+`--init` adopts debtgate the way a team would, at the start of the window: it runs `debtgate
+init` in a temporary worktree at the parent of the oldest replayed commit, prints what init chose
+and replays the window under that file (`--config`). The fail rate is then the share of the
+window's commits that the gate fails under the configuration init proposed before any of them
+was written.
+
+`--plant new|grow` replays only `--sample N` (default 30) commits drawn with `--seed` from the
+window, each with one planted regression (scripts/replay_plant.py says which and where), and
+counts how many the gate catches: a `fail` finding on the planted function's cyclomatic.
+
+`--tolerances 0,10,20,10%` (with a ratchet configuration whose `ratchet.length_tolerance` is 0)
+also prints the fail rate each `length_tolerance` would give, from the same findings: a length
+finding on a function that was already above its level survives a tolerance only when it grew by
+more than it.
+
+The clone's HEAD, refs and index are only read: git runs with GIT_OPTIONAL_LOCKS=0, and the
+script checks that they are the same afterwards. (`--init` adds and removes a linked worktree;
+`--plant` writes the planted commits as objects without a ref.) BIN defaults to
+target/release/debtgate next to this script; copy it elsewhere first if other builds may replace
+it during a long replay.
 """
 
 import argparse
@@ -36,6 +55,9 @@ import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import replay_plant  # noqa: E402  (next to this script)
 
 ENV = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
 ENV.pop("DEBTGATE_SKIP", None)
@@ -107,8 +129,9 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def run_one(args, clone, commit):
-    cmd = [args.debtgate, "check", "--base", commit + "^", "--head", commit, "--format", "json"]
+def run_one(args, clone, commit, base=None):
+    base = base or commit + "^"
+    cmd = [args.debtgate, "check", "--base", base, "--head", commit, "--format", "json"]
     if args.jobs:
         cmd += ["--jobs", str(args.jobs)]
     if args.config:
@@ -187,6 +210,12 @@ def inspect(clone, commit, parent, report, problems):
             )
 
 
+FINDING_KEYS = (
+    "rule", "level", "path", "function", "value", "base_value", "threshold", "reason",
+    "suppressed", "baseline",
+)
+
+
 class Tally:
     """Everything the replay learns, commit by commit."""
 
@@ -212,12 +241,12 @@ class Tally:
         if rc not in (0, 1):
             self.errors.append((c, rc, err.strip()))
             row["stderr"] = err
-            return
+            return None
         try:
             report = json.loads(out)
         except ValueError as e:
             self.problems["stdout is not JSON"].append(f"{c[:10]} {e}")
-            return
+            return None
         verdict = report.get("verdict")
         self.verdicts[verdict] += 1
         if (verdict == "pass") != (rc == 0):
@@ -233,8 +262,11 @@ class Tally:
         row.update(
             verdict=verdict,
             files=s.get("files", 0),
-            findings=[(f["rule"], f["level"], f["path"], f.get("function")) for f in report.get("findings", [])],
+            findings=[
+                {k: f.get(k) for k in FINDING_KEYS} for f in report.get("findings", [])
+            ],
         )
+        return report
 
     def count_report(self, report):
         for n in report.get("not_analysed", []):
@@ -296,6 +328,103 @@ class Tally:
         )
 
 
+def allowed_growth(tolerance, base):
+    """How many lines a function already above its length level may grow under `tolerance`
+    (`10` lines or `10%` of its base length, rounded down), as the policy computes it."""
+    if tolerance.endswith("%"):
+        return int(float(tolerance[:-1]) * base // 100)
+    return int(tolerance)
+
+
+def fails_under(row, tolerance):
+    """Whether the commit of `row` fails under `length_tolerance: tolerance`, from the findings
+    of a run with tolerance 0."""
+    for f in row.get("findings", []):
+        if f["level"] != "fail" or f.get("suppressed") or f.get("baseline"):
+            continue
+        if f["rule"] == "length" and f.get("reason") == "worse" and f.get("base_value"):
+            if f["value"] - f["base_value"] <= allowed_growth(tolerance, f["base_value"]):
+                continue
+        return True
+    return False
+
+
+def print_tolerances(tally, tolerances):
+    judged = [r for r in tally.rows if r["exit"] in (0, 1)]
+    print("length_tolerance → commits failed:")
+    for t in tolerances:
+        n = sum(fails_under(r, t) for r in judged)
+        print(f"  {t:>6}  {n:4} of {len(judged)}  ({100 * n / max(1, len(judged)):.1f} %)")
+
+
+def init_config(args, clone, start, out):
+    """Runs `debtgate init` in a temporary worktree at `start`; returns the file it wrote,
+    copied to `out`."""
+    work = out + ".worktree"
+    git(clone, "worktree", "add", "--detach", "--force", work, start)
+    try:
+        p = subprocess.run(
+            [args.debtgate, "init", "--force"], cwd=work, env=ENV, capture_output=True
+        )
+        if p.returncode != 0:
+            sys.exit(f"debtgate init failed at {start}:\n{p.stderr.decode()}")
+        with open(os.path.join(work, ".debtgate.yaml")) as f:
+            text = f.read()
+    finally:
+        git(clone, "worktree", "remove", "--force", work)
+    with open(out, "w") as f:
+        f.write(text)
+    chosen = [l for l in text.splitlines() if re.match(r"^(mode|ratchet|  \w+:\s*\{|min_grade)", l)]
+    print(f"init at {start[:10]}: " + "; ".join(l.strip() for l in chosen))
+    return out
+
+
+def replay(args, clone, commits, tally):
+    for i, c in enumerate(commits, 1):
+        parents = git(clone, "rev-list", "--parents", "-n", "1", c).decode().split()[1:]
+        if not parents:
+            tally.roots += 1
+            continue
+        tally.merges += len(parents) > 1
+        tally.add(clone, c, parents, run_one(args, clone, c))
+        if i % 50 == 0:
+            print(f"  … {i}/{len(commits)}", file=sys.stderr)
+
+
+def plant(args, clone, commits, tally):
+    """Replays `args.sample` commits of the window, each with one planted regression."""
+    planter = replay_plant.Planter(clone, args.debtgate, ENV, args.seed)
+    with_parent = []
+    for c in commits:
+        parents = git(clone, "rev-list", "--parents", "-n", "1", c).decode().split()[1:]
+        if parents:
+            with_parent.append((c, parents))
+    sample = planter.rng.sample(with_parent, min(args.sample, len(with_parent)))
+    caught, missed, failed, in_change = 0, [], [], 0
+    for c, parents in sample:
+        changed = [p for p, (letter, _) in name_status(clone, parents[0], c).items() if letter != "D"]
+        planted = planter.plant(args.plant, c, parents[0], changed)
+        if "failed" in planted:
+            failed.append(f"{c[:10]} {planted['failed']}")
+            continue
+        in_change += planted["in_change"]
+        report = tally.add(clone, planted["commit"], parents,
+                           run_one(args, clone, planted["commit"], base=parents[0]))
+        tally.rows[-1].update(original=c, planted=planted)
+        if report is not None and replay_plant.caught(report, planted):
+            caught += 1
+        else:
+            missed.append(f"{c[:10]} {planted['path']} {planted['function']} "
+                          f"(cyclomatic {planted['expected']})")
+    n = caught + len(missed)
+    print(f"planted ({args.plant}): {n} commits, {in_change} into a file the commit changes; "
+          f"caught {caught} of {n} ({100 * caught / max(1, n):.1f} %)")
+    for m in missed:
+        print(f"    MISSED {m}")
+    for f in failed:
+        print(f"    plant failed (not counted): {f}")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -306,34 +435,42 @@ def main():
     )
     ap.add_argument("--jobs", type=int, help="passed to debtgate check -j")
     ap.add_argument("--config", help="passed to debtgate check --config (e.g. a ratchet policy)")
+    ap.add_argument("--init", metavar="OUT",
+                    help="write debtgate init's file at the window's start to OUT and use it")
+    ap.add_argument("--plant", choices=("new", "grow"), help="plant a regression (see above)")
+    ap.add_argument("--sample", type=int, default=30, help="commits to plant into")
+    ap.add_argument("--seed", type=int, default=16, help="seed of the sample and the choices")
+    ap.add_argument("--tolerances", help="comma-separated length_tolerance values to compare")
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--json", help="also write every commit's outcome to this file")
     args = ap.parse_args()
     args.debtgate = os.path.abspath(args.debtgate)
-    if args.config:
-        args.config = os.path.abspath(args.config)
     clone = os.path.abspath(args.clone)
 
     start_state = state(clone)
     commits = git(clone, "rev-list", "--first-parent", "-n", str(args.count), "HEAD")
     commits = commits.decode().split()
+    if args.init:
+        oldest = git(clone, "rev-list", "--parents", "-n", "1", commits[-1]).decode().split()
+        args.config = init_config(args, clone, oldest[1] if len(oldest) > 1 else oldest[0],
+                                  os.path.abspath(args.init))
+    if args.config:
+        args.config = os.path.abspath(args.config)
     tally = Tally()
-    for i, c in enumerate(commits, 1):
-        parents = git(clone, "rev-list", "--parents", "-n", "1", c).decode().split()[1:]
-        if not parents:
-            tally.roots += 1
-            continue
-        tally.merges += len(parents) > 1
-        tally.add(clone, c, parents, run_one(args, clone, c))
-        if i % 50 == 0:
-            print(f"  … {i}/{len(commits)}", file=sys.stderr)
+    if args.plant:
+        plant(args, clone, commits, tally)
+    else:
+        replay(args, clone, commits, tally)
     if state(clone) != start_state:
         tally.problems["the clone changed (HEAD, refs or index)"].append(clone)
     tally.print_summary(os.path.basename(clone.rstrip("/")))
+    if args.tolerances:
+        print_tolerances(tally, args.tolerances.split(","))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(tally.rows, f, indent=1)
     return 1 if tally.errors or tally.problems.get("the clone changed (HEAD, refs or index)") else 0
+
 
 if __name__ == "__main__":
     sys.exit(main())
