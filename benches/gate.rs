@@ -141,6 +141,7 @@ fn options(target: Target) -> CheckOptions {
         budget: None,
         timings: false,
         shard: None,
+        baseline: debtgate::baseline::Choice::Discover,
     };
     // The change is what it should be: 10 files measured, nothing skipped.
     let report = check(&opts).expect("the change is judged");

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::analysis::{self, Analyzer};
+use crate::baseline::{self, lookup::Lookup, Baseline};
 use crate::budget::{self, Budget};
 use crate::change::{ChangeError, ChangeSet, ChangedFile, Repo, Source};
 use crate::config::{
@@ -68,6 +69,9 @@ pub struct CheckOptions {
     pub timings: bool,
     /// `--shard K/N`: judge only that part of a range's or the whole tree's files.
     pub shard: Option<Shard>,
+    /// `--baseline PATH` / `--no-baseline`; by default the repository's, from where the policy
+    /// comes from.
+    pub baseline: baseline::Choice,
 }
 
 /// Why a check could not reach a verdict.
@@ -77,6 +81,8 @@ pub enum CheckError {
     Change(#[from] ChangeError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Baseline(#[from] baseline::BaselineError),
     #[error("a range always has a base commit")]
     RangeWithoutBase,
     #[error(
@@ -103,6 +109,13 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
     if changes.source == Source::All {
         settings.mode = PolicyMode::Absolute;
     }
+    let known = baseline_for(&repo, &changes, opts)?;
+    // Renames since the baseline was written are followed up to the new side's commit (HEAD for
+    // a staged change, whose own renames the change set has).
+    let new_side = changes.head.clone().or_else(|| changes.base.clone());
+    let lookup = known
+        .as_ref()
+        .map(|b| Lookup::new(b, &repo, new_side.clone()));
     clock.lap(Stage::Config);
     // After the settings, which may place the store (opening it read-only takes well under 1 ms).
     let store = Store::open(settings.store.paths(&repo), settings.store.limits());
@@ -159,6 +172,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
         },
         today: jiff::Zoned::now().date(),
         clock: &clock,
+        baseline: lookup.as_ref(),
     };
     let free = Budget::new(None, clock.started());
     let (mut judged, _) = judge_queue(&judge, &queue[..answered], &free);
@@ -173,6 +187,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
     let mut notices: Vec<String> = loosened(&repo, &changes, &settings, opts)
         .into_iter()
         .collect();
+    notices.extend(known.as_ref().and_then(|b| stale_notice(b, gathered.stale)));
     store.flush();
     clock.lap(Stage::StoreFlush);
     let budget_report =
@@ -190,6 +205,11 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
     report.cache = Some(store.counts());
     report.summary.judged = gathered.functions_judged;
     report.base_grades = gathered.base_grades;
+    report.baseline = known.as_ref().map(|b| crate::report::BaselineReport {
+        source: b.origin.clone(),
+        entries: b.len(),
+        stale: gathered.stale,
+    });
     if budget_report
         .as_ref()
         .is_some_and(|b| b.exceeded && b.on_exceeded == OnBudgetExceeded::Fail)
@@ -226,6 +246,8 @@ struct Gathered {
     findings: Vec<Finding>,
     functions_judged: usize,
     base_grades: BTreeMap<String, BaseGrade>,
+    /// Baseline entries of the judged files that no longer match.
+    stale: usize,
 }
 
 impl Gathered {
@@ -235,9 +257,11 @@ impl Gathered {
                 mut report,
                 findings,
                 judged,
+                stale,
                 base_grade,
             } => {
                 self.functions_judged += judged;
+                self.stale += stale;
                 if let Some(before) = base_grade {
                     self.base_grades.insert(report.path.clone(), before);
                 }
@@ -361,6 +385,30 @@ fn settings_for(
     Ok(Settings::embedded())
 }
 
+/// The baseline that judges this change: in a range, the base revision's (the tip of `--base`,
+/// as for the policy) unless `--config-from head`.
+fn baseline_for(
+    repo: &Repo,
+    changes: &ChangeSet,
+    opts: &CheckOptions,
+) -> Result<Option<Baseline>, CheckError> {
+    let base_rev = (changes.source == Source::Range && opts.config_from == ConfigFrom::Base)
+        .then(|| changes.base_tip.as_deref().or(changes.base.as_deref()))
+        .flatten();
+    Ok(baseline::for_check(repo, &opts.baseline, base_rev)?)
+}
+
+/// What the reader should do about baseline entries that no longer match.
+fn stale_notice(baseline: &Baseline, stale: usize) -> Option<String> {
+    (stale > 0).then(|| {
+        format!(
+            "{stale} entries of the baseline ({}) no longer match: their functions are within the \
+             thresholds now or were deleted. `debtgate baseline --prune` removes them.",
+            baseline.origin
+        )
+    })
+}
+
 /// When a range edits the configuration and the policy came from the base, which thresholds the
 /// head's file would loosen.
 fn loosened(
@@ -414,6 +462,8 @@ enum Judged {
         findings: Vec<Finding>,
         /// Functions the mode put under judgement.
         judged: usize,
+        /// Baseline entries of the file that no longer match.
+        stale: usize,
         /// The file's grade before the change, when the mode measured the base side.
         base_grade: Option<BaseGrade>,
     },
@@ -426,6 +476,7 @@ struct Judge<'a> {
     measure: Measure<'a>,
     today: jiff::civil::Date,
     clock: &'a Clock,
+    baseline: Option<&'a Lookup<'a>>,
 }
 
 /// Judges the files of `queue`, each worker taking the next file in queue order while the budget
@@ -465,9 +516,11 @@ fn judge_file(judge: &Judge, analyzer: &mut Analyzer, planned: &FilePlan) -> Jud
             settings,
             &Subject {
                 path: &file.path,
+                old_path: file.old_path.as_deref(),
                 head: &head,
                 base: base.as_ref(),
                 marks: &marks,
+                baseline: judge.baseline,
             },
             judge.today,
         )
@@ -481,6 +534,7 @@ fn judge_file(judge: &Judge, analyzer: &mut Analyzer, planned: &FilePlan) -> Jud
         }),
         findings: outcome.findings,
         judged: outcome.judged,
+        stale: outcome.stale,
         base_grade: base.as_ref().map(|b| BaseGrade {
             grade: b.grade,
             score: b.score,

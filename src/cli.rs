@@ -36,6 +36,9 @@ pub enum Command {
     /// Write a commented .debtgate.yaml at the repository root, its thresholds fitted to the
     /// functions at HEAD.
     Init(commands::init::InitArgs),
+    /// Write today's findings to .debtgate-baseline.json as known debt that does not fail the
+    /// gate (`--prune`: only remove entries that no longer match).
+    Baseline(commands::baseline::BaselineArgs),
     /// Propose thresholds from the functions at HEAD (`suggest`).
     #[command(subcommand)]
     Thresholds(commands::thresholds::ThresholdsCommand),
@@ -70,6 +73,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Explain(args) => commands::explain::run(args),
         Command::Config(command) => commands::config::run(command),
         Command::Init(args) => commands::init::run(&args),
+        Command::Baseline(args) => commands::baseline::run(&args),
         Command::Thresholds(command) => commands::thresholds::run(command),
         Command::Hook(args) => commands::hook::run(&args),
         Command::Store(command) => commands::store::run(command),

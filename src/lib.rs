@@ -54,6 +54,7 @@ pub mod measure;
 pub mod store;
 
 // Judging: thresholds and modes applied to measurements; the time budget.
+pub mod baseline;
 pub mod budget;
 pub mod policy;
 

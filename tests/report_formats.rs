@@ -74,6 +74,8 @@ fn finding(
         fingerprint: format!("{:032x}", fxhash(&[rule, path, function.unwrap_or("")])),
         message: message.to_string(),
         suppressed: false,
+        reason: None,
+        baseline: false,
     }
 }
 

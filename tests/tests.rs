@@ -30,11 +30,14 @@
 //!   `check --all` at sampled commits, the store, shallow clones, charts rendered.
 //! - `shard`       — `check --shard K/N` and `report merge`: split runs put back together equal the
 //!   unsplit run in every format; the split ignores the store; mismatched reports are refused.
+//! - `ratchet`     — `mode: ratchet`: what got worse, the length tolerance, first crossings.
+//! - `baseline`    — `debtgate baseline [--prune]` and known debt in `check`.
 
 mod github_server;
 mod util;
 
 mod architecture;
+mod baseline;
 mod budget;
 mod change;
 mod check;
@@ -59,6 +62,7 @@ mod lang_python;
 mod lang_rust;
 mod lang_typescript;
 mod publish;
+mod ratchet;
 mod report_formats;
 mod robustness;
 mod shard;

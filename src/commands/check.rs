@@ -82,6 +82,13 @@ pub struct CheckArgs {
     /// reports into the verdict of the whole change (docs/ci.md).
     #[arg(long, value_name = "K/N", conflicts_with_all = ["paths", "publish"])]
     pub shard: Option<crate::shard::Shard>,
+    /// Known debt from this file instead of .debtgate-baseline.json (which a range reads from
+    /// the base revision, like the policy).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Use no baseline: every finding counts.
+    #[arg(long)]
+    pub no_baseline: bool,
 }
 
 /// A `--budget` value: a limit, or none.
@@ -138,6 +145,11 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
         budget: args.budget.map(|b| b.0),
         timings: args.timings,
         shard: args.shard,
+        baseline: match (args.baseline, args.no_baseline) {
+            (Some(path), _) => crate::baseline::Choice::File(path),
+            (None, true) => crate::baseline::Choice::Off,
+            (None, false) => crate::baseline::Choice::Discover,
+        },
     };
     let refused = match skip::decide(args.ci || ci, || Ok(crate::check::policy(&opts)?))
         .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err))?

@@ -6,6 +6,7 @@
 //! `cli.rs` holds the command tree and dispatches to the `run` of each file here.
 
 pub mod analyze;
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod daemon;

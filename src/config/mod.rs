@@ -14,6 +14,7 @@
 //! - `raw.rs` declares the file format as types, for the JSON Schema and `config show`.
 //! - `metric.rs` holds the modes and the one threshold comparison (the metrics themselves are
 //!   `crate::rules`').
+//! - `ratchet.rs` names and parses `ratchet.length_tolerance`.
 //! - `budget.rs` names the kinds of run a time budget is set for, and parses durations.
 //! - `suppressions.rs` names what suppression comments may do (the `suppressions` key).
 //! - `store.rs` turns the `store` section and `DEBTGATE_STORE` into the store's paths and limits.
@@ -25,6 +26,7 @@
 pub mod budget;
 mod error;
 mod metric;
+mod ratchet;
 mod raw;
 mod settings;
 pub mod store;
@@ -37,6 +39,7 @@ use std::path::{Path, PathBuf};
 pub use budget::{OnBudgetExceeded, RunKind};
 pub use error::{ConfigError, Problem};
 pub use metric::{GradeLevel, Level, PolicyMode};
+pub use ratchet::{RatchetSettings, Tolerance};
 // The policy's settings speak in the shared vocabulary; named here too for the code that reads
 // settings.
 pub use crate::rules::{Metric, Severity, UnknownMetric};

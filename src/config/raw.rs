@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::budget::OnBudgetExceeded;
 use super::metric::{all_grades, PolicyMode};
+use super::ratchet::Tolerance;
 use super::suppressions::Suppressions;
 use crate::analysis::Grade;
 use crate::rules::Metric;
@@ -26,6 +27,7 @@ pub(crate) const VERSION: u32 = 1;
 pub(crate) const TOP_KEYS: &[&str] = &[
     "version",
     "mode",
+    "ratchet",
     "thresholds",
     "min_grade",
     "exclude",
@@ -60,6 +62,10 @@ pub(crate) struct RawConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "PolicyMode")]
     pub mode: Option<PolicyMode>,
+    /// How `mode: ratchet` judges a function that was already above a level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "RawRatchet")]
+    pub ratchet: Option<RawRatchet>,
     /// Thresholds per metric. A metric named here replaces its default `{warn, fail}` pair as a
     /// whole; a level left out means never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +116,19 @@ pub(crate) struct RawConfig {
     /// base revision's value applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_skip_in_ci: Option<bool>,
+}
+
+/// How `mode: ratchet` judges a changed function that was already above a threshold: any
+/// increase of cyclomatic, cognitive, max_nesting or params flags it, `length` only beyond the
+/// tolerance. A function that crosses a level for the first time is flagged as in `new`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Ratchet")]
+pub(crate) struct RawRatchet {
+    /// How much a function already above a `length` level may grow and stay unflagged: a
+    /// number of lines (`20`) or a share of its base length (`"10%"`, rounded down).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_tolerance: Option<Tolerance>,
 }
 
 /// Time budgets per kind of run. A duration such as `500ms`, `10s`, `2m` or `1m30s`; null is no

@@ -18,8 +18,10 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::budget::{show_duration, OnBudgetExceeded, RunKind};
 use super::error::{ConfigError, Problem};
 use super::metric::{GradeLevel, Level, PolicyMode};
+use super::ratchet::{RatchetSettings, Tolerance};
 use super::raw::{
-    RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawStore, RawThresholds, VERSION,
+    RawBudget, RawConfig, RawGradeLevel, RawLevel, RawOverride, RawRatchet, RawStore,
+    RawThresholds, VERSION,
 };
 use super::suppressions::Suppressions;
 use super::validate::{self, FileConfig, StoreConfig};
@@ -74,6 +76,8 @@ pub struct AppliedSuppressions {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub mode: PolicyMode,
+    /// How `ratchet` judges a function that was already above a level.
+    pub ratchet: RatchetSettings,
     pub max_file_size: u64,
     /// What a run whose budget ran out concludes.
     pub on_budget_exceeded: OnBudgetExceeded,
@@ -352,6 +356,12 @@ impl Settings {
                 looser.push(format!("budget.{kind} {} → {}", show(was), show(now)));
             }
         }
+        if let Some(phrase) = looser_tolerance(
+            self.ratchet.length_tolerance,
+            other.ratchet.length_tolerance,
+        ) {
+            looser.push(phrase);
+        }
         if self.on_budget_exceeded == OnBudgetExceeded::Fail
             && other.on_budget_exceeded == OnBudgetExceeded::Pass
         {
@@ -404,6 +414,9 @@ impl Settings {
         RawConfig {
             version: Some(VERSION),
             mode: Some(self.mode),
+            ratchet: Some(RawRatchet {
+                length_tolerance: Some(self.ratchet.length_tolerance),
+            }),
             thresholds: Some(raw_thresholds(
                 &mut Metric::ALL
                     .iter()
@@ -442,6 +455,17 @@ impl Settings {
             allow_skip_in_ci: Some(self.allow_skip_in_ci),
         }
     }
+}
+
+/// `ratchet.length_tolerance was → now` when `now` lets more growth pass. Lines and percentages
+/// compare only by kind; a change of kind is named for review.
+fn looser_tolerance(was: Tolerance, now: Tolerance) -> Option<String> {
+    let looser = match (was, now) {
+        (Tolerance::Lines(a), Tolerance::Lines(b))
+        | (Tolerance::Percent(a), Tolerance::Percent(b)) => b > a,
+        _ => true,
+    };
+    looser.then(|| format!("ratchet.length_tolerance {was} → {now}"))
 }
 
 /// How much of a change a mode judges: `ratchet` forgives what did not get worse, `new` judges
@@ -506,6 +530,12 @@ fn build(
             .and_then(|f| f.mode)
             .or(base.mode)
             .expect(EMBEDDED_COMPLETE),
+        ratchet: RatchetSettings {
+            length_tolerance: file
+                .and_then(|f| f.length_tolerance)
+                .or(base.length_tolerance)
+                .expect(EMBEDDED_COMPLETE),
+        },
         max_file_size: file
             .and_then(|f| f.max_file_size)
             .or(base.max_file_size)

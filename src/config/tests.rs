@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::ratchet::RATCHET_KEYS;
 use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, STORE_KEYS, TOP_KEYS};
 use super::*;
 use crate::analysis::Grade;
@@ -100,6 +101,7 @@ fn docs_mention_every_key_metric_and_mode() {
         .chain(OVERRIDE_KEYS)
         .chain(BUDGET_KEYS)
         .chain(STORE_KEYS)
+        .chain(RATCHET_KEYS)
         .copied()
         .chain(Metric::ALL.map(Metric::name))
         .chain(PolicyMode::ALL.map(PolicyMode::name));
@@ -174,7 +176,15 @@ fn the_schema_lists_exactly_the_keys_the_validator_accepts() {
     assert_eq!(keys(&defs["GradeLevel"]), sorted(LEVEL_KEYS));
     assert_eq!(keys(&defs["Override"]), sorted(OVERRIDE_KEYS));
     assert_eq!(keys(&defs["Store"]), sorted(STORE_KEYS));
-    for def in ["Thresholds", "Level", "GradeLevel", "Override", "Store"] {
+    assert_eq!(keys(&defs["Ratchet"]), sorted(RATCHET_KEYS));
+    for def in [
+        "Thresholds",
+        "Level",
+        "GradeLevel",
+        "Override",
+        "Store",
+        "Ratchet",
+    ] {
         assert_eq!(defs[def]["additionalProperties"], false, "{def}");
     }
     // Defaults come from the embedded file.
@@ -417,7 +427,7 @@ on_budget_exceeded: maybe
 .debtgate.yaml:13:5: `overrides[1]` needs `paths`, a list of globs
 .debtgate.yaml:14:5: `overrides[2]` sets none of `thresholds`, `min_grade`, `suppressions`: it changes nothing
 .debtgate.yaml:15:16: `max_file_size` must be a positive number of bytes, found 0
-.debtgate.yaml:16:1: unknown key `colour`; expected one of version, mode, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, allow_skip_in_ci
+.debtgate.yaml:16:1: unknown key `colour`; expected one of version, mode, ratchet, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, allow_skip_in_ci
 .debtgate.yaml:17:1: duplicate key `mode`: it may appear once
 .debtgate.yaml:18:19: `budget.staged`: `5x` is not a duration: expected a duration such as 500ms, 10s, 2m or 1m30s (or none)
 .debtgate.yaml:18:30: `budget.range` expects a duration such as 500ms, 10s or 2m (or null for no limit), found the number 10
@@ -484,7 +494,7 @@ fn discovery_prefers_explicit_then_the_root_file_then_the_default() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}:2:1: unknown key `bad`; expected one of version, mode, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, allow_skip_in_ci",
+            "{}:2:1: unknown key `bad`; expected one of version, mode, ratchet, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, allow_skip_in_ci",
             explicit.display()
         )
     );

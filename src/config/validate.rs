@@ -13,6 +13,7 @@ use std::time::Duration;
 use super::budget::{parse_duration, OnBudgetExceeded, RunKind};
 use super::error::Problem;
 use super::metric::{all_grades, GradeLevel, Level, PolicyMode};
+use super::ratchet::{Tolerance, RATCHET_KEYS};
 use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, STORE_KEYS, TOP_KEYS, VERSION};
 use super::suppressions::Suppressions;
 use super::yaml::{self, Node, Step, Target};
@@ -23,6 +24,8 @@ use crate::rules::Metric;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FileConfig {
     pub mode: Option<PolicyMode>,
+    /// `ratchet.length_tolerance`, when the file sets it.
+    pub length_tolerance: Option<Tolerance>,
     pub thresholds: Vec<(Metric, Level)>,
     pub min_grade: Option<GradeLevel>,
     pub exclude: Option<Vec<Glob>>,
@@ -201,6 +204,7 @@ impl Checker {
             match key {
                 "version" => self.version(value, &spot),
                 "mode" => config.mode = self.mode(value, &spot),
+                "ratchet" => config.length_tolerance = self.ratchet(value, &spot),
                 "thresholds" => config.thresholds = self.thresholds(value, &spot),
                 "min_grade" => config.min_grade = self.grade_level(value, &spot),
                 "exclude" => config.exclude = self.globs(value, &spot),
@@ -492,6 +496,43 @@ impl Checker {
         parsed
     }
 
+    fn ratchet(&mut self, node: &Node, spot: &Spot) -> Option<Tolerance> {
+        let keys = Keys {
+            known: RATCHET_KEYS,
+            noun: "key",
+        };
+        let mut tolerance = None;
+        for (_, value, spot) in self.mapping(node, spot, keys)? {
+            tolerance = match value {
+                Node::Int(v) => match u32::try_from(*v) {
+                    Ok(lines) => Some(Tolerance::Lines(lines)),
+                    Err(_) => {
+                        let message = format!(
+                            "`{}` must be a whole number of lines from 0 to {}, found {v}",
+                            spot.name,
+                            u32::MAX
+                        );
+                        self.at(&spot, Target::Node, message);
+                        None
+                    }
+                },
+                Node::Str(text) => match Tolerance::parse_percent(text) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        self.at(&spot, Target::Node, format!("`{}`: {e}", spot.name));
+                        None
+                    }
+                },
+                _ => {
+                    let expected = "a number of lines or a percentage such as 10%";
+                    self.wrong_type(&spot, expected, value);
+                    None
+                }
+            };
+        }
+        tolerance
+    }
+
     fn store(&mut self, node: &Node, spot: &Spot) -> Option<StoreConfig> {
         let keys = Keys {
             known: STORE_KEYS,
@@ -714,7 +755,7 @@ mod tests {
     fn the_document_must_be_a_mapping() {
         assert_eq!(
             problems("- mode\n"),
-            ["c.yaml:1:1: the file expects a mapping with keys version, mode, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, allow_skip_in_ci, found a list"]
+            ["c.yaml:1:1: the file expects a mapping with keys version, mode, ratchet, thresholds, min_grade, exclude, overrides, suppressions, max_file_size, budget, on_budget_exceeded, store, allow_skip_in_ci, found a list"]
         );
     }
 }

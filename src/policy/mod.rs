@@ -14,25 +14,43 @@
 //! as the path's `suppressions` key says (see `suppress.rs`); one that does not count there
 //! suppresses nothing and is reported.
 
+mod pair;
+mod ratchet;
 pub mod suppress;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use jiff::civil::Date;
 
 use crate::analysis::marks::Marks;
 use crate::analysis::{FileMetrics, FunctionMetrics, Grade};
+use crate::baseline::lookup::Lookup;
 use crate::config::{PolicyMode, Settings};
-use crate::rules::{fingerprint, Finding, Metric, Severity, GRADE_RULE, SUPPRESSION_RULE};
+use crate::rules::{fingerprint, Finding, Metric, Reason, Severity, GRADE_RULE, SUPPRESSION_RULE};
+
+pub(crate) use pair::pair_functions;
+pub(crate) use ratchet::flag;
 
 /// One file to judge: its head measurements, its base measurements when it existed before.
 pub struct Subject<'a> {
     pub path: &'a str,
+    /// The path of the base side when the change renamed the file.
+    pub old_path: Option<&'a str>,
     pub head: &'a FileMetrics,
     pub base: Option<&'a FileMetrics>,
     /// The head side's suppression comments ([`Marks::scan`] of its text); kept with the
     /// metrics in the store, so judging needs no read of the file.
     pub marks: &'a Marks,
+    /// Known debt (`crate::baseline`), when the run has a baseline.
+    pub baseline: Option<&'a Lookup<'a>>,
+}
+
+impl Subject<'_> {
+    /// The paths the file's baseline entries may be under: its own, then the one before this
+    /// change renamed it.
+    fn paths(&self) -> Vec<&str> {
+        std::iter::once(self.path).chain(self.old_path).collect()
+    }
 }
 
 /// What judging one file produced.
@@ -41,16 +59,20 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Functions the mode put under judgement.
     pub judged: usize,
+    /// Baseline entries of this file that no longer match a finding: their function is within
+    /// the level now, or was deleted (`debtgate baseline --prune` removes them).
+    pub stale: usize,
 }
 
 pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
     let mut out = Outcome::default();
-    let pairs = pair_functions(&subject.head.functions, subject.base);
+    let pairs = pair::pair_functions(&subject.head.functions, subject.base);
+    let paths = subject.paths();
+    let tolerance = settings.ratchet.length_tolerance;
     // Per file, not per function: matching the overrides' globs is most of the policy's cost.
     let mut applied_to_file: Option<Vec<crate::config::Applied>> = None;
     let mut suppressions_for_file = None;
-    for (f, (nth, before)) in subject.head.functions.iter().zip(pairs) {
-        let key = (f.qualified_name.as_str(), nth);
+    for (f, (nth, before)) in subject.head.functions.iter().zip(&pairs) {
         let changed = before.is_none_or(|b| b.body_hash != f.body_hash);
         if settings.mode != PolicyMode::Absolute && !changed {
             continue;
@@ -63,24 +85,34 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
         );
         for s in suppressions.iter().filter(|s| s.problem.is_some()) {
             out.findings
-                .push(invalid_suppression(subject.path, f, s, key.1));
+                .push(invalid_suppression(subject.path, f, s, *nth));
         }
         for metric in Metric::ALL {
             let value = metric.value(f);
             let base_value = before.map(|b| metric.value(b));
-            if settings.mode == PolicyMode::Ratchet && base_value.is_some_and(|b| value <= b) {
-                continue; // not worse than before: old debt, not this change's
-            }
             let applied = &applied_to_file
                 .get_or_insert_with(|| settings.thresholds_for(subject.path))[metric.index()];
-            let Some(severity) = applied.level.check(value) else {
+            let rule = metric.name();
+            let known = subject
+                .baseline
+                .and_then(|b| b.entry(&paths, Some(&f.qualified_name), *nth, rule));
+            if known.is_some() && applied.level.check(value).is_none() {
+                out.stale += 1;
+            }
+            let Some(flagged) = ratchet::flag(
+                settings.mode,
+                metric,
+                &applied.level,
+                value,
+                base_value,
+                tolerance,
+            ) else {
                 continue;
             };
-            let threshold = applied.level.threshold(severity).unwrap_or_default();
-            let rule = metric.name();
-            out.findings.push(Finding {
+            let threshold = applied.level.threshold(flagged.0).unwrap_or_default();
+            let mut finding = Finding {
                 rule: rule.to_string(),
-                level: severity,
+                level: flagged.0,
                 path: subject.path.to_string(),
                 line: f.start_line,
                 function: Some(f.qualified_name.clone()),
@@ -90,90 +122,84 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
                 fingerprint: fingerprint(&[
                     subject.path,
                     &f.qualified_name,
-                    &key.1.to_string(),
+                    &nth.to_string(),
                     rule,
                 ]),
-                message: message(metric, value, threshold, base_value, &applied.source),
+                message: ratchet::message(
+                    metric,
+                    (value, base_value),
+                    flagged,
+                    (threshold, &applied.source),
+                    tolerance,
+                ),
                 suppressed: suppressions.iter().any(|s| s.covers(rule)),
-            });
+                reason: Some(flagged.1),
+                baseline: false,
+            };
+            if let Some(entry) = known {
+                mark_known(&mut finding, entry, tolerance);
+            }
+            out.findings.push(finding);
         }
     }
-    if let Some(f) = grade_finding(settings, subject) {
+    if let Some(lookup) = subject.baseline {
+        out.stale += deleted_entries(lookup, subject, &paths, &pairs);
+    }
+    if let Some(f) = grade_finding(settings, subject, &paths, &mut out.stale) {
         out.findings.push(f);
     }
     out
 }
 
-/// For each head function, its occurrence among functions of the same qualified name, and its
-/// base version: the base function of the same qualified name and occurrence; failing that, an
-/// otherwise unpaired base function with the same tokens. The fallback keeps a function whose code
-/// did not change from counting as new when only its qualifier did: a renamed class (a Java file
-/// rename renames its class), namespace or receiver type.
-fn pair_functions<'a>(
-    head: &'a [FunctionMetrics],
-    base: Option<&'a FileMetrics>,
-) -> Vec<(usize, Option<&'a FunctionMetrics>)> {
-    let by_name = base.map(index_functions).unwrap_or_default();
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut pairs: Vec<(usize, Option<&FunctionMetrics>)> = head
-        .iter()
-        .map(|f| {
-            let nth = seen.entry(f.qualified_name.as_str()).or_insert(0);
-            let key = (f.qualified_name.as_str(), *nth);
-            *nth += 1;
-            (key.1, by_name.get(&key).copied())
-        })
-        .collect();
-    if pairs.iter().all(|(_, b)| b.is_some()) {
-        return pairs;
-    }
-    let paired: HashSet<*const FunctionMetrics> = pairs
+/// A finding the baseline lists is known debt while its value is no worse than the entry's.
+fn mark_known(
+    finding: &mut Finding,
+    entry: &crate::baseline::Entry,
+    tolerance: crate::config::Tolerance,
+) {
+    finding.baseline = entry.covers(finding.value, tolerance);
+    let was = entry.value;
+    finding.message.push_str(&if finding.baseline {
+        format!("; known debt: in the baseline at {was}")
+    } else {
+        format!("; worse than the baseline's {was}")
+    });
+}
+
+/// Baseline entries of base functions that have no version at head: deleted (or renamed beyond
+/// recognition) by the change.
+fn deleted_entries(
+    lookup: &Lookup,
+    subject: &Subject,
+    paths: &[&str],
+    pairs: &[(usize, Option<&FunctionMetrics>)],
+) -> usize {
+    let Some(base) = subject.base else {
+        return 0;
+    };
+    let kept: HashSet<*const FunctionMetrics> = pairs
         .iter()
         .filter_map(|(_, b)| b.map(std::ptr::from_ref))
         .collect();
-    // Reversed, so that `pop` hands out equal bodies in file order.
-    let mut unpaired: HashMap<u64, Vec<&FunctionMetrics>> = HashMap::new();
-    for b in base
-        .map(|b| b.functions.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .rev()
-    {
-        if !paired.contains(&std::ptr::from_ref(b)) {
-            unpaired.entry(b.body_hash).or_default().push(b);
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    let mut stale = 0;
+    for b in &base.functions {
+        let nth = seen.entry(b.qualified_name.as_str()).or_insert(0);
+        let occurrence = *nth;
+        *nth += 1;
+        if kept.contains(&std::ptr::from_ref(b)) {
+            continue;
         }
+        stale += Metric::ALL
+            .iter()
+            .filter(|m| {
+                lookup
+                    .entry(paths, Some(&b.qualified_name), occurrence, m.name())
+                    .is_some()
+            })
+            .count();
     }
-    for ((_, before), f) in pairs.iter_mut().zip(head) {
-        if before.is_none() {
-            *before = unpaired.get_mut(&f.body_hash).and_then(|v| v.pop());
-        }
-    }
-    pairs
-}
-
-/// Base functions by (qualified name, occurrence).
-fn index_functions(m: &FileMetrics) -> HashMap<(&str, usize), &FunctionMetrics> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    m.functions
-        .iter()
-        .map(|f| {
-            let nth = seen.entry(f.qualified_name.as_str()).or_insert(0);
-            let key = (f.qualified_name.as_str(), *nth);
-            *nth += 1;
-            (key, f)
-        })
-        .collect()
-}
-
-fn message(metric: Metric, value: f64, threshold: f64, base: Option<f64>, source: &str) -> String {
-    let mut m = format!(
-        "{} is {value} (allowed {threshold}, from {source})",
-        metric.name()
-    );
-    if let Some(b) = base {
-        m.push_str(&format!("; was {b}"));
-    }
-    m
+    stale
 }
 
 fn invalid_suppression(
@@ -195,19 +221,36 @@ fn invalid_suppression(
         fingerprint: fingerprint(&[path, &f.qualified_name, &nth.to_string(), SUPPRESSION_RULE]),
         message: format!("suppression does not apply: it {problem}"),
         suppressed: false,
+        reason: None,
+        baseline: false,
     }
 }
 
 /// The file's grade against the minimum. Outside `absolute` mode a file is flagged only when its
 /// grade also dropped (or it is new): a change is not blamed for the grade it inherited.
-fn grade_finding(settings: &Settings, subject: &Subject) -> Option<Finding> {
+fn grade_finding(
+    settings: &Settings,
+    subject: &Subject,
+    paths: &[&str],
+    stale: &mut usize,
+) -> Option<Finding> {
     let applied = settings.min_grade_applied(subject.path);
     let grade = subject.head.grade;
-    let dropped = subject.base.is_none_or(|b| grade < b.grade);
-    if settings.mode != PolicyMode::Absolute && !dropped {
-        return None;
+    let known = subject
+        .baseline
+        .and_then(|b| b.entry(paths, None, 0, GRADE_RULE));
+    let level = applied.level.check(grade);
+    if known.is_some() && level.is_none() {
+        *stale += 1;
     }
-    let level = applied.level.check(grade)?;
+    let dropped = subject.base.is_none_or(|b| grade < b.grade);
+    let reason = match (settings.mode, subject.base) {
+        (PolicyMode::Absolute, _) => Reason::Absolute,
+        (_, None) => Reason::New,
+        _ if dropped => Reason::Worse,
+        _ => return None,
+    };
+    let level = level?;
     let min = match level {
         Severity::Fail => applied.level.fail,
         Severity::Warn => applied.level.warn,
@@ -220,7 +263,7 @@ fn grade_finding(settings: &Settings, subject: &Subject) -> Option<Finding> {
     if let Some(b) = subject.base {
         message.push_str(&format!("; was {} ({})", b.grade, b.score));
     }
-    Some(Finding {
+    let mut finding = Finding {
         rule: GRADE_RULE.to_string(),
         level,
         path: subject.path.to_string(),
@@ -232,7 +275,13 @@ fn grade_finding(settings: &Settings, subject: &Subject) -> Option<Finding> {
         fingerprint: fingerprint(&[subject.path, GRADE_RULE]),
         message,
         suppressed: false,
-    })
+        reason: Some(reason),
+        baseline: false,
+    };
+    if let Some(entry) = known {
+        mark_known(&mut finding, entry, settings.ratchet.length_tolerance);
+    }
+    Some(finding)
 }
 
 #[cfg(test)]
@@ -262,9 +311,11 @@ mod tests {
             &Settings::embedded(),
             &Subject {
                 path: "src/Thing.java",
+                old_path: None,
                 head: &h,
                 base: Some(&b),
                 marks: &Marks::scan(head.as_bytes()),
+                baseline: None,
             },
             today,
         );

@@ -79,7 +79,7 @@ pub fn conclusion(report: &Report) -> &'static str {
 pub fn annotations(report: &Report) -> (Vec<Value>, usize) {
     let all: Vec<Value> = by_importance(report)
         .into_iter()
-        .filter(|f| !f.suppressed)
+        .filter(|f| f.active())
         .map(|f| annotation(report, f))
         .collect();
     let left_out = all.len().saturating_sub(MAX_ANNOTATIONS);
@@ -168,6 +168,8 @@ mod tests {
             fingerprint: format!("fp{line}"),
             message: "too complex".into(),
             suppressed,
+            reason: None,
+            baseline: false,
         }
     }
 

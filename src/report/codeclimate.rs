@@ -19,7 +19,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let issues: Vec<Value> = report
         .findings
         .iter()
-        .filter(|f| !f.suppressed)
+        .filter(|f| f.active())
         .map(|f| {
             let mut fingerprint = f.fingerprint.clone();
             let mut n = 1;

@@ -35,7 +35,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "::notice title=debtgate::{}", data(notice))?;
     }
     let (mut errors, mut warnings, mut left_out) = (0, 0, 0);
-    for f in by_importance(report).into_iter().filter(|f| !f.suppressed) {
+    for f in by_importance(report).into_iter().filter(|f| f.active()) {
         let (command, shown) = match f.level {
             Severity::Fail => ("error", &mut errors),
             Severity::Warn => ("warning", &mut warnings),

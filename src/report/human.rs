@@ -34,9 +34,14 @@ fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Verdict::Fail => (RED, "FAIL"),
     };
     let mode = report.mode.as_str();
+    let known = if s.baseline > 0 {
+        format!(", {} baseline", s.baseline)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{BOLD}debtgate check{BOLD:#} ({mode}): {style}{BOLD}{word}{BOLD:#}{style:#} — {} failing, {} warning, {} suppressed; {} files, {} functions measured, {} judged",
+        "{BOLD}debtgate check{BOLD:#} ({mode}): {style}{BOLD}{word}{BOLD:#}{style:#} — {} failing, {} warning, {} suppressed{known}; {} files, {} functions measured, {} judged",
         s.failures, s.warnings, s.suppressed, s.files, s.functions, s.judged
     )?;
     if let Some(b) = report.budget.as_ref().filter(|b| b.exceeded) {
@@ -75,15 +80,16 @@ fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn finding(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
-    let (style, label) = match (f.suppressed, f.level) {
-        (true, _) => (DIM, "allowed"),
-        (false, Severity::Fail) => (RED, "FAIL"),
-        (false, Severity::Warn) => (YELLOW, "warn"),
+    let (style, label) = match (f.suppressed, f.baseline, f.level) {
+        (true, _, _) => (DIM, "allowed"),
+        (false, true, _) => (DIM, "baseline"),
+        (false, false, Severity::Fail) => (RED, "FAIL"),
+        (false, false, Severity::Warn) => (YELLOW, "warn"),
     };
     let function = f.function.as_deref().unwrap_or("(file)");
     writeln!(
         out,
-        "  {style}{label:<7}{style:#} {function} {DIM}line {}{DIM:#}  {}",
+        "  {style}{label:<8}{style:#} {function} {DIM}line {}{DIM:#}  {}",
         f.line, f.message
     )
 }

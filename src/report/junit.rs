@@ -35,7 +35,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .line = f.start_line;
         }
     }
-    for f in report.findings.iter().filter(|f| !f.suppressed) {
+    for f in report.findings.iter().filter(|f| f.active()) {
         let name = f
             .function
             .as_deref()

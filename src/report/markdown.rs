@@ -163,10 +163,11 @@ fn short(id: &str) -> &str {
 }
 
 fn row(f: &Finding) -> String {
-    let icon = match (f.suppressed, f.level) {
-        (true, _) => "🔕",
-        (false, Severity::Fail) => "❌",
-        (false, Severity::Warn) => "⚠️",
+    let icon = match (f.suppressed, f.baseline, f.level) {
+        (true, _, _) => "🔕",
+        (false, true, _) => "📌",
+        (false, false, Severity::Fail) => "❌",
+        (false, false, Severity::Warn) => "⚠️",
     };
     let location = format!("{}:{}", f.path, f.line);
     format!(

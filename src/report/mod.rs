@@ -101,6 +101,9 @@ pub struct Summary {
     pub failures: usize,
     pub warnings: usize,
     pub suppressed: usize,
+    /// Findings the baseline lists (known debt, not failing; not counted as failures or
+    /// warnings).
+    pub baseline: usize,
     pub not_analysed: usize,
 }
 
@@ -132,6 +135,18 @@ pub struct BaseGrade {
     pub score: f64,
 }
 
+/// The baseline a check consulted (`crate::baseline`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BaselineReport {
+    /// Where it was read from: a path, or `REV:PATH` in a range.
+    pub source: String,
+    /// How many entries it has.
+    pub entries: usize,
+    /// Entries of the judged files that no longer match: their function is within the level
+    /// now or was deleted (`debtgate baseline --prune` removes them).
+    pub stale: usize,
+}
+
 /// The time budget of a check, when one applied.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BudgetReport {
@@ -146,7 +161,7 @@ pub struct BudgetReport {
     pub not_analysed: Vec<String>,
 }
 
-pub use crate::rules::{Finding, Severity};
+pub use crate::rules::{Finding, Reason, Severity};
 
 /// Which part of a split check a report is (`check --shard K/N`), and what names the run, so that
 /// [`merge`] puts together only the parts of one run.
@@ -183,6 +198,9 @@ pub struct Report {
     /// The time budget, when one applied (`check` with a budget); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget: Option<BudgetReport>,
+    /// The baseline, when the check used one; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineReport>,
     /// Per-stage times (`--timings`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timings: Option<crate::timings::Timings>,
@@ -234,6 +252,7 @@ impl Report {
             findings: Vec::new(),
             cache: None,
             budget: None,
+            baseline: None,
             timings: None,
             base_grades: BTreeMap::new(),
             notices: Vec::new(),
@@ -265,11 +284,15 @@ impl Report {
         let active = |level| {
             findings
                 .iter()
-                .filter(move |f| !f.suppressed && f.level == level)
+                .filter(move |f| f.active() && f.level == level)
         };
         report.summary.failures = active(Severity::Fail).count();
         report.summary.warnings = active(Severity::Warn).count();
         report.summary.suppressed = findings.iter().filter(|f| f.suppressed).count();
+        report.summary.baseline = findings
+            .iter()
+            .filter(|f| f.baseline && !f.suppressed)
+            .count();
         report.verdict = if report.summary.failures > 0 {
             Verdict::Fail
         } else {
@@ -284,13 +307,15 @@ impl Report {
 }
 
 /// Findings in the order a reader with little room should see them: unsuppressed failures,
-/// then warnings, then suppressed ones; within each, the report's order (path, line).
+/// then warnings, then known debt (baseline), then suppressed ones; within each, the report's
+/// order (path, line).
 pub fn by_importance(report: &Report) -> Vec<&Finding> {
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    findings.sort_by_key(|f| match (f.suppressed, f.level) {
-        (false, Severity::Fail) => 0,
-        (false, Severity::Warn) => 1,
-        (true, _) => 2,
+    findings.sort_by_key(|f| match (f.suppressed, f.baseline, f.level) {
+        (false, false, Severity::Fail) => 0,
+        (false, false, Severity::Warn) => 1,
+        (false, true, _) => 2,
+        (true, _, _) => 3,
     });
     findings
 }

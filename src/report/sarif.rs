@@ -148,6 +148,9 @@ fn result(report: &Report, f: &Finding, rule_index: Option<usize>) -> Value {
     if let Some(function) = &f.function {
         properties["function"] = json!(function);
     }
+    if let Some(reason) = f.reason {
+        properties["reason"] = json!(reason.name());
+    }
     let mut r = json!({
         "ruleId": f.rule,
         "level": match f.level {
@@ -167,6 +170,11 @@ fn result(report: &Report, f: &Finding, rule_index: Option<usize>) -> Value {
     }
     if f.suppressed {
         r["suppressions"] = json!([{"kind": "inSource"}]);
+    }
+    if f.baseline {
+        // SARIF's own word for a result that a baseline already had (3.27.24).
+        r["baselineState"] = json!("unchanged");
+        r["level"] = json!("note");
     }
     r
 }

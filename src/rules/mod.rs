@@ -1,6 +1,6 @@
 //! The shared vocabulary of the policy and the reports: the rules a finding can name ([`Metric`]
 //! for the per-function thresholds, [`GRADE_RULE`], [`SUPPRESSION_RULE`]), how bad a finding is
-//! ([`Severity`]), the [`Finding`] itself with its stable [`fingerprint`], and the rule
+//! ([`Severity`]), why a mode judged it ([`Reason`]), the [`Finding`] itself with its stable [`fingerprint`], and the rule
 //! [`catalogue`] that formats listing rules describe them from.
 //!
 //! `policy/` produces findings in these words and `report/` renders them; neither imports the
@@ -127,6 +127,35 @@ impl Severity {
     }
 }
 
+/// Why the mode judged a value that is over its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The function (or file) is new in this change.
+    New,
+    /// `mode: new`: the change touched the function, which is over the threshold.
+    Changed,
+    /// `mode: ratchet`: the value was within this level before the change and is above it now.
+    Crossed,
+    /// `mode: ratchet`: the value was already above this level and got worse (for `length`, by
+    /// more than `ratchet.length_tolerance`); for a grade, the file's grade dropped.
+    Worse,
+    /// `mode: absolute` or `check --all`: every function is judged as it is.
+    Absolute,
+}
+
+impl Reason {
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::New => "new",
+            Reason::Changed => "changed",
+            Reason::Crossed => "crossed",
+            Reason::Worse => "worse",
+            Reason::Absolute => "absolute",
+        }
+    }
+}
+
 /// A threshold finding (produced by the policy stage).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
@@ -141,6 +170,20 @@ pub struct Finding {
     pub fingerprint: String,
     pub message: String,
     pub suppressed: bool,
+    /// Why the mode judged it (absent for a suppression finding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Known debt: the baseline file lists this finding and the value is not worse than there.
+    /// A baseline finding never fails the gate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baseline: bool,
+}
+
+impl Finding {
+    /// Whether it counts against the verdict at its level: not suppressed, not in the baseline.
+    pub fn active(&self) -> bool {
+        !self.suppressed && !self.baseline
+    }
 }
 
 /// A stable identity for a finding: path, function, occurrence, rule — never a line number.

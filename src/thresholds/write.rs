@@ -324,6 +324,7 @@ mod tests {
                 None,
                 Some("version"),
                 Some("mode"),
+                Some("ratchet"),
                 Some("thresholds"),
                 Some("min_grade"),
                 Some("exclude"),

@@ -167,9 +167,12 @@ pub fn contribution(settings: &Settings, path: &str, m: &Measured, today: Date) 
         settings,
         &Subject {
             path,
+            old_path: None,
             head: metrics,
             base: None,
             marks: &m.marks,
+            // The trend measures all the debt there is: known debt counts.
+            baseline: None,
         },
         today,
     );

@@ -2,7 +2,10 @@
 //! every metric, the threshold that applies to this path and where it was set (default, the
 //! config's `thresholds`, which override), and the level each value reaches. The file is read
 //! from the worktree; judgement is absolute (what the thresholds say about the code as it is),
-//! with a note on how the configured mode narrows that for a change.
+//! then `history.rs` says what the configured mode makes of it against the function's version at
+//! HEAD (base values, `ratchet.length_tolerance`) and which baseline entry covers it.
+
+mod history;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -101,8 +104,14 @@ pub fn explain(opts: &ExplainOptions) -> Result<String, ExplainError> {
             name: name.into(),
         });
     }
-    for f in chosen {
+    let past = history::History::load(&root, &rel, language);
+    let pairs = past.pairs(&m.functions);
+    for (f, pair) in m.functions.iter().zip(pairs) {
+        if !chosen.iter().any(|c| std::ptr::eq(*c, f)) {
+            continue;
+        }
         function_lines(&mut out, &settings, &rel, f)?;
+        past.write(&mut out, &settings, &rel, f, pair)?;
     }
     if settings.mode != PolicyMode::Absolute {
         writeln!(
