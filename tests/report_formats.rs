@@ -580,3 +580,61 @@ fn the_json_report_reads_back_into_the_same_report() {
     assert!(!report.base_grades.is_empty());
     assert_eq!(read.base_grades, report.base_grades);
 }
+
+/// `check --all` on a tree mostly of files debtgate does not read: the human report counts them
+/// by reason with a few paths, worst file first; `--verbose` and the JSON report list every one.
+#[test]
+fn a_big_tree_reports_not_analysed_files_by_reason_and_the_worst_file_first() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let mut files: Vec<(String, Vec<u8>)> = (0..7)
+        .map(|i| (format!("docs/page{i}.md"), b"# page\n".to_vec()))
+        .collect();
+    files.push(("data/blob.py".into(), b"x = 1\n\0\0".to_vec()));
+    files.push((
+        ".debtgate.yaml".into(),
+        b"version: 1\nthresholds:\n  cyclomatic: { warn: 3, fail: 8 }\n".to_vec(),
+    ));
+    // a.py only warns, z.py fails: z.py's findings come first although it sorts last.
+    files.push(("a.py".into(), branchy("warned", 4).into_bytes()));
+    files.push(("z.py".into(), branchy("failed", 9).into_bytes()));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    commit(dir, &refs, "tree");
+
+    let human = run_in(dir, &["check", "--all", "--format", "human"]);
+    assert_eq!(human.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&human.stdout);
+    let header = text.lines().position(|l| l.starts_with("Not analysed"));
+    let header = header.unwrap_or_else(|| panic!("no not-analysed section:\n{text}"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[header].contains("9 files") && lines[header].contains("--verbose"),
+        "{text}"
+    );
+    // Most files first (the policy file is not code either); three paths, then how many more.
+    assert_eq!(
+        lines[header + 1],
+        "  8  unsupported language  .debtgate.yaml, docs/page0.md, docs/page1.md … and 5 more",
+        "{text}"
+    );
+    assert_eq!(lines[header + 2], "  1  binary  data/blob.py", "{text}");
+    assert_eq!(text.matches("docs/page").count(), 2, "{text}");
+    let z = text.find("z.py").expect("z.py is reported");
+    let a = text.find("a.py").expect("a.py is reported");
+    assert!(z < a, "the failing file comes first:\n{text}");
+
+    let verbose = run_in(dir, &["check", "--all", "--verbose"]);
+    let text = String::from_utf8_lossy(&verbose.stdout);
+    assert_eq!(text.matches("docs/page").count(), 7, "{text}");
+    assert!(
+        text.contains("data/blob.py  binary: NUL byte at offset"),
+        "{text}"
+    );
+
+    let json = crate::util::json(&run_in(dir, &["check", "--all", "--format", "json"]));
+    assert_eq!(json["not_analysed"].as_array().map(Vec::len), Some(9));
+    assert_eq!(json["summary"]["not_analysed"], 9);
+}

@@ -9,7 +9,7 @@ use super::output::{parse_output, write_outputs, write_report, Output};
 use super::{current_dir, size_pool};
 use crate::config;
 use crate::exit::Exit;
-use crate::report::Format;
+use crate::report::{Detail, Format};
 use crate::{analyze_paths, AnalyzeOptions};
 
 #[derive(Debug, clap::Args)]
@@ -31,6 +31,10 @@ pub struct AnalyzeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// List every file not analysed in the human report (by default each reason is counted, with
+    /// a few of its paths; the JSON report always lists every one).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<Exit> {
@@ -42,8 +46,13 @@ pub fn run(args: AnalyzeArgs) -> Result<Exit> {
             None => policy_here()?.max_file_size,
         },
     })?;
-    write_outputs(&report, &args.output)?;
-    write_report(&report, args.format)?;
+    let detail = if args.verbose {
+        Detail::Full
+    } else {
+        Detail::Grouped
+    };
+    write_outputs(&report, &args.output, detail)?;
+    write_report(&report, args.format, detail)?;
     Ok(Exit::Pass)
 }
 

@@ -14,7 +14,7 @@ use super::{current_dir, size_pool};
 use crate::check::{CheckOptions, ConfigFrom, Target};
 use crate::config;
 use crate::exit::Exit;
-use crate::report::{self, Format};
+use crate::report::{self, Detail, Format};
 use crate::timings::Stage;
 
 #[derive(Debug, clap::Args)]
@@ -82,6 +82,10 @@ pub struct CheckArgs {
     /// reports into the verdict of the whole change (docs/ci.md).
     #[arg(long, value_name = "K/N", conflicts_with_all = ["paths", "publish"])]
     pub shard: Option<crate::shard::Shard>,
+    /// List every file not analysed in the human report (by default each reason is counted, with
+    /// a few of its paths; the JSON report always lists every one).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Known debt from this file instead of .debtgate-baseline.json (which a range reads from
     /// the base revision, like the policy).
     #[arg(long, value_name = "PATH", conflicts_with = "no_baseline")]
@@ -166,7 +170,12 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
     if let (false, Some(base)) = (args.no_trend, &trend_of) {
         report.trend = crate::trend::stored::branch(&current_dir()?, base, TREND_COMMITS);
     }
-    deliver(&mut report, &args.output, publishes, format)?;
+    let detail = if args.verbose {
+        Detail::Full
+    } else {
+        Detail::Grouped
+    };
+    deliver(&mut report, &args.output, publishes, (format, detail))?;
     crate::publish::after_check(publish_to.as_ref(), &report, publishes)?;
     Ok(match report.verdict {
         report::Verdict::Pass => Exit::Pass,
@@ -213,10 +222,10 @@ pub(super) fn deliver(
     report: &mut report::Report,
     outputs: &[Output],
     ci: bool,
-    format: Format,
+    (format, detail): (Format, Detail),
 ) -> Result<()> {
     let rendering = std::time::Instant::now();
-    write_outputs(report, outputs)?;
+    write_outputs(report, outputs, detail)?;
     if ci {
         crate::ci::publish(report)?;
     }
@@ -226,7 +235,7 @@ pub(super) fn deliver(
         t.add(Stage::Render, before_stdout);
     }
     let rendering = std::time::Instant::now();
-    write_report(report, format)?;
+    write_report(report, format, detail)?;
     if let Some(t) = report.timings.as_mut() {
         t.add(Stage::Render, ms_since(rendering));
         let mut table = Vec::new();

@@ -10,7 +10,7 @@ use clap::builder::PossibleValue;
 use clap::ValueEnum;
 
 use crate::exit::Quiet;
-use crate::report::{self, render, Format};
+use crate::report::{self, render_as, Detail, Format};
 
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
@@ -50,7 +50,11 @@ pub(crate) fn parse_output(arg: &str) -> Result<Output, String> {
 }
 
 /// Writes `report` to stdout in `format`.
-pub(crate) fn write_report(report: &report::Report, format: Format) -> io::Result<()> {
+pub(crate) fn write_report(
+    report: &report::Report,
+    format: Format,
+    detail: Detail,
+) -> io::Result<()> {
     // Buffered: renderers make many small writes, and stdout through anstream is not buffered
     // (on a warm whole-tree run that was a sixth of the time). Streamed through the buffer, not
     // rendered whole first: a report of 50,000 files is tens of megabytes of JSON. A reader that
@@ -61,25 +65,29 @@ pub(crate) fn write_report(report: &report::Report, format: Format) -> io::Resul
         // JSON escapes every control character, so there is nothing to strip; scanning a
         // whole-tree report for escape sequences cost a seventh of a warm run.
         let mut out = io::BufWriter::with_capacity(64 * 1024, Quiet::new(stdout.lock()));
-        render(report, format, &mut out)?;
+        render_as(report, format, detail, &mut out)?;
         return out.flush();
     }
     let colour = anstream::AutoStream::auto(stdout.lock());
     let mut out = io::BufWriter::with_capacity(64 * 1024, Quiet::new(colour));
-    render(report, format, &mut out)?;
+    render_as(report, format, detail, &mut out)?;
     out.flush()
 }
 
 /// Writes every `--output FORMAT=PATH` (human without colour).
-pub(crate) fn write_outputs(report: &report::Report, outputs: &[Output]) -> Result<()> {
+pub(crate) fn write_outputs(
+    report: &report::Report,
+    outputs: &[Output],
+    detail: Detail,
+) -> Result<()> {
     for o in outputs {
         let mut buf = Vec::new();
         match o.format {
             Format::Human => {
                 let mut plain = anstream::StripStream::new(&mut buf);
-                render(report, o.format, &mut plain)?;
+                render_as(report, o.format, detail, &mut plain)?;
             }
-            _ => render(report, o.format, &mut buf)?,
+            _ => render_as(report, o.format, detail, &mut buf)?,
         }
         if let Some(parent) = o.path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)

@@ -77,10 +77,31 @@ impl Format {
     }
 }
 
-/// Renders `report` in `format`.
+/// How much of its long lists the human report spells out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Not-analysed files counted by reason, with a few paths each.
+    #[default]
+    Grouped,
+    /// Every not-analysed path with its reason (`--verbose`).
+    Full,
+}
+
+/// Renders `report` in `format`, the human report grouped ([`Detail::Grouped`]).
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    render_as(report, format, Detail::Grouped, out)
+}
+
+/// Renders `report` in `format`; `detail` decides how much the human report lists (the other
+/// formats always carry everything).
+pub fn render_as(
+    report: &Report,
+    format: Format,
+    detail: Detail,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => super::render_human(report, out),
+        Format::Human => super::render_human(report, detail, out),
         Format::Json => super::render_json(report, out),
         Format::Sarif => super::render_sarif(report, out),
         Format::Github => super::render_github(report, out),

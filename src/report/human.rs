@@ -1,12 +1,15 @@
-//! `--format human`: the worst functions first, then files by grade, then what was not analysed
-//! and why. Styles are always written; the caller's stream (`anstream::AutoStream`) drops them
+//! `--format human`: the verdict, the worst offenders first (files with the most failing, then
+//! warning findings), then the rest; what was not analysed is counted by reason, with every path
+//! only when asked ([`Detail::Full`], `--verbose`; the JSON report always lists them), so a
+//! whole-tree check of a big repository stays a page, not a thousand lines of "unsupported
+//! language". Styles are always written; the caller's stream (`anstream::AutoStream`) drops them
 //! when stdout is not a terminal or `NO_COLOR` is set.
 
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{FileReport, Finding, Mode, Report, Severity, Verdict};
+use super::{Detail, FileReport, Finding, Mode, NotAnalysed, Report, Severity, Verdict};
 use crate::analysis::{FunctionMetrics, Grade};
 
 const BOLD: Style = Style::new().bold();
@@ -18,16 +21,19 @@ const GREEN: Style = AnsiColor::Green.on_default();
 /// How many functions the "worst functions" table shows.
 pub const TOP_FUNCTIONS: usize = 20;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// How many paths a not-analysed reason names before "… and N more".
+pub const EXAMPLE_PATHS: usize = 3;
+
+pub fn render(report: &Report, detail: Detail, out: &mut dyn Write) -> io::Result<()> {
     if report.mode == Mode::Paths {
-        measurements(report, out)
+        measurements(report, detail, out)
     } else {
-        verdict(report, out)
+        verdict(report, detail, out)
     }
 }
 
-/// The gate's view: the verdict, then findings grouped by file.
-fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// The gate's view: the verdict, then findings grouped by file, worst file first.
+fn verdict(report: &Report, detail: Detail, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary;
     let (style, word) = match report.verdict {
         Verdict::Pass => (GREEN, "pass"),
@@ -55,28 +61,45 @@ fn verdict(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for notice in &report.notices {
         writeln!(out, "{YELLOW}note:{YELLOW:#} {notice}")?;
     }
-    let mut current: Option<&str> = None;
-    for f in &report.findings {
-        if current != Some(f.path.as_str()) {
-            current = Some(&f.path);
-            writeln!(out)?;
-            let file = report.files.iter().find(|r| r.path == f.path);
-            match file {
-                Some(r) => writeln!(
-                    out,
-                    "{BOLD}{}{BOLD:#} {DIM}({}, grade {} {:.1}){DIM:#}",
-                    r.path,
-                    r.status.unwrap_or("measured"),
-                    r.metrics.grade,
-                    r.metrics.score
-                )?,
-                None => writeln!(out, "{BOLD}{}{BOLD:#}", f.path)?,
-            }
+    for group in worst_first(&report.findings) {
+        writeln!(out)?;
+        let path = group[0].path.as_str();
+        match report.files.iter().find(|r| r.path == path) {
+            Some(r) => writeln!(
+                out,
+                "{BOLD}{}{BOLD:#} {DIM}({}, grade {} {:.1}){DIM:#}",
+                r.path,
+                r.status.unwrap_or("measured"),
+                r.metrics.grade,
+                r.metrics.score
+            )?,
+            None => writeln!(out, "{BOLD}{path}{BOLD:#}")?,
         }
-        finding(f, out)?;
+        for f in group {
+            finding(f, out)?;
+        }
     }
-    not_analysed(report, out)?;
+    not_analysed(report, detail, out)?;
     diagnostics(report, out)
+}
+
+/// The findings by file, in report order within a file; files with more failing findings first,
+/// then more warnings (suppressed and baseline findings count for neither), then report order.
+fn worst_first(findings: &[Finding]) -> Vec<Vec<&Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings {
+        match groups.iter_mut().find(|g| g[0].path == f.path) {
+            Some(g) => g.push(f),
+            None => groups.push(vec![f]),
+        }
+    }
+    let count = |g: &[&Finding], level| {
+        g.iter()
+            .filter(|f| f.level == level && !f.suppressed && !f.baseline)
+            .count()
+    };
+    groups.sort_by_key(|g| std::cmp::Reverse((count(g, Severity::Fail), count(g, Severity::Warn))));
+    groups
 }
 
 fn finding(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
@@ -95,7 +118,7 @@ fn finding(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `debtgate analyze`: measurements without a verdict.
-fn measurements(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn measurements(report: &Report, detail: Detail, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary;
     writeln!(
         out,
@@ -104,7 +127,7 @@ fn measurements(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     )?;
     worst_functions(report, out)?;
     files(report, out)?;
-    not_analysed(report, out)?;
+    not_analysed(report, detail, out)?;
     diagnostics(report, out)
 }
 
@@ -188,16 +211,68 @@ fn files(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn not_analysed(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    if report.not_analysed.is_empty() {
+/// What was not analysed: each reason with its count and a few paths, most frequent first; with
+/// [`Detail::Full`] every path with its reason.
+fn not_analysed(report: &Report, detail: Detail, out: &mut dyn Write) -> io::Result<()> {
+    let all = &report.not_analysed;
+    if all.is_empty() {
         return Ok(());
     }
     writeln!(out)?;
-    writeln!(out, "{BOLD}Not analysed{BOLD:#}")?;
-    for n in &report.not_analysed {
-        writeln!(out, "  {}  {DIM}{}{DIM:#}", n.path, n.reason)?;
+    let files = if all.len() == 1 { "file" } else { "files" };
+    if detail == Detail::Full {
+        writeln!(
+            out,
+            "{BOLD}Not analysed{BOLD:#} {DIM}({} {files}){DIM:#}",
+            all.len()
+        )?;
+        for n in all {
+            writeln!(out, "  {}  {DIM}{}{DIM:#}", n.path, n.reason)?;
+        }
+        return Ok(());
+    }
+    let groups = by_reason(all);
+    let hidden = groups.iter().any(|(_, paths)| paths.len() > EXAMPLE_PATHS);
+    let hint = if hidden {
+        "; every path with --verbose and in the JSON report"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "{BOLD}Not analysed{BOLD:#} {DIM}({} {files}{hint}){DIM:#}",
+        all.len()
+    )?;
+    let width = groups.first().map_or(1, |(_, p)| p.len().to_string().len());
+    for (reason, paths) in &groups {
+        let shown: Vec<&str> = paths.iter().take(EXAMPLE_PATHS).copied().collect();
+        let more = match paths.len().saturating_sub(EXAMPLE_PATHS) {
+            0 => String::new(),
+            n => format!(" … and {n} more"),
+        };
+        writeln!(
+            out,
+            "  {:>width$}  {reason}  {DIM}{}{more}{DIM:#}",
+            paths.len(),
+            shown.join(", ")
+        )?;
     }
     Ok(())
+}
+
+/// Not-analysed files by the kind of reason — the words before the first `:` (`too large: 2 MB
+/// …` and `binary: NUL byte at …` name a detail per file) — most files first, then by reason.
+pub(crate) fn by_reason(all: &[NotAnalysed]) -> Vec<(&str, Vec<&str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for n in all {
+        let kind = n.reason.split(':').next().unwrap_or(&n.reason).trim_end();
+        match groups.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, paths)) => paths.push(&n.path),
+            None => groups.push((kind, vec![&n.path])),
+        }
+    }
+    groups.sort_by(|(ka, a), (kb, b)| b.len().cmp(&a.len()).then_with(|| ka.cmp(kb)));
+    groups
 }
 
 fn diagnostics(report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -20,7 +20,7 @@ use crate::analysis::{FileMetrics, Grade};
 use crate::store::CacheStats;
 
 pub use codeclimate::render as render_codeclimate;
-pub use format::{render, Format};
+pub use format::{render, render_as, Detail, Format};
 pub use github::{data as github_data, render as render_github};
 pub use human::render as render_human;
 pub use json::{parse as parse_json, render as render_json, ReadError};
