@@ -187,7 +187,12 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
     let mut notices: Vec<String> = loosened(&repo, &changes, &settings, opts)
         .into_iter()
         .collect();
-    notices.extend(known.as_ref().and_then(|b| stale_notice(b, gathered.stale)));
+    let baseline_report = known.as_ref().map(|b| crate::report::BaselineReport {
+        source: b.origin.clone(),
+        entries: b.len(),
+        stale: gathered.stale,
+    });
+    notices.extend(baseline_report.as_ref().and_then(|b| b.stale_notice()));
     store.flush();
     clock.lap(Stage::StoreFlush);
     let budget_report =
@@ -205,11 +210,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
     report.cache = Some(store.counts());
     report.summary.judged = gathered.functions_judged;
     report.base_grades = gathered.base_grades;
-    report.baseline = known.as_ref().map(|b| crate::report::BaselineReport {
-        source: b.origin.clone(),
-        entries: b.len(),
-        stale: gathered.stale,
-    });
+    report.baseline = baseline_report;
     if budget_report
         .as_ref()
         .is_some_and(|b| b.exceeded && b.on_exceeded == OnBudgetExceeded::Fail)
@@ -396,17 +397,6 @@ fn baseline_for(
         .then(|| changes.base_tip.as_deref().or(changes.base.as_deref()))
         .flatten();
     Ok(baseline::for_check(repo, &opts.baseline, base_rev)?)
-}
-
-/// What the reader should do about baseline entries that no longer match.
-fn stale_notice(baseline: &Baseline, stale: usize) -> Option<String> {
-    (stale > 0).then(|| {
-        format!(
-            "{stale} entries of the baseline ({}) no longer match: their functions are within the \
-             thresholds now or were deleted. `debtgate baseline --prune` removes them.",
-            baseline.origin
-        )
-    })
 }
 
 /// When a range edits the configuration and the policy came from the base, which thresholds the

@@ -54,6 +54,7 @@ pub fn run(args: &BaselineArgs) -> Result<Exit> {
         // All of HEAD, or the baseline would leave out the files a budget did not reach.
         budget: Some(None),
         timings: false,
+        shard: None,
         baseline: Choice::Off,
     })?;
     let old = Baseline::read(&path)?;

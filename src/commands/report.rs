@@ -60,7 +60,12 @@ fn merge(args: MergeArgs) -> Result<Exit> {
     } else {
         Format::Human
     });
-    deliver(&mut merged, &args.output, args.ci, format)?;
+    deliver(
+        &mut merged,
+        &args.output,
+        args.ci,
+        (format, report::Detail::Grouped),
+    )?;
     crate::publish::after_check(publish_to.as_ref(), &merged, args.ci)?;
     Ok(match merged.verdict {
         Verdict::Pass => Exit::Pass,

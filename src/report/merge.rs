@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{BudgetReport, Report, ShardInfo, Verdict};
+use super::{BaselineReport, BudgetReport, Report, ShardInfo, Verdict};
 use crate::store::CacheStats;
 
 /// Why shard reports cannot be merged.
@@ -130,11 +130,27 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report, MergeError> {
 
     // Notices every shard repeats (which policy judged the change) once; each shard's own
     // "shard K/N" notice not at all.
+    // Nor each shard's count of stale baseline entries: the merged report counts them once.
     let own: Vec<String> = reports
         .iter()
         .zip(&parts)
         .map(|((_, r), s)| shard_notice(s, count(r)))
+        .chain(
+            reports
+                .iter()
+                .filter_map(|(_, r)| r.baseline.as_ref()?.stale_notice()),
+        )
         .collect();
+    let baseline = reports
+        .iter()
+        .find_map(|(_, r)| r.baseline.clone())
+        .map(|b| BaselineReport {
+            stale: (reports.iter())
+                .filter_map(|(_, r)| r.baseline.as_ref())
+                .map(|b| b.stale)
+                .sum(),
+            ..b
+        });
     let mut notices: Vec<String> = Vec::new();
     for (_, r) in &reports {
         for n in &r.notices {
@@ -143,6 +159,7 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report, MergeError> {
             }
         }
     }
+    notices.extend(baseline.as_ref().and_then(BaselineReport::stale_notice));
     let mut merged = Report::judged(
         first.mode,
         first.base.clone(),
@@ -167,6 +184,7 @@ pub fn merge(reports: Vec<(String, Report)>) -> Result<Report, MergeError> {
     merged.trend = reports.iter().find_map(|(_, r)| r.trend.clone());
     merged.cache = cache(&reports);
     merged.budget = budget(&reports);
+    merged.baseline = baseline;
     if reports.iter().any(|(_, r)| r.verdict == Verdict::Fail) {
         merged.verdict = Verdict::Fail;
     }

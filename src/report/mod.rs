@@ -147,6 +147,19 @@ pub struct BaselineReport {
     pub stale: usize,
 }
 
+impl BaselineReport {
+    /// The notice a report carries when entries no longer match; `None` when none is stale.
+    pub fn stale_notice(&self) -> Option<String> {
+        (self.stale > 0).then(|| {
+            format!(
+                "{} entries of the baseline ({}) no longer match: their functions are within the \
+                 thresholds now or were deleted. `debtgate baseline --prune` removes them.",
+                self.stale, self.source
+            )
+        })
+    }
+}
+
 /// The time budget of a check, when one applied.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BudgetReport {
