@@ -245,7 +245,16 @@ fn not_analysed(report: &Report, detail: Detail, out: &mut dyn Write) -> io::Res
     )?;
     let width = groups.first().map_or(1, |(_, p)| p.len().to_string().len());
     for (reason, paths) in &groups {
-        let shown: Vec<&str> = paths.iter().take(EXAMPLE_PATHS).copied().collect();
+        let shown: Vec<&str> = paths
+            .iter()
+            .take(EXAMPLE_PATHS)
+            .map(|n| n.path.as_str())
+            .collect();
+        // One file, or all with the same words: the whole reason (`too large: 2,000,000 bytes …`).
+        let reason = match paths.first() {
+            Some(first) if paths.iter().all(|n| n.reason == first.reason) => first.reason.as_str(),
+            _ => reason,
+        };
         let more = match paths.len().saturating_sub(EXAMPLE_PATHS) {
             0 => String::new(),
             n => format!(" … and {n} more"),
@@ -260,15 +269,16 @@ fn not_analysed(report: &Report, detail: Detail, out: &mut dyn Write) -> io::Res
     Ok(())
 }
 
-/// Not-analysed files by the kind of reason — the words before the first `:` (`too large: 2 MB
-/// …` and `binary: NUL byte at …` name a detail per file) — most files first, then by reason.
-pub(crate) fn by_reason(all: &[NotAnalysed]) -> Vec<(&str, Vec<&str>)> {
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+/// Not-analysed files by the kind of reason — the words before the first `:` (`too large: N
+/// bytes …` and `binary: NUL byte at …` name a detail per file) — most files first, then by
+/// reason.
+fn by_reason(all: &[NotAnalysed]) -> Vec<(&str, Vec<&NotAnalysed>)> {
+    let mut groups: Vec<(&str, Vec<&NotAnalysed>)> = Vec::new();
     for n in all {
         let kind = n.reason.split(':').next().unwrap_or(&n.reason).trim_end();
         match groups.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, paths)) => paths.push(&n.path),
-            None => groups.push((kind, vec![&n.path])),
+            Some((_, files)) => files.push(n),
+            None => groups.push((kind, vec![n])),
         }
     }
     groups.sort_by(|(ka, a), (kb, b)| b.len().cmp(&a.len()).then_with(|| ka.cmp(kb)));
