@@ -7,13 +7,15 @@
 //! ```
 //!
 //! - `census.rs` measures every function at HEAD through the same pipeline and store as the gate.
-//! - `propose.rs` holds the rules: percentiles, floors, friendly numbers, the mode.
+//! - `propose.rs` holds the rules: percentiles, floors, friendly numbers, the mode; `grade.rs`
+//!   the same rules for `min_grade`.
 //! - `write.rs` turns a proposal into settings and into the commented file.
 //! - `histogram.rs` draws one metric's distribution; `report.rs` prints and serializes it all.
 //!
 //! The front-ends, `debtgate thresholds suggest` and `debtgate init`, are in `commands/`.
 
 pub mod census;
+pub mod grade;
 pub mod histogram;
 pub mod propose;
 pub mod report;
