@@ -91,54 +91,46 @@ fn crate_uses(code: &str) -> BTreeSet<String> {
     let mut rooms = BTreeSet::new();
     let mut rest = code;
     while let Some(at) = rest.find("crate::") {
-        let after = &rest[at + "crate::".len()..];
-        if let Some(group) = after.strip_prefix('{') {
-            let mut depth = 1;
-            let mut item_start = true;
-            let mut name = String::new();
-            for c in group.chars() {
-                match c {
-                    '{' => depth += 1,
-                    '}' => depth -= 1,
-                    _ => {}
-                }
-                if depth == 0 {
-                    break;
-                }
-                if depth == 1 && c == ',' {
-                    // The next item starts; a name still open ended with the last one.
-                    if !name.is_empty() {
-                        rooms.insert(std::mem::take(&mut name));
-                    }
-                    item_start = true;
-                } else if depth == 1 && item_start {
-                    if c.is_ascii_alphanumeric() || c == '_' {
-                        name.push(c);
-                    } else if !name.is_empty() {
-                        rooms.insert(std::mem::take(&mut name));
-                        item_start = false;
-                    }
-                } else if !name.is_empty() {
-                    // `{` right after a name: `c::{…}` was already ended by `::`.
-                    rooms.insert(std::mem::take(&mut name));
-                    item_start = false;
-                }
+        rest = &rest[at + "crate::".len()..];
+        match rest.strip_prefix('{') {
+            Some(group) => rooms.extend(group_items(group).into_iter().map(head)),
+            None => {
+                rooms.insert(head(rest));
             }
-            if !name.is_empty() {
-                rooms.insert(name);
-            }
-        } else {
-            let name: String = after
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            rooms.insert(name);
         }
-        rest = after;
     }
     // `crate::analyze_paths` and the like are the crate root's re-exports of a room's items.
     rooms.remove("");
     rooms
+}
+
+/// The items of a `{…}` group (`group` starts after the `{`), split at its own commas.
+fn group_items(group: &str) -> Vec<&str> {
+    let (mut depth, mut start, mut items) = (1, 0, Vec::new());
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 1 => {
+                items.push(&group[start..i]);
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 1 => {
+                items.push(&group[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+/// The first path segment of `path`.
+fn head(path: &str) -> String {
+    path.trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 /// The table of docs/ARCHITECTURE.md: each room and the rooms it may import (`*`: any).
