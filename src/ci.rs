@@ -222,7 +222,7 @@ fn append(path: &PathBuf, bytes: &[u8]) -> Result<()> {
 pub fn fetch_base(dir: &std::path::Path, base: &str, head: &str) -> Result<()> {
     for rev in [base, head] {
         if !git_ok(dir, &["cat-file", "-e", &format!("{rev}^{{commit}}")]) {
-            eprintln!("debtgate: fetching {rev} from origin");
+            note!("debtgate: fetching {rev} from origin");
             // `origin/main` (a new branch's base) is the remote's branch, not an object id.
             let spec = match rev.strip_prefix("origin/") {
                 Some(branch) => format!("+refs/heads/{branch}:refs/remotes/origin/{branch}"),
@@ -246,13 +246,13 @@ pub fn fetch_base(dir: &std::path::Path, base: &str, head: &str) -> Result<()> {
             return Ok(()); // full history: the range itself will say what is wrong
         }
         if depth.is_empty() {
-            eprintln!("debtgate: no merge-base yet; fetching the whole history");
+            note!("debtgate: no merge-base yet; fetching the whole history");
             git_run(
                 dir,
                 &["fetch", "--no-tags", "--quiet", "--unshallow", "origin"],
             )?;
         } else {
-            eprintln!("debtgate: no merge-base yet; fetching {depth} more commits of history");
+            note!("debtgate: no merge-base yet; fetching {depth} more commits of history");
             git_run(
                 dir,
                 &[

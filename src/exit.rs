@@ -7,6 +7,7 @@
 //! flushes its store and publishes) and ends with the status its work decided. `main` therefore
 //! never has to guess a status from a broken pipe: an `EPIPE` that does reach it came from
 //! somewhere else (a socket, a child process) and is a tool error like any other.
+//! Messages on stderr go through `note!` (lib.rs), which a closed stderr cannot stop either.
 
 use std::io::{self, Write};
 

@@ -30,6 +30,35 @@
 //! [`commands`] is the edge: one front-end per subcommand turning arguments (clap) into typed
 //! options and outcomes into output and exit codes ([`exit`]); [`cli`] is the command tree.
 
+// stdout carries only the report and may close early; stderr may close too. Neither may end a
+// run: write through `exit::stdout` / `out!` and `note!`, never `println!` / `eprintln!` (which
+// panic on a closed pipe). The two macros are defined here, before every room, so that every
+// room can use them without importing one (they are the standard streams, not a stage).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+/// `eprintln!` that never panics. `eprintln!` panics when stderr is a closed pipe (`debtgate check
+/// 2>&1 | head -1`), which would end a check in the middle of publishing with exit status 101; a
+/// message nobody reads is no reason to stop. The library writes stderr only through this
+/// (`clippy::print_stderr` is denied in `lib.rs`).
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` through [`exit::stdout`], as an `io::Result`: a closed stdout ends the printing, not the
+/// run (`println!` would panic). The library writes stdout only through [`exit::stdout`]
+/// (`clippy::print_stdout` is denied in `lib.rs`).
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        ::std::writeln!($crate::exit::stdout(), $($arg)*)
+    }};
+}
+
 // Shared by every stage: languages, the measurements, the vocabulary of findings, the fan-out.
 pub mod analysis;
 pub mod fan_out;

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         // the run decided. A broken pipe that does get here is a socket or a child process gone
         // — a tool error like any other, never a pass.
         Err(err) => {
-            eprintln!("debtgate: error: {err:#}");
+            debtgate::note!("debtgate: error: {err:#}");
             Exit::Error.into()
         }
     }

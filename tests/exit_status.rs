@@ -208,3 +208,41 @@ fn a_pull_request_cannot_allow_its_own_skip() {
     let out = skipping(dir, &["check", "--all"], Some(("CI", "true")));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn a_closed_stderr_never_changes_the_status() {
+    // `debtgate check 2>&1 | head -1`: stderr is the closed pipe too. Notices, the timings table
+    // and publishing's progress lines end in it; the run must not end there.
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[("bad.py", branchy("big", 40).as_bytes())], "bad");
+    for (args, skip) in [
+        (&["check", "--all", "--timings"][..], "0"),
+        // A refused skip says so on stderr before the gate runs.
+        (&["check", "--all"][..], "1"),
+    ] {
+        let out = gate(dir, Path::new("off"), args)
+            .env("DEBTGATE_SKIP", skip)
+            .env("CI", "true")
+            .stdout(closed_stdout())
+            .stderr(closed_stdout())
+            .output()
+            .expect("debtgate runs");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+    // An error is still an error (2), not a crash, when it cannot even be said.
+    let out = gate(dir, Path::new("off"), &["check", "--base", "no-such-rev"])
+        .stderr(closed_stdout())
+        .output()
+        .expect("debtgate runs");
+    assert_eq!(out.status.code(), Some(2));
+    // Commands that print with no verdict exit 0 through a closed stdout.
+    for args in [&["daemon", "status"][..], &["daemon", "stop"][..]] {
+        let out = gate(dir, Path::new("off"), args)
+            .stdout(closed_stdout())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("debtgate runs");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    }
+}

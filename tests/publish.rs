@@ -998,3 +998,28 @@ fn a_skip_refused_in_ci_publishes_the_real_verdict() {
         step.file("summary.md")
     );
 }
+
+#[test]
+fn a_closed_stderr_does_not_cut_the_publishing_short() {
+    let (repo, base, head) = forked(1);
+    let server = github(Script::default());
+    let step = Step::new(&pull_request_event(&base, &head));
+    let out = step
+        .command(
+            repo.path(),
+            &server.url,
+            "pull_request",
+            &["check", "--ci", "--publish"],
+        )
+        .stdout(crate::exit_status::closed_stdout())
+        .stderr(crate::exit_status::closed_stdout())
+        .output()
+        .expect("debtgate runs");
+    assert_eq!(out.status.code(), Some(1));
+    let routes = routes(&server.requests());
+    assert_eq!(routes.len(), 4, "{routes:?}");
+    assert!(
+        routes[3].starts_with("POST /repos/octo/app/issues/7/comments"),
+        "{routes:?}"
+    );
+}

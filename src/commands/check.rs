@@ -164,7 +164,7 @@ pub fn run(mut args: CheckArgs) -> Result<Exit> {
     let mut report = crate::check::check(&opts)
         .map_err(|err| super::publish::check_failed(publish_to.as_ref(), err.into()))?;
     if let Some(notice) = refused {
-        eprintln!("debtgate: {notice}");
+        note!("debtgate: {notice}");
         report.notices.push(notice);
     }
     if let (false, Some(base)) = (args.no_trend, &trend_of) {
@@ -195,9 +195,11 @@ fn target_of(args: &mut CheckArgs) -> Result<(Target, bool)> {
     let (base, head) = if ci {
         let event = crate::ci::Event::from_env()?;
         let range = event.range()?;
-        eprintln!(
+        note!(
             "debtgate: GitHub `{}` event: judging {}...{}",
-            event.name, range.base, range.head
+            event.name,
+            range.base,
+            range.head
         );
         (Some(range.base), range.head)
     } else {
@@ -240,7 +242,8 @@ pub(super) fn deliver(
         t.add(Stage::Render, ms_since(rendering));
         let mut table = Vec::new();
         t.write_table(&mut table)?;
-        io::stderr().write_all(&table)?;
+        // Like every message on stderr: a closed stderr is not a reason to stop (`note!`).
+        let _ = io::stderr().write_all(&table);
     }
     Ok(())
 }

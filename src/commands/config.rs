@@ -35,11 +35,11 @@ pub fn run(command: ConfigCommand) -> Result<Exit> {
                 return Ok(Exit::Error);
             };
             match settings.origin {
-                ConfigOrigin::Embedded => eprintln!(
+                ConfigOrigin::Embedded => note!(
                     "debtgate: no {} at the repository root; the built-in default applies",
                     FILE_NAMES[0]
                 ),
-                _ => eprintln!("debtgate: {}: valid", settings.label()),
+                _ => note!("debtgate: {}: valid", settings.label()),
             }
             Ok(Exit::Pass)
         }
@@ -66,12 +66,12 @@ fn load(args: &FileArgs) -> Result<Option<Settings>> {
         Ok(settings) => Ok(Some(settings)),
         Err(ConfigError::Invalid(problems)) => {
             for problem in &problems {
-                eprintln!("{problem}");
+                note!("{problem}");
             }
             let file = problems.first().map_or("config", |p| p.file.as_str());
             let n = problems.len();
             let noun = if n == 1 { "problem" } else { "problems" };
-            eprintln!("debtgate: {file}: {n} {noun}");
+            note!("debtgate: {file}: {n} {noun}");
             Ok(None)
         }
         Err(other) => Err(other.into()),

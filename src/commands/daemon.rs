@@ -129,26 +129,26 @@ mod imp {
                 hold_background: args.hold_background,
             };
             if !server::run(repo.root(), opts)? {
-                eprintln!("debtgate: a daemon already runs for this repository");
+                note!("debtgate: a daemon already runs for this repository");
             }
             return Ok(Exit::Pass);
         }
         if let Ok(reply) = client::status(paths) {
-            println!("debtgate daemon already running (pid {})", reply.pid);
+            out!("debtgate daemon already running (pid {})", reply.pid)?;
             return Ok(Exit::Pass);
         }
         if clean_stale(paths)? {
-            eprintln!("debtgate: removed a stale daemon socket");
+            note!("debtgate: removed a stale daemon socket");
         }
         let mut child = spawn(repo, paths, idle, workers, args.hold_background)?;
         let deadline = Instant::now() + STARTUP_WAIT;
         loop {
             if let Ok(reply) = client::status(paths) {
-                println!(
+                out!(
                     "debtgate daemon running (pid {}), socket {}",
                     reply.pid,
                     paths.socket.display()
-                );
+                )?;
                 return Ok(Exit::Pass);
             }
             let exited = child.try_wait()?.is_some();
@@ -206,12 +206,12 @@ mod imp {
         let pid = match client::stop(paths) {
             Ok(pid) => pid,
             Err(Unavailable::NotRunning) => {
-                println!("no daemon is running");
+                out!("no daemon is running")?;
                 return Ok(Exit::Pass);
             }
             Err(Unavailable::Stale) => {
                 clean_stale(paths)?;
-                println!("no daemon is running (removed a stale socket)");
+                out!("no daemon is running (removed a stale socket)")?;
                 return Ok(Exit::Pass);
             }
             Err(e) => bail!("{e}"),
@@ -224,7 +224,7 @@ mod imp {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        println!("debtgate daemon stopped (pid {pid})");
+        out!("debtgate daemon stopped (pid {pid})")?;
         Ok(Exit::Pass)
     }
 
@@ -233,14 +233,14 @@ mod imp {
             Ok(r) => r,
             Err(why) => {
                 if why == Unavailable::Stale && clean_stale(paths)? {
-                    eprintln!("debtgate: removed a stale daemon socket");
+                    note!("debtgate: removed a stale daemon socket");
                 }
                 match format {
-                    StatusFormat::Json => println!(
+                    StatusFormat::Json => out!(
                         "{}",
                         serde_json::json!({"schema": "debtgate.daemon-status/1", "running": false, "reason": why.to_string()})
-                    ),
-                    StatusFormat::Human => println!("not running: {why}"),
+                    )?,
+                    StatusFormat::Human => out!("not running: {why}")?,
                 }
                 return Ok(Exit::Pass);
             }
@@ -248,8 +248,10 @@ mod imp {
         let mut s = reply.status.unwrap_or_default();
         s["running"] = true.into();
         match format {
-            StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&s)?),
-            StatusFormat::Human => print!("{}", human(&s)),
+            StatusFormat::Json => out!("{}", serde_json::to_string_pretty(&s)?)?,
+            StatusFormat::Human => {
+                std::io::Write::write_all(&mut crate::exit::stdout(), human(&s).as_bytes())?
+            }
         }
         Ok(Exit::Pass)
     }

@@ -68,11 +68,11 @@ pub fn run(args: &HookArgs) -> Result<Exit> {
             let binary = std::env::current_exe()
                 .context("cannot find the path of the running debtgate binary")?;
             if let Some(note) = shared_hooks_path_note(&cwd) {
-                eprintln!("debtgate: {note}");
+                note!("debtgate: {note}");
             }
             for kind in install_args.which.kinds() {
                 let outcome = install(&dir, kind, install_args.force, &binary)?;
-                eprintln!("debtgate: {}", describe_install(&dir, kind, &outcome));
+                note!("debtgate: {}", describe_install(&dir, kind, &outcome));
             }
         }
         HookAction::Uninstall(which) => {
@@ -94,7 +94,7 @@ pub fn run(args: &HookArgs) -> Result<Exit> {
                         hook.display()
                     ),
                 };
-                eprintln!("debtgate: {message}");
+                note!("debtgate: {message}");
             }
         }
     }

@@ -47,7 +47,7 @@ pub fn run(args: &InitArgs) -> Result<Exit> {
         None => default_starter(args.mode),
     };
     std::fs::write(&target, text).with_context(|| format!("cannot write {}", target.display()))?;
-    eprintln!("debtgate: wrote {}", target.display());
+    note!("debtgate: wrote {}", target.display());
     Ok(Exit::Pass)
 }
 
@@ -74,7 +74,7 @@ fn measured_starter(root: &Path, mode: Option<ModeArg>) -> Result<Option<String>
         // Nothing to measure (no commit, no source, git cannot read the repository): the
         // starter is still useful, so say why and fall back to the built-in default.
         Err(e @ (ThresholdsError::NoFunctions { .. } | ThresholdsError::Census(_))) => {
-            eprintln!("debtgate: {e}; writing the built-in defaults instead");
+            note!("debtgate: {e}; writing the built-in defaults instead");
             return Ok(None);
         }
         Err(e) => return Err(e.into()),

@@ -60,10 +60,10 @@ pub fn check_failed(target: Option<&Target>, err: anyhow::Error) -> anyhow::Erro
     match publish_error(target, &format!("{err:#}")) {
         Ok(outcome) => {
             if let Err(e) = fall_back(&outcome, None, true) {
-                eprintln!("debtgate: {e:#}");
+                note!("debtgate: {e:#}");
             }
         }
-        Err(e) => eprintln!("debtgate: {e:#}"),
+        Err(e) => note!("debtgate: {e:#}"),
     }
     err
 }

@@ -81,7 +81,7 @@ pub fn skipped(
     github: bool,
     publish_to: Option<&crate::publish::Target>,
 ) -> Result<Exit> {
-    eprintln!("debtgate: {notice}");
+    note!("debtgate: {notice}");
     if github {
         crate::ci::publish_skipped(notice)?;
     }

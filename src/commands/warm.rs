@@ -10,7 +10,7 @@ pub fn run() -> Result<Exit> {
     let dir = super::current_dir()?;
     let (plan, s) = crate::daemon::warm::run_in_process(&dir)?;
     let short = |c: &Option<String>| c.as_deref().map_or("-".to_string(), |c| c[..12].into());
-    println!(
+    out!(
         "warmed {} files of HEAD {} and merge-base {}: {} measured, {} already stored, {} not analysable",
         s.files,
         short(&plan.head),
@@ -18,6 +18,6 @@ pub fn run() -> Result<Exit> {
         s.measured,
         s.stored,
         s.skipped
-    );
+    )?;
     Ok(Exit::Pass)
 }

@@ -150,12 +150,12 @@ fn ask_daemon(
         // No time left to ask: the budget says what was not analysed.
         Err(Unavailable::NotRunning | Unavailable::OutOfTime) => return,
         Err(why) => {
-            eprintln!("debtgate: daemon not used ({why}); checking in-process");
+            note!("debtgate: daemon not used ({why}); checking in-process");
             return;
         }
     };
     if let Some(why) = got.broke_off {
-        eprintln!("debtgate: daemon stopped answering ({why}); checking the rest in-process");
+        note!("debtgate: daemon stopped answering ({why}); checking the rest in-process");
     }
     for (j, answer) in jobs.iter().zip(got.answers) {
         // Only measured sides are taken; anything else is worked out here, in this process's

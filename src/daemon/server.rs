@@ -130,7 +130,7 @@ pub fn run(dir: &Path, opts: Options) -> Result<bool> {
     writeln!(lock, "{}", std::process::id())?;
     let (listener, socket_ino) = listen(&mut paths)?;
     let daemon = Arc::new(Daemon::new(repo, paths.clone(), opts, socket_ino));
-    eprintln!(
+    note!(
         "debtgate daemon {} started for {} (socket {})",
         std::process::id(),
         daemon.repo.root().display(),
@@ -142,7 +142,7 @@ pub fn run(dir: &Path, opts: Options) -> Result<bool> {
         .build()
         .context("cannot start the daemon's runtime")?;
     let why = rt.block_on(serve(Arc::clone(&daemon), listener))?;
-    eprintln!("debtgate daemon {} exiting: {why}", std::process::id());
+    note!("debtgate daemon {} exiting: {why}", std::process::id());
     // Only our own socket is removed: a newer daemon may have replaced it.
     socket::remove(&paths, Some(socket_ino));
     // Writing to a deleted repository would recreate its directories.
@@ -261,7 +261,7 @@ async fn serve(d: Arc<Daemon>, listener: std::os::unix::net::UnixListener) -> Re
                     tokio::spawn(connection(Arc::clone(&d), stream, stop_tx.clone()));
                 }
                 Err(e) => {
-                    eprintln!("debtgate daemon: accept failed: {e}");
+                    note!("debtgate daemon: accept failed: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
@@ -357,7 +357,7 @@ fn refresh_background(d: &Daemon) {
     let plan = match warm::plan(&d.repo) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("debtgate daemon: cannot plan the background pass: {e:#}");
+            note!("debtgate daemon: cannot plan the background pass: {e:#}");
             let mut bg = lock(&d.background);
             (bg.head, bg.upstream) = tips;
             bg.passes += 1;

@@ -114,7 +114,7 @@ impl Api {
             let Some(wait) = self.retry_after(&raw, attempt, &what)? else {
                 return self.reply(raw, &what);
             };
-            eprintln!(
+            note!(
                 "debtgate: GitHub answered {} to {what}; retrying in {} s",
                 raw.status,
                 wait.as_secs()

@@ -257,7 +257,7 @@ pub fn publish(target: &Target, report: &Report) -> Result<Outcome> {
             let comment = comment::post(api, number, report);
             record(&mut outcome, Part::Comment, comment)?;
         }
-        None => eprintln!("debtgate: not a pull request: no comment to publish"),
+        None => note!("debtgate: not a pull request: no comment to publish"),
     }
     Ok(outcome)
 }
@@ -289,7 +289,7 @@ pub(crate) fn record(
 ) -> Result<()> {
     match result {
         Ok(done) => {
-            eprintln!("debtgate: published {done}");
+            note!("debtgate: published {done}");
             outcome.published.push(done);
         }
         Err(ApiError::Denied(why)) => outcome.denied.push((part, why)),
@@ -320,12 +320,12 @@ pub fn fall_back(outcome: &Outcome, report: Option<&Report>, summary_written: bo
         notice.push_str(" The verdict is in the job summary.");
     }
     if crate::ci::in_github_actions() {
-        eprintln!(
+        note!(
             "::warning title=debtgate::{}",
             crate::report::github_data(&notice)
         );
     } else {
-        eprintln!("debtgate: warning: {notice}");
+        note!("debtgate: warning: {notice}");
     }
     match report {
         Some(report) if !summary_written => Ok(crate::ci::write_summary(report)?),

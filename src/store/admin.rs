@@ -63,7 +63,7 @@ impl Store {
         let cold = Tier::open(&paths.cold, paths.inside.as_deref())?;
         for (p, o) in [(&paths.warm, &warm), (&paths.cold, &cold)] {
             if let Some((aside, why)) = &o.moved_aside {
-                eprintln!(
+                note!(
                     "debtgate: warning: store: {} was corrupt ({why}); moved it to {}",
                     p.display(),
                     aside.display()

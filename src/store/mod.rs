@@ -165,7 +165,7 @@ impl Store {
     /// The one warning of a run.
     fn warn(&self, what: &str) {
         if !self.warned.swap(true, Ordering::Relaxed) {
-            eprintln!("debtgate: warning: store: {what}");
+            note!("debtgate: warning: store: {what}");
         }
     }
 
