@@ -13,7 +13,8 @@ use crate::change::Repo;
 use crate::config::Settings;
 use crate::exit::Exit;
 use crate::hooks::{self, Kind, Owner};
-use crate::store::Store;
+use crate::store::open::LOCK_WAIT;
+use crate::store::{Repair, Store};
 
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,7 +251,8 @@ fn store(repo: Option<&Repo>) -> Check {
             ),
         );
     }
-    let opened = Store::open_for_admin(paths.clone());
+    // A look, not a repair: a store a crash left is reported with the command that repairs it.
+    let opened = Store::open_for_admin(paths.clone(), Repair::Within(LOCK_WAIT));
     let (store, stats) = match opened.and_then(|s| s.stats().map(|st| (s, st))) {
         Ok(found) => found,
         Err(e) => {

@@ -224,3 +224,113 @@ fn import_merges_stores_without_losing_either_sides_entries_or_records() {
     assert_eq!(without_cache(&served), expected);
     assert!(trend_sources(root, &c).contains("2 commits: 2 from the store, 0 computed"));
 }
+
+/// Leaves the store file at `path` as a crash leaves it when the next open must rebuild redb's
+/// allocator state, page by page (the long repair): the file as it is on disk while a writer that
+/// records no allocator state with its commits is still open. debtgate's own multi-writer commits
+/// record it, so a killed debtgate leaves a quick repair; a store last written by a single-writer
+/// redb (an older debtgate, another tool) or whose state a panic inside redb invalidated does not.
+fn crash_image(path: &Path) {
+    let image = path.with_extension("crash");
+    {
+        let db = redb::Database::create(path).expect("the store opens");
+        // A real write (an entry put back as it is), so that the allocator state recorded at
+        // the last clean close no longer describes the file.
+        const ENTRIES: redb::TableDefinition<&[u8; 32], &[u8]> =
+            redb::TableDefinition::new("entries");
+        let wtx = db.begin_write().expect("a write");
+        {
+            let mut t = wtx.open_table(ENTRIES).expect("the entries table");
+            let (k, v) = {
+                use redb::ReadableTable;
+                let (k, v) = t.first().expect("readable").expect("an entry");
+                (*k.value(), v.value().to_vec())
+            };
+            t.insert(&k, v.as_slice()).expect("put back");
+        }
+        wtx.commit().expect("a commit");
+        std::fs::copy(path, &image).expect("copied while open");
+    }
+    std::fs::rename(&image, path).expect("the crash image replaces the store");
+    let ro = redb::Builder::new()
+        .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+        .open_read_only(path);
+    assert!(
+        matches!(ro, Err(redb::DatabaseError::RepairAborted)),
+        "the image needs a repair"
+    );
+}
+
+fn moved_aside(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .expect("the store's directory")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        })
+        .count()
+}
+
+/// A run that may spend no time on a repair (`DEBTGATE_STORE_REPAIR_MS=0`): a store needing one
+/// is then as a store whose repair outlasts the run's wait, on any machine.
+fn impatient_check(root: &Path) -> std::process::Output {
+    crate::store::cmd(root, None, &["check", "--format", "json"])
+        .env("DEBTGATE_STORE_REPAIR_MS", "0")
+        .output()
+        .expect("debtgate runs")
+}
+
+#[test]
+fn a_store_needing_a_long_repair_is_skipped_by_the_gate_and_store_repair_finishes_it() {
+    let dir = zebra_repo();
+    let root = dir.path();
+    let expected = reference(root);
+    check(root, None);
+    let store = root.join(".git/debtgate/store.redb");
+    crash_image(&store);
+    for _ in 0..2 {
+        let out = impatient_check(root);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(without_cache(&out), expected);
+        assert_eq!(cache(&out), (0, 0, 0, 2), "run without the store");
+        let err = stderr(&out);
+        assert_eq!(err.matches("debtgate: warning").count(), 1, "{err}");
+        assert!(err.contains("needs a repair"), "{err}");
+        assert!(err.contains("debtgate store repair"), "{err}");
+    }
+    assert_eq!(
+        moved_aside(store.parent().unwrap()),
+        0,
+        "nothing taken for corrupt"
+    );
+    let out = store_cmd(root, None, &["repair"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("warm: repaired after a crash"), "{text}");
+    // The next gate finds it done, even one that would not repair anything.
+    let done = impatient_check(root);
+    assert_eq!(stderr(&done), "");
+    assert_eq!(cache(&done), (0, 2, 0, 0), "served from the repaired store");
+    assert_eq!(without_cache(&done), expected);
+    assert_eq!(moved_aside(store.parent().unwrap()), 0);
+}
+
+#[test]
+fn store_verify_runs_a_pending_repair_to_the_end() {
+    let dir = zebra_repo();
+    let root = dir.path();
+    check(root, None);
+    let store = root.join(".git/debtgate/store.redb");
+    crash_image(&store);
+    let out = crate::store::cmd(root, None, &["store", "verify"])
+        .env("DEBTGATE_STORE_REPAIR_MS", "0")
+        .output()
+        .expect("debtgate runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2 entries read back; 0 undecodable removed\n"
+    );
+    let done = impatient_check(root);
+    assert_eq!(stderr(&done), "");
+    assert_eq!(cache(&done), (0, 2, 0, 0));
+}

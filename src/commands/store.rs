@@ -9,7 +9,9 @@ use clap::{Subcommand, ValueEnum};
 
 use crate::config::store::{store_near, STORE_VAR};
 use crate::exit::Exit;
-use crate::store::{gc, recent_runs, Limits, Store, StoreError, StorePaths, TierStats};
+use crate::store::{
+    gc, recent_runs, Integrity, Limits, Repair, Store, StoreError, StorePaths, TierStats,
+};
 
 /// How `debtgate store stats` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -40,8 +42,13 @@ pub enum StoreCommand {
         #[arg(long, value_name = "MIB")]
         max_cold_size: Option<u64>,
     },
-    /// Read every entry back; remove the ones that do not decode.
+    /// Read every entry back; remove the ones that do not decode (a repair a crash left is
+    /// finished first).
     Verify,
+    /// Finish the repair a crash left, however long it takes (a run gives up after its wait and
+    /// carries on without the store), then verify every page of both tiers; a tier beyond repair
+    /// is moved aside and started afresh.
+    Repair,
     /// Write every entry and trend record to FILE (a redb file), e.g. for a CI cache.
     Export { file: PathBuf },
     /// Merge an exported FILE into this store (entries into the cold tier, trend records into
@@ -65,12 +72,12 @@ pub fn located() -> Result<(StorePaths, Limits)> {
 
 pub fn run(command: StoreCommand) -> Result<Exit> {
     let (paths, limits) = located()?;
-    let store = Store::open_for_admin(paths.clone()).map_err(|e| anyhow!("store: {e}"))?;
-    let e = |e: StoreError| anyhow!("store: {e}");
+    let mut store =
+        Store::open_for_admin(paths.clone(), Repair::Finish).map_err(|e| anyhow!("store: {e}"))?;
     let text = match command {
         StoreCommand::Stats { format } => match format {
-            StatsFormat::Text => stats_text(&store, &paths).map_err(e)?,
-            StatsFormat::Json => stats_json(&store, &paths).map_err(e)?,
+            StatsFormat::Text => stats_text(&store, &paths),
+            StatsFormat::Json => stats_json(&store, &paths),
         },
         StoreCommand::Gc {
             max_age,
@@ -81,52 +88,78 @@ pub fn run(command: StoreCommand) -> Result<Exit> {
                 max_age: max_age.map_or(limits.max_age, |d| d.saturating_mul(86_400)),
                 warm_bytes: max_size.map_or(limits.warm_bytes, |m| m.saturating_mul(1 << 20)),
                 cold_bytes: max_cold_size.map_or(limits.cold_bytes, |m| m.saturating_mul(1 << 20)),
+                ..limits
             };
-            let (moved, dropped) = store.gc_tiers(limits).map_err(e)?;
-            let aside = gc::remove_corrupt(&paths, None).map_err(e)?;
-            format!(
-                "moved {moved} entries from warm to cold; dropped {dropped}; \
-                 removed {aside} files moved aside as corrupt\n"
-            )
+            gc_text(&store, &paths, limits)
         }
-        StoreCommand::Verify => {
-            let v = store.verify().map_err(e)?;
-            let damaged = match v.checksum_failed {
-                0 => String::new(),
-                n => format!(" ({n} failed their checksum)"),
-            };
-            format!(
-                "{} entries read back; {} undecodable removed{damaged}\n",
-                v.good, v.removed
-            )
-        }
-        StoreCommand::Export { file } => {
-            let n = store.export(&file).map_err(e)?;
+        StoreCommand::Verify => verify_text(&store),
+        StoreCommand::Repair => repair_text(&mut store),
+        StoreCommand::Export { file } => store.export(&file).map(|n| {
             format!(
                 "exported {} entries and {} trend records to {}\n",
                 n.entries,
                 n.records,
                 file.display()
             )
-        }
-        StoreCommand::Import { file } => {
-            let n = store.import(&file).map_err(e)?;
+        }),
+        StoreCommand::Import { file } => store.import(&file).map(|n| {
             format!(
                 "imported {} entries (into cold) and {} trend records from {}\n",
                 n.entries,
                 n.records,
                 file.display()
             )
-        }
-        StoreCommand::Clear => {
-            store.clear().map_err(e)?;
-            "cleared\n".to_string()
-        }
-    };
+        }),
+        StoreCommand::Clear => store.clear().map(|()| "cleared\n".to_string()),
+    }
+    .map_err(|e| anyhow!("store: {e}"))?;
     let mut out = crate::exit::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(Exit::Pass)
+}
+
+fn gc_text(store: &Store, paths: &StorePaths, limits: Limits) -> Result<String, StoreError> {
+    let (moved, dropped) = store.gc_tiers(limits)?;
+    let aside = gc::remove_corrupt(paths, None)?;
+    Ok(format!(
+        "moved {moved} entries from warm to cold; dropped {dropped}; \
+         removed {aside} files moved aside as corrupt\n"
+    ))
+}
+
+fn verify_text(store: &Store) -> Result<String, StoreError> {
+    let v = store.verify()?;
+    let damaged = match v.checksum_failed {
+        0 => String::new(),
+        n => format!(" ({n} failed their checksum)"),
+    };
+    Ok(format!(
+        "{} entries read back; {} undecodable removed{damaged}\n",
+        v.good, v.removed
+    ))
+}
+
+/// One line per tier: what the open's crash repair and the integrity check did.
+fn repair_text(store: &mut Store) -> Result<String, StoreError> {
+    let mut t = String::new();
+    for (name, r) in ["warm", "cold"].into_iter().zip(store.repair()?) {
+        let crash = if r.after_crash {
+            "repaired after a crash; "
+        } else {
+            ""
+        };
+        let check = match &r.integrity {
+            Integrity::Intact => "every page verified".to_string(),
+            Integrity::Repaired => "the integrity check found damage and repaired it".to_string(),
+            Integrity::MovedAside { to, why } => format!(
+                "corrupt beyond repair ({why}); moved it to {} and started a new one",
+                to.display()
+            ),
+        };
+        t.push_str(&format!("{name}: {crash}{check}: {}\n", r.path.display()));
+    }
+    Ok(t)
 }
 
 fn stats_text(store: &Store, paths: &StorePaths) -> Result<String, StoreError> {

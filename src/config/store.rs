@@ -6,11 +6,17 @@
 //! here for its [`StorePaths`] and [`Limits`] and hands them over.
 
 use std::ffi::{OsStr, OsString};
+use std::time::Duration;
 
 use crate::change::Repo;
+use crate::store::open::LOCK_WAIT;
 use crate::store::{Limits, StorePaths};
 
 use super::{Settings, StoreSettings};
+
+/// How long a run may spend repairing a store a crashed writer left, in milliseconds (default
+/// 600, what a run waits for a lock); `0`: never in a run — `debtgate store repair` does it.
+pub const REPAIR_VAR: &str = "DEBTGATE_STORE_REPAIR_MS";
 
 /// Puts the store's warm tier at this path (the cold tier next to it); `off`, `0` or empty turn
 /// the store off. Wins over `store.path`.
@@ -29,12 +35,17 @@ impl StoreSettings {
         placed(std::env::var_os(STORE_VAR).or(configured), Some(repo))
     }
 
-    /// The limits the automatic gc keeps the tiers in.
+    /// The limits the automatic gc keeps the tiers in, and how long a run may repair (from
+    /// [`REPAIR_VAR`]; an unreadable value is the default).
     pub fn limits(&self) -> Limits {
+        let repair_ms = std::env::var(REPAIR_VAR)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok());
         Limits {
             max_age: self.max_age_days.saturating_mul(SECS_PER_DAY),
             warm_bytes: self.warm_max_mib.saturating_mul(MIB),
             cold_bytes: self.cold_max_mib.saturating_mul(MIB),
+            repair_wait: repair_ms.map_or(LOCK_WAIT, Duration::from_millis),
         }
     }
 }

@@ -2,11 +2,12 @@
 //! writing, and every failure an error rather than a warning. Statistics, a sampled or full read
 //! back, export to one redb file and import of one, clearing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::codec::{self, Undecodable};
 use super::error::StoreError;
-use super::tier::{Tier, TierStats, CHECKSUM_FAILED};
+use super::open::{move_aside, Repair};
+use super::tier::{Checked, Tier, TierStats, CHECKSUM_FAILED};
 use super::{runlog, Store, StorePaths};
 
 /// What `debtgate store stats` prints.
@@ -36,6 +37,43 @@ pub struct Copied {
     pub records: u64,
 }
 
+/// What `debtgate store repair` did to one tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierRepair {
+    pub path: PathBuf,
+    /// Whether the open repaired what a crashed writer left.
+    pub after_crash: bool,
+    /// What the integrity check found (after moving an irreparable file aside, what it was).
+    pub integrity: Integrity,
+}
+
+/// The integrity check's verdict on one tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Integrity {
+    Intact,
+    Repaired,
+    /// Not repairable: moved to `to` (why) and started afresh.
+    MovedAside {
+        to: PathBuf,
+        why: String,
+    },
+}
+
+/// Runs the integrity check on `tier`; an irreparable file is moved aside and replaced.
+fn check_tier(mut tier: Tier, inside: Option<&Path>) -> Result<(Tier, Integrity), StoreError> {
+    match tier.check_integrity()? {
+        Checked::Intact => Ok((tier, Integrity::Intact)),
+        Checked::Repaired => Ok((tier, Integrity::Repaired)),
+        Checked::Corrupt(why) => {
+            let path = tier.path.clone();
+            drop(tier);
+            let to = move_aside(&path, &why)?;
+            let fresh = Tier::open(&path, inside, Repair::Finish)?.tier;
+            Ok((fresh, Integrity::MovedAside { to, why }))
+        }
+    }
+}
+
 /// What `debtgate store verify` found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Verified {
@@ -56,11 +94,13 @@ impl StoreStats {
 }
 
 impl Store {
-    /// Opens both tiers for a `debtgate store` command; here trouble is an error. A corrupt
-    /// file moved aside is said on stderr.
-    pub fn open_for_admin(paths: StorePaths) -> Result<Store, StoreError> {
-        let warm = Tier::open(&paths.warm, paths.inside.as_deref())?;
-        let cold = Tier::open(&paths.cold, paths.inside.as_deref())?;
+    /// Opens both tiers for a `debtgate store` command (`repair`: [`Repair::Finish`]) or a look
+    /// at them (`doctor`: a budget); here trouble is an error. A corrupt file moved aside is said
+    /// on stderr.
+    pub fn open_for_admin(paths: StorePaths, repair: Repair) -> Result<Store, StoreError> {
+        let inside = paths.inside.as_deref();
+        let warm = Tier::open(&paths.warm, inside, repair)?;
+        let cold = Tier::open(&paths.cold, inside, repair)?;
         for (p, o) in [(&paths.warm, &warm), (&paths.cold, &cold)] {
             if let Some((aside, why)) = &o.moved_aside {
                 note!(
@@ -72,10 +112,41 @@ impl Store {
         }
         let mut store = Store::memory_only();
         store.enabled = true;
+        store.admin = repair == Repair::Finish;
+        store.repaired = [warm.repaired, cold.repaired];
         let _ = store.warm.set(Some(warm.tier));
         let _ = store.cold.set(cold.tier);
         store.paths = Some(paths);
         Ok(store)
+    }
+
+    /// Repairs both tiers to the end: a crash's repair already ran as they opened
+    /// ([`Store::open_for_admin`]); then redb's integrity check verifies every page. A tier that
+    /// cannot be repaired is moved aside and started afresh, as a run does with a corrupt file.
+    pub fn repair(&mut self) -> Result<[TierRepair; 2], StoreError> {
+        let paths = self.paths.clone().ok_or(StoreError::NotOpen)?;
+        let inside = paths.inside.as_deref();
+        let warm = self.warm.take().flatten().ok_or(StoreError::NotOpen)?;
+        let cold = match self.cold.take() {
+            Some(c) => c,
+            None => Tier::open(&paths.cold, inside, Repair::Finish)?.tier,
+        };
+        let (warm, warm_check) = check_tier(warm, inside)?;
+        let (cold, cold_check) = check_tier(cold, inside)?;
+        let _ = self.warm.set(Some(warm));
+        let _ = self.cold.set(cold);
+        Ok([
+            TierRepair {
+                path: paths.warm,
+                after_crash: self.repaired[0],
+                integrity: warm_check,
+            },
+            TierRepair {
+                path: paths.cold,
+                after_crash: self.repaired[1],
+                integrity: cold_check,
+            },
+        ])
     }
 
     /// Both tiers, warm first (the cold one opened when it is not yet).
@@ -144,7 +215,7 @@ impl Store {
                 source,
             })?;
         }
-        let mut out = Tier::open(file, None)?.tier;
+        let mut out = Tier::open(file, None, Repair::Finish)?.tier;
         let mut all = Vec::new();
         for tier in self.tiers()? {
             // A damaged value is not passed on to another machine.
@@ -172,7 +243,7 @@ impl Store {
                 path: file.to_path_buf(),
             });
         }
-        let src = Tier::open(file, None)?.tier;
+        let src = Tier::open(file, None, Repair::Finish)?.tier;
         let mut all = Vec::new();
         src.for_each(|k, v, _| {
             if codec::decode(v).is_some() {

@@ -7,10 +7,11 @@
 //! `max_age`. Records (`records`) written more than four times `max_age` ago are dropped.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::error::StoreError;
 use super::key::Key;
-use super::open::CORRUPT_INFIX;
+use super::open::{CORRUPT_INFIX, LOCK_WAIT};
 use super::tier::{now, Tier};
 use super::{Store, StorePaths};
 
@@ -37,6 +38,9 @@ pub struct Limits {
     pub warm_bytes: u64,
     /// Cap on cold's stored value bytes.
     pub cold_bytes: u64,
+    /// How long a run's open may spend repairing a file a crashed writer left; past it the run
+    /// carries on without the store. The `debtgate store` commands always finish a repair.
+    pub repair_wait: Duration,
 }
 
 impl Default for Limits {
@@ -45,6 +49,7 @@ impl Default for Limits {
             max_age: DEFAULT_MAX_AGE_SECS,
             warm_bytes: DEFAULT_WARM_CAP,
             cold_bytes: DEFAULT_COLD_CAP,
+            repair_wait: LOCK_WAIT,
         }
     }
 }

@@ -42,12 +42,13 @@ pub mod tier;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};
 
-pub use admin::{Copied, StoreStats, Verified};
+pub use admin::{Copied, Integrity, StoreStats, TierRepair, Verified};
 pub use counts::{CacheStats, Served};
 pub use entry::{Entry, Measured};
 pub use error::StoreError;
 pub use gc::Limits;
 pub use key::{ContentId, Key, PathClass, ANALYSER_VERSION};
+pub use open::Repair;
 pub use paths::StorePaths;
 pub use runlog::{recent_runs, RecentRuns};
 pub use tier::TierStats;
@@ -86,6 +87,10 @@ pub struct Store {
     counts: Counters,
     warned: AtomicBool,
     limits: Limits,
+    /// Opened for `debtgate store …`: repairs are finished, not budgeted.
+    admin: bool,
+    /// Set by the admin open: whether warm and cold were repaired after a crash as they opened.
+    repaired: [bool; 2],
 }
 
 impl Store {
@@ -103,6 +108,8 @@ impl Store {
             counts: Counters::default(),
             warned: AtomicBool::new(false),
             limits: Limits::default(),
+            admin: false,
+            repaired: [false; 2],
         }
     }
 
@@ -144,7 +151,7 @@ impl Store {
 
     /// The writable warm tier, or `None` with the run's warning.
     fn open_warm(&self, paths: &StorePaths) -> Option<Tier> {
-        match Tier::open(&paths.warm, paths.inside.as_deref()) {
+        match Tier::open(&paths.warm, paths.inside.as_deref(), self.repair_mode()) {
             Ok(opened) => {
                 if let Some((aside, why)) = opened.moved_aside {
                     self.warn(&format!(
@@ -159,6 +166,16 @@ impl Store {
                 self.warn(&format!("{e}; running without it"));
                 None
             }
+        }
+    }
+
+    /// How this handle's opens treat a file a crash left: a run's within its budget, an admin
+    /// handle's to the end.
+    fn repair_mode(&self) -> Repair {
+        if self.admin {
+            Repair::Finish
+        } else {
+            Repair::Within(self.limits.repair_wait)
         }
     }
 
@@ -208,7 +225,7 @@ impl Store {
             return Ok(c);
         }
         let paths = self.paths.as_ref().ok_or(StoreError::NotOpen)?;
-        let opened = Tier::open(&paths.cold, paths.inside.as_deref())?;
+        let opened = Tier::open(&paths.cold, paths.inside.as_deref(), self.repair_mode())?;
         if let Some((aside, why)) = opened.moved_aside {
             self.warn(&format!(
                 "{} was corrupt ({why}); moved it to {}",

@@ -13,9 +13,9 @@ use redb::{
 };
 
 use super::codec;
-use super::error::StoreError;
+use super::error::{panic_message, StoreError};
 use super::key::Key;
-use super::open::{bounded, busy, Bounded, LOCK_WAIT};
+use super::open::{bounded, busy, is_corrupt, Bounded, LOCK_WAIT};
 
 /// Encoded values by key.
 pub(super) const ENTRIES: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("entries");
@@ -48,6 +48,17 @@ pub struct TierStats {
     pub stored_bytes: u64,
     pub raw_bytes: u64,
     pub file_bytes: u64,
+}
+
+/// What redb's integrity check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    /// Every page verified.
+    Intact,
+    /// Something did not verify and redb repaired it.
+    Repaired,
+    /// Not repairable, and why.
+    Corrupt(String),
 }
 
 /// Begins a read of `db`, waiting at most [`LOCK_WAIT`].
@@ -233,6 +244,23 @@ impl Tier {
         wtx.delete_table(super::records::RECORDS)
             .map_err(|e| self.err(e))?;
         wtx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Verifies every page's checksum and rebuilds the allocator state (redb's
+    /// `check_integrity`): what `debtgate store repair` runs after the open's own repair.
+    pub fn check_integrity(&mut self) -> Result<Checked, StoreError> {
+        let path = self.path.clone();
+        let db = Arc::get_mut(&mut self.db).ok_or_else(|| busy(&path))?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| db.check_integrity())) {
+            Ok(Ok(true)) => Ok(Checked::Intact),
+            Ok(Ok(false)) => Ok(Checked::Repaired),
+            Ok(Err(e)) if is_corrupt(&e) => Ok(Checked::Corrupt(format!("redb: {e}"))),
+            Ok(Err(e)) => Err(StoreError::db(&path, e)),
+            Err(p) => Ok(Checked::Corrupt(format!(
+                "redb panicked while checking: {}",
+                panic_message(p.as_ref())
+            ))),
+        }
     }
 
     /// Packs the file (best effort: another process's transaction makes it a no-op).
