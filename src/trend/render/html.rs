@@ -78,16 +78,7 @@ fn directories(trend: &Trend, h: &mut String) {
         short(&last.id)
     );
     for (dir, f) in &last.tally.dirs {
-        let history: Vec<f64> = trend
-            .points
-            .iter()
-            .map(|p| {
-                p.tally
-                    .dirs
-                    .get(dir)
-                    .map_or(0.0, |d| d.functions_fail as f64)
-            })
-            .collect();
+        let history = super::failing_in(trend, dir);
         let _ = writeln!(
             h,
             "<tr><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\

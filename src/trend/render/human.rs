@@ -132,16 +132,7 @@ fn directories(trend: &Trend, s: &mut String) {
         "directory", "files", "functions", "fail", "warn", "cyclomatic", "TDG"
     );
     for (dir, f) in &last.tally.dirs {
-        let history: Vec<f64> = trend
-            .points
-            .iter()
-            .map(|p| {
-                p.tally
-                    .dirs
-                    .get(dir)
-                    .map_or(0.0, |d| d.functions_fail as f64)
-            })
-            .collect();
+        let history = super::failing_in(trend, dir);
         let _ = writeln!(
             s,
             "{dir:w$}  {:>6}  {:>9}  {:>6}  {:>6}  {:>10}  {:>6}  {}",

@@ -105,6 +105,21 @@ pub fn values(trend: &Trend, series: &Series) -> Vec<f64> {
         .collect()
 }
 
+/// The functions over a fail threshold in the top-level directory `dir` at each commit (0 where
+/// it had nothing measured).
+pub fn failing_in(trend: &Trend, dir: &str) -> Vec<f64> {
+    trend
+        .points
+        .iter()
+        .map(|p| {
+            p.tally
+                .dirs
+                .get(dir)
+                .map_or(0.0, |d| d.functions_fail as f64)
+        })
+        .collect()
+}
+
 /// A number as tables print it: integers without a fraction, others with up to two decimals.
 pub fn number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
