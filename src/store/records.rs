@@ -165,7 +165,8 @@ mod tests {
         let warm = again.warm_tier().expect("warm opens");
         assert_eq!(warm.drop_records_before(now() + 10).expect("drops"), 1);
         drop(again);
-        let admin = Store::open_for_admin(paths(dir.path())).expect("opens");
+        let admin = Store::open_for_admin(paths(dir.path()), crate::store::open::Repair::Finish)
+            .expect("opens");
         admin.put_record(key, b"again".to_vec());
         admin.flush();
         admin.clear().expect("clears");
