@@ -115,7 +115,7 @@ pub fn run(args: TrendArgs) -> Result<Exit> {
         render::render(&trend, (*format).into(), &mut bytes)?;
         std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    crate::note!("debtgate: trend: {}", stats_line(&trend.stats));
+    note!("debtgate: trend: {}", stats_line(&trend.stats));
     let mut out = crate::exit::stdout();
     render::render(&trend, args.format.into(), &mut out)?;
     out.flush()?;

@@ -163,7 +163,7 @@ impl Attempt {
         let repairing = self.seen.started.load(Ordering::Relaxed);
         let outcome = match (first, repair) {
             (Bounded::TimedOut, Repair::Finish) if repairing => {
-                crate::note!(
+                note!(
                     "debtgate: store: repairing {} after a crash; this can take a while",
                     path.display()
                 );
