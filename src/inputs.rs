@@ -45,7 +45,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
         if !root.exists() {
             return Err(InputError::Missing { path: root.clone() });
         }
-        if root.is_file() {
+        // A path named on the command line is an input whatever it is (a FIFO is then listed
+        // as not analysed, never dropped); only a directory is walked.
+        if !root.is_dir() {
             files.push(root.clone());
             continue;
         }
@@ -78,7 +80,7 @@ pub fn load(path: &Path, max_size: u64) -> Input {
     if let Some(reason) = too_large(size, max_size) {
         return skipped(shown, reason);
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::change::read_regular(path) {
         Ok(b) => b,
         Err(e) => return skipped(shown, format!("unreadable: {e}")),
     };

@@ -3,6 +3,8 @@
 //!
 //! - `util`        — helpers: running the built binary, temp dirs, fixtures.
 //! - `architecture` — the rooms of src/ import only what docs/ARCHITECTURE.md allows; no cycle.
+//! - `bad_input`   — the rows of docs/bad-input.md no other module shows: 100,000 levels and
+//!   functions, odd paths, FIFOs, files deleted mid-run, read-only repositories, a full disk.
 //! - `ci`          — `debtgate check` in GitHub Actions: event payloads, summary, outputs.
 //! - `publish`     — `debtgate publish` / `check --publish` against a loopback GitHub API
 //!   (`github_server`): statuses, check runs, sticky comments, forks, rate limits, errors.
@@ -37,6 +39,7 @@ mod github_server;
 mod util;
 
 mod architecture;
+mod bad_input;
 mod baseline;
 mod budget;
 mod change;

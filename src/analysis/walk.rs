@@ -180,7 +180,7 @@ impl<'t> Walker<'_, 't> {
             f.nesting += step.nesting;
             f.depth += step.depth;
             f.max_depth = f.max_depth.max(f.depth);
-            f.cognitive += step.hybrid;
+            f.cognitive = f.cognitive.saturating_add(step.hybrid);
         }
 
         let opened_function = self.open_function(node);
@@ -286,11 +286,16 @@ impl<'t> Walker<'_, 't> {
             !name.is_empty() && spec.callee(node, src) == Some(name.as_str())
         };
         let f = self.current();
-        f.cyclomatic += cyclomatic::increment(construct);
-        f.cognitive += cognitive::increment(construct, is_else_if, f.nesting) + sequences;
-        if recursive {
-            f.cognitive += 1;
-        }
+        // Saturating: cognitive grows with the square of the depth, so 100,000 nested `if`s are
+        // past u32::MAX; a wrapped sum would be a small number (a tangle that passes), an
+        // unchecked one a panic in a debug build.
+        let cognitive = cognitive::increment(construct, is_else_if, f.nesting)
+            .saturating_add(sequences)
+            .saturating_add(u32::from(recursive));
+        f.cyclomatic = f
+            .cyclomatic
+            .saturating_add(cyclomatic::increment(construct));
+        f.cognitive = f.cognitive.saturating_add(cognitive);
     }
 
     fn note_syntax(&mut self, node: Node) {

@@ -35,7 +35,7 @@ use std::path::PathBuf;
 
 pub use error::ChangeError;
 pub use history::{Commit, History, Stop, TreeId, Window};
-pub use repo::Repo;
+pub use repo::{read_regular, Repo};
 
 /// How a path changed between the base side and the new side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -180,7 +180,28 @@ fn read_worktree(path: &Path) -> Result<Vec<u8>, ChangeError> {
             Err(_) => target.to_string_lossy().into_owned().into_bytes(),
         });
     }
-    std::fs::read(path).map_err(io)
+    read_regular(path).map_err(io)
+}
+
+/// The bytes of the regular file at `path`; an error for anything else. A FIFO, socket or device
+/// where a source file was listed (or put there after listing) would block the read for ever or
+/// never end it, so it is opened without blocking and refused unless the open file is a regular
+/// one. `debtgate analyze` reads files through this too.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

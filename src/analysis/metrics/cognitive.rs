@@ -23,7 +23,7 @@ pub(crate) fn increment(construct: Construct, is_else_if: bool, nesting: u32) ->
         | Construct::Switch
         | Construct::Match(_)
         | Construct::Catch
-        | Construct::Ternary => 1 + nesting,
+        | Construct::Ternary => nesting.saturating_add(1),
         Construct::None
         | Construct::Case
         | Construct::Logical(_)

@@ -1,0 +1,603 @@
+//! The rows of docs/bad-input.md that no other module shows: inputs at the scale the table names
+//! (100,000 levels, 100,000 functions), paths no editor would make, a file gone between listing
+//! and reading, a repository nobody may write, and a store on a full disk. Each ends in a clear
+//! answer: the right verdict, a diagnostic or a listed reason, never a panic, and nothing damaged.
+
+use std::path::Path;
+use std::process::Output;
+
+use debtgate::analysis::Analyzer;
+use debtgate::lang::Language;
+
+use crate::util::{commit, debtgate, git, git_repo, json, write};
+
+/// A function with `branches` ifs (cyclomatic `branches + 1`).
+fn branchy(name: &str, branches: usize) -> String {
+    let mut s = format!("def {name}(x):\n");
+    for i in 0..branches {
+        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
+    }
+    s.push_str("    return -1\n");
+    s
+}
+
+const POLICY: &str = "version: 1\nmode: absolute\nthresholds:\n  cyclomatic: { fail: 5 }\n";
+
+/// `debtgate check ARGS` in `dir` without a store.
+fn gate(dir: &Path, args: &[&str]) -> Output {
+    debtgate()
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("DEBTGATE_STORE", "off")
+        .output()
+        .expect("debtgate runs")
+}
+
+/// [`gate`] with the JSON report.
+fn check(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    gate(dir, &all)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// 100,000 levels, on a test thread's 2 MiB stack: a recursive walk anywhere (ours or the
+/// grammar's) would overflow it long before.
+#[test]
+fn a_hundred_thousand_levels_of_nesting_are_measured_on_a_small_stack() {
+    const DEPTH: usize = 100_000;
+    let cases = [
+        (
+            Language::Rust,
+            format!(
+                "fn f(a: bool) {{ {} }}",
+                "if a { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::Python,
+            format!(
+                "def f(a):\n    return {}a{}\n",
+                "(a and ".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
+        (
+            Language::JavaScript,
+            format!("let x = {}0{};", "[".repeat(DEPTH), "]".repeat(DEPTH)),
+        ),
+    ];
+    let mut analyzer = Analyzer::new();
+    for (language, src) in cases {
+        let m = analyzer.analyze(src.as_bytes(), language);
+        assert!(m.score.is_finite(), "{language:?}");
+        match language {
+            Language::Rust => {
+                assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1);
+                assert_eq!(m.functions[0].max_nesting as usize, DEPTH);
+                // Σ (1 + nesting) is past u32::MAX: saturated, never wrapped to a small number.
+                assert_eq!(m.functions[0].cognitive, u32::MAX);
+            }
+            Language::Python => assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1),
+            _ => assert!(m.functions.is_empty()),
+        }
+    }
+}
+
+/// 100,000 functions in one staged file: every one measured and judged, the failing one found.
+#[test]
+fn a_file_of_a_hundred_thousand_functions_is_judged_whole() {
+    const FUNCTIONS: usize = 100_000;
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let mut src = String::with_capacity(FUNCTIONS * 24);
+    for i in 0..FUNCTIONS {
+        src.push_str(&format!("def f{i}(x):\n    return x\n"));
+    }
+    src.push_str(&branchy("tangled", 8));
+    write(dir, "many.py", src.as_bytes());
+    git(dir, &["add", "-A"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["summary"]["functions"], FUNCTIONS + 1);
+    assert_eq!(report["summary"]["failures"], 1);
+    assert_eq!(report["findings"][0]["function"], "tangled");
+    assert_eq!(report["findings"][0]["line"], 2 * FUNCTIONS + 1);
+}
+
+/// The first commit of a repository: nothing to compare with, everything staged is new.
+#[test]
+fn a_staged_change_on_an_unborn_head_is_judged() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, ".debtgate.yaml", POLICY.as_bytes());
+    write(dir, "first.py", branchy("first", 8).as_bytes());
+    git(dir, &["add", "-A"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["head"], serde_json::Value::Null);
+    assert_eq!(report["files"][0]["status"], "added");
+    assert_eq!(report["findings"][0]["function"], "first");
+}
+
+/// A base that is not there (a typo, an unfetched branch) is a tool error naming it, never an
+/// empty change that passes.
+#[test]
+fn a_missing_base_is_a_tool_error_that_names_it() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[("a.py", b"def a():\n    return 1\n")], "one");
+    let out = check(dir, &["--base", "origin/nosuch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("`origin/nosuch` is not in this repository"),
+        "{err}"
+    );
+    assert!(err.contains("git fetch"), "{err}");
+}
+
+/// Unicode, spaces, a tab and a newline in paths: each file is judged under its own name, the
+/// JSON names it exactly, and the GitHub annotations stay one line each.
+#[test]
+fn unicode_and_newline_paths_are_judged_under_their_own_names() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let names = ["ünï cödé/数据.py", "tab\there.py", "new\nline.py", "-rf.py"];
+    for (i, name) in names.iter().enumerate() {
+        write(dir, name, branchy(&format!("f{i}"), 8).as_bytes());
+    }
+    git(dir, &["add", "-A"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let mut judged: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["path"].as_str().expect("a path"))
+        .collect();
+    judged.sort_unstable();
+    let mut expected = names.to_vec();
+    expected.sort_unstable();
+    assert_eq!(judged, expected);
+
+    let out = gate(dir, &["--format", "github"]);
+    let text = String::from_utf8(out.stdout).expect("UTF-8 annotations");
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert_eq!(errors.len(), names.len(), "{text}");
+    assert!(
+        errors.iter().any(|l| l.contains("file=new%0Aline.py,")),
+        "{text}"
+    );
+}
+
+/// Runs `cmd` to its end, or kills it after a minute and fails: a read that blocks for ever is
+/// the failure under test, not a slow machine (a run here takes well under a second).
+fn finishes(mut cmd: std::process::Command) -> Output {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("debtgate starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("waiting works").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("debtgate hung (killed after 60 s)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("the output")
+}
+
+/// A FIFO (or socket, or device) where a source file should be: opening it for reading would
+/// wait for a writer for ever. It is listed as not analysed, and the other files are judged.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_file_is_not_analysed_and_never_waited_on() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("pipe.py", b"def p():\n    return 1\n"),
+        ],
+        "base",
+    );
+    std::fs::remove_file(dir.join("pipe.py")).expect("remove pipe.py");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.py"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    write(dir, "tangled.py", branchy("tangled", 8).as_bytes());
+
+    let mut cmd = debtgate();
+    cmd.args([
+        "check",
+        "--format",
+        "json",
+        "--paths",
+        "pipe.py",
+        "tangled.py",
+    ])
+    .current_dir(dir)
+    .env("DEBTGATE_STORE", "off");
+    let out = finishes(cmd);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["not_analysed"][0]["path"], "pipe.py");
+    let reason = report["not_analysed"][0]["reason"]
+        .as_str()
+        .expect("a reason");
+    assert!(reason.contains("not a regular file"), "{reason}");
+    assert_eq!(report["findings"][0]["function"], "tangled");
+
+    // `analyze` names it too, rather than dropping it.
+    let mut cmd = debtgate();
+    cmd.args(["analyze", "--format", "json", "pipe.py", "tangled.py"])
+        .current_dir(dir);
+    let out = finishes(cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["not_analysed"][0]["path"], "pipe.py");
+    let reason = report["not_analysed"][0]["reason"]
+        .as_str()
+        .expect("a reason");
+    assert!(reason.contains("not a regular file"), "{reason}");
+}
+
+/// A file listed for `--paths` (or by `analyze`'s walk) and deleted before it is read: a reason
+/// in the report, never a panic or a silent pass over nothing.
+#[test]
+fn a_file_deleted_between_listing_and_reading_is_listed_as_unreadable() {
+    use debtgate::change::Repo;
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[("gone.py", b"def g():\n    return 1\n")], "base");
+    write(dir, "gone.py", b"def g():\n    return 2\n");
+    let listed = Repo::discover(dir)
+        .expect("a repository")
+        .paths(&[dir.join("gone.py")])
+        .expect("listed while it is there");
+    std::fs::remove_file(dir.join("gone.py")).expect("remove gone.py");
+    let settings = debtgate::config::Settings::embedded();
+    let plan = debtgate::plan::change(&settings, &listed);
+    let repo = Repo::discover(dir).expect("a repository");
+    let store = debtgate::daemon::Measurer::in_process(debtgate::store::Store::memory_only());
+    let measure = debtgate::measure::Measure {
+        repo: &repo,
+        store: &store,
+        max_file_size: settings.max_file_size,
+        clock: None,
+    };
+    let why = measure
+        .side(&mut Analyzer::new(), plan.files[0].head)
+        .expect_err("nothing to measure");
+    assert!(
+        why.starts_with("unreadable:") && why.contains("gone.py"),
+        "{why}"
+    );
+
+    // `analyze`: the walk lists it, then it is gone.
+    let files = debtgate::inputs::discover(&[dir.to_path_buf()]).expect("a walk");
+    assert!(files.iter().all(|f| !f.ends_with("gone.py")));
+    write(dir, "later.py", b"def l():\n    return 1\n");
+    let files = debtgate::inputs::discover(&[dir.to_path_buf()]).expect("a walk");
+    std::fs::remove_file(dir.join("later.py")).expect("remove later.py");
+    let later = files
+        .iter()
+        .find(|f| f.ends_with("later.py"))
+        .expect("listed");
+    match debtgate::inputs::load(later, 1 << 20).source {
+        debtgate::inputs::Source::Skipped(why) => assert!(why.starts_with("unreadable:"), "{why}"),
+        debtgate::inputs::Source::Content { .. } => panic!("a deleted file was read"),
+    }
+}
+
+/// A mount that is undone when dropped (`umount`; lazily, so a test that fails never leaves it).
+struct Mounted(std::path::PathBuf);
+
+impl Mounted {
+    /// `mount ARGS… AT`, or `None` with the reason printed where mounting is impossible (not
+    /// root, or a container without the capability).
+    fn new(args: &[&str], at: &Path) -> Option<Mounted> {
+        let out = std::process::Command::new("mount")
+            .args(args)
+            .arg(at)
+            .output();
+        match out {
+            Ok(out) if out.status.success() => Some(Mounted(at.to_path_buf())),
+            Ok(out) => {
+                eprintln!(
+                    "mount {args:?} is impossible here: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+                None
+            }
+            Err(e) => {
+                eprintln!("no mount command: {e}");
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// Every file under `root` with its length and modification time: what "nothing was written"
+/// means.
+fn snapshot(root: &Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a readable dir") {
+            let entry = entry.expect("an entry");
+            let meta = entry.metadata().expect("metadata");
+            if meta.is_dir() {
+                dirs.push(entry.path());
+            } else {
+                out.push((entry.path(), meta.len(), meta.modified().expect("mtime")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A repository nobody may write (a read-only mount, as a CI cache or a container may give):
+/// the gate judges the staged change and the whole tree with the right verdicts, says once that
+/// the store is unavailable, and writes nothing. As root the repository is bind-mounted
+/// read-only (root ignores file modes); otherwise its files are made read-only.
+#[test]
+fn a_read_only_repository_is_judged_and_left_untouched() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("old.py", branchy("old", 8).as_bytes()),
+        ],
+        "base",
+    );
+    write(dir, "new.py", branchy("new", 8).as_bytes());
+    git(dir, &["add", "new.py"]);
+
+    let view = tempfile::tempdir().expect("a temp dir");
+    // SAFETY: geteuid(2) has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let (_mount, at) = if root {
+        let Some(bound) = Mounted::new(&["--bind", dir.to_str().expect("UTF-8")], view.path())
+        else {
+            eprintln!("skipped: a read-only repository needs a read-only mount as root");
+            return;
+        };
+        let remounted = Mounted::new(&["-o", "remount,ro,bind"], view.path());
+        assert!(remounted.is_some(), "a bind mount can be made read-only");
+        std::mem::forget(remounted); // `bound` unmounts it.
+        (Some(bound), view.path().to_path_buf())
+    } else {
+        let made = std::process::Command::new("chmod")
+            .args(["-R", "a-w"])
+            .arg(dir)
+            .status()
+            .expect("chmod runs");
+        assert!(made.success());
+        (None, dir.to_path_buf())
+    };
+    assert!(
+        std::fs::write(at.join("probe"), b"x").is_err(),
+        "the repository is read-only"
+    );
+    let before = snapshot(&at);
+
+    let run = |args: &[&str]| {
+        debtgate()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .current_dir(&at)
+            .env_remove("DEBTGATE_STORE")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("debtgate runs")
+    };
+    let staged = run(&[]);
+    assert_eq!(staged.status.code(), Some(1), "{}", stderr(&staged));
+    assert_eq!(json(&staged)["findings"][0]["function"], "new");
+    let warnings = stderr(&staged);
+    assert_eq!(warnings.matches("warning: store").count(), 1, "{warnings}");
+    let all = run(&["--all"]);
+    assert_eq!(all.status.code(), Some(1), "{}", stderr(&all));
+    // Only what is committed: the staged file is not in HEAD's tree.
+    assert_eq!(json(&all)["findings"][0]["function"], "old");
+    assert_eq!(json(&all)["summary"]["failures"], 1);
+    assert_eq!(snapshot(&at), before, "nothing was written");
+
+    if !root {
+        let _ = std::process::Command::new("chmod")
+            .args(["-R", "u+w"])
+            .arg(dir)
+            .status();
+    }
+}
+
+/// The store's disk fills up while a run writes to it: the run gives the verdict a run without a
+/// store gives, with one warning; and once there is room again, the store still serves what it
+/// held before — the failed write damaged nothing. As root the store sits on a 4 MiB tmpfs that
+/// is then filled to the last byte (ENOSPC); otherwise the run is a child whose files may not
+/// grow (RLIMIT_FSIZE: EFBIG, with SIGXFSZ ignored).
+#[test]
+fn a_full_disk_for_the_store_is_a_warning_and_damages_nothing() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let stage = |salt: usize| {
+        for i in 0..40 {
+            write(
+                dir,
+                &format!("src/m{i}.py"),
+                branchy(&format!("f{i}_{salt}"), 2 + (i + salt) % 6).as_bytes(),
+            );
+        }
+        git(dir, &["add", "-A"]);
+    };
+    let space = tempfile::tempdir().expect("a temp dir");
+    let tmpfs = Mounted::new(&["-t", "tmpfs", "-o", "size=4m", "tmpfs"], space.path());
+    eprintln!(
+        "full disk by {}",
+        if tmpfs.is_some() {
+            "a filled 4 MiB tmpfs (ENOSPC)"
+        } else {
+            "RLIMIT_FSIZE (EFBIG)"
+        }
+    );
+    let store = space.path().join("store.redb");
+    let run = |limit: Option<u64>| {
+        let mut cmd = debtgate();
+        cmd.args(["check", "--format", "json"])
+            .current_dir(dir)
+            .env("DEBTGATE_STORE", &store);
+        if let Some(bytes) = limit {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: between fork and exec only async-signal-safe calls: signal(2), setrlimit(2).
+            unsafe {
+                cmd.pre_exec(move || {
+                    libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                    let lim = libc::rlimit {
+                        rlim_cur: bytes,
+                        rlim_max: bytes,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        cmd.output().expect("debtgate runs")
+    };
+    let reference = |out: &Output| {
+        let mut v = json(out);
+        v.as_object_mut().expect("an object").remove("cache");
+        v
+    };
+    let cache = |out: &Output| json(out)["cache"].clone();
+
+    stage(0);
+    let first = run(None);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert_eq!(cache(&first)["miss"], 40, "{}", stderr(&first));
+
+    // No room for a second run's 40 new measurements.
+    stage(1);
+    let expected = reference(&gate(dir, &["--format", "json"]));
+    let filler = space.path().join("filler");
+    let full = if tmpfs.is_some() {
+        let mut f = std::fs::File::create(&filler).expect("create the filler");
+        let chunk = vec![0u8; 64 * 1024];
+        use std::io::Write;
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.write_all(&[0]);
+        run(None)
+    } else {
+        let size = std::fs::metadata(&store).expect("the store exists").len();
+        run(Some(size))
+    };
+    assert_eq!(full.status.code(), Some(1), "{}", stderr(&full));
+    assert_eq!(reference(&full), expected);
+    let warnings = stderr(&full);
+    assert_eq!(warnings.matches("warning: store").count(), 1, "{warnings}");
+
+    // Room again: the first run's measurements are all still there.
+    let _ = std::fs::remove_file(&filler);
+    stage(0);
+    let again = run(None);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert_eq!(reference(&again), reference(&first));
+    let c = cache(&again);
+    assert_eq!(c["miss"], 0, "{c} {}", stderr(&again));
+    let verify = debtgate()
+        .args(["store", "verify"])
+        .current_dir(dir)
+        .env("DEBTGATE_STORE", &store)
+        .output()
+        .expect("debtgate runs");
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    drop(tmpfs);
+}
+
+/// A staged symlink (even one named like source, pointing at a tangled file) and a submodule
+/// are listed with their reason; neither is followed into, and the real files are judged.
+#[test]
+fn symlinks_and_submodules_are_listed_and_never_followed() {
+    let top = tempfile::tempdir().expect("a temp dir");
+    let sub = top.path().join("sub");
+    let dir = top.path().join("super");
+    for repo in [&sub, &dir] {
+        std::fs::create_dir(repo).expect("a dir");
+        git(repo, &["init", "-q"]);
+    }
+    commit(&sub, &[("deep.py", branchy("deep", 8).as_bytes())], "sub");
+    commit(&dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let tangled = top.path().join("tangled.py");
+    std::fs::write(&tangled, branchy("outside", 8)).expect("write");
+    std::os::unix::fs::symlink(&tangled, dir.join("link.py")).expect("a symlink");
+    git(
+        &dir,
+        &[
+            "submodule",
+            "add",
+            "-q",
+            sub.to_str().expect("UTF-8"),
+            "vendored",
+        ],
+    );
+    write(&dir, "real.py", branchy("real", 2).as_bytes());
+    git(&dir, &["add", "-A"]);
+
+    let out = check(&dir, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let listed: Vec<(String, String)> = report["not_analysed"]
+        .as_array()
+        .expect("not_analysed")
+        .iter()
+        .map(|n| (n["path"].to_string(), n["reason"].to_string()))
+        .collect();
+    assert!(
+        listed.contains(&("\"link.py\"".into(), "\"symlink\"".into())),
+        "{listed:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|(p, r)| p == "\"vendored\"" && r.contains("submodule")),
+        "{listed:?}"
+    );
+    assert_eq!(
+        report["files"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
+    assert_eq!(report["files"][0]["path"], "real.py");
+}
