@@ -118,9 +118,7 @@ fn renamed_since(repo: &Repo, commit: Option<&str>) -> HashMap<String, String> {
     match crate::baseline::lookup::renamed(repo, commit, "HEAD") {
         Ok(renames) => renames.into_iter().collect(),
         Err(e) => {
-            note!(
-                "debtgate: renames since the baseline's commit {commit} are not followed: {e}"
-            );
+            note!("debtgate: renames since the baseline's commit {commit} are not followed: {e}");
             HashMap::new()
         }
     }
