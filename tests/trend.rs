@@ -520,6 +520,14 @@ fn a_shallow_clone_stops_at_its_boundary_with_a_notice() {
         notice.contains("shallow") && notice.contains("--deepen"),
         "{notice}"
     );
+    assert!(notice.contains(&doc["commits"][0]["id"].as_str().expect("an id")[..12]));
+    // Formats without a place for notices say it on stderr; the human one on stdout.
+    let csv = trend(&dest, Path::new("off"), &["--format", "csv"]);
+    ok(&csv);
+    assert!(String::from_utf8_lossy(&csv.stderr).contains("shallow"));
+    let human = trend(&dest, Path::new("off"), &[]);
+    ok(&human);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("--deepen"));
     // Its figures are the full clone's for the same commits.
     let full = trend(
         repo.path(),
@@ -693,4 +701,248 @@ fn a_range_summary_shows_the_stored_trend_of_its_base_and_never_measures_for_it(
         .collect();
     assert!(md.contains(&format!("line [{}]", fails.join(", "))), "{md}");
     assert!(!check(&["--no-trend"]).contains("Trend of"));
+}
+
+/// Renders `svg` with rsvg-convert and returns the PNG's bytes.
+fn render_png(svg: &Path) -> Vec<u8> {
+    let png = svg.with_extension("png");
+    let rendered = std::process::Command::new(rsvg())
+        .args(["--format", "png", "--output"])
+        .arg(&png)
+        .arg(svg)
+        .output()
+        .expect("rsvg-convert runs (scripts/test installs librsvg2-bin)");
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("a png");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    bytes
+}
+
+#[test]
+fn commits_with_nothing_to_measure_count_zero_and_every_output_renders() {
+    let repo = super::util::git_repo();
+    let root = repo.path();
+    write(root, "README.md", b"# docs\n");
+    write(root, "data/table.csv", b"a,b\n1,2\n");
+    commit_on(root, 1, "docs only");
+    write(root, "docs/guide.md", b"more\n");
+    commit_on(root, 2, "more docs");
+    // Nothing to measure anywhere yet: every figure is zero and every output still renders.
+    let svg = root.join(".git/nothing.svg");
+    let html = root.join(".git/nothing.html");
+    let args = [
+        "--format",
+        "json",
+        "--hotspots",
+        "--output",
+        &format!("svg={}", svg.display()),
+        "--output",
+        &format!("html={}", html.display()),
+    ];
+    let out = trend(root, Path::new("off"), &args);
+    ok(&out);
+    let doc = json(&out);
+    let commits = doc["commits"].as_array().expect("commits");
+    assert_eq!(commits.len(), 2);
+    for c in commits {
+        assert_eq!(c["figures"]["files"], 0, "{c}");
+        assert_eq!(c["figures"]["functions"], 0, "{c}");
+        assert_eq!(c["figures"]["tdg"]["mean"], 0.0, "{c}");
+        assert_eq!(c["directories"], serde_json::json!({}), "{c}");
+    }
+    assert_eq!(doc["hotspots"]["files"], serde_json::json!([]));
+    render_png(&svg);
+    assert!(std::fs::read_to_string(&html)
+        .expect("the html")
+        .contains("<svg"));
+    for format in ["human", "csv"] {
+        ok(&trend(root, Path::new("off"), &["--format", format]));
+    }
+
+    // Code arrives, a commit touches only docs, one deletes all the code, one changes nothing.
+    write(root, "src/lib.rs", source("rs", "lib", 4, 6).as_bytes());
+    write(root, "app/main.py", source("py", "main", 2, 5).as_bytes());
+    commit_on(root, 3, "code");
+    write(root, "README.md", b"# docs, again\n");
+    commit_on(root, 4, "docs again");
+    git(root, &["rm", "-q", "-r", "src", "app"]);
+    commit_on(root, 5, "no code left");
+    commit_on(root, 6, "an empty commit");
+    let store = tempfile::tempdir().expect("a temp dir");
+    let store_file = store.path().join("store.redb");
+    let out = trend(root, &store_file, &["--format", "json"]);
+    ok(&out);
+    let doc = json(&out);
+    let commits = doc["commits"].as_array().expect("commits");
+    let files: Vec<u64> = commits
+        .iter()
+        .map(|c| c["figures"]["files"].as_u64().expect("a count"))
+        .collect();
+    assert_eq!(files, [0, 0, 2, 2, 0, 0]);
+    assert_eq!(commits[3]["figures"], commits[2]["figures"], "docs only");
+    assert_eq!(commits[3]["directories"], commits[2]["directories"]);
+    assert!(commits[2]["figures"]["functions"].as_u64() == Some(6));
+    for c in &commits[4..] {
+        assert_eq!(c["figures"], commits[0]["figures"], "nothing left: {c}");
+        assert_eq!(c["directories"], serde_json::json!({}));
+    }
+    // The same from the store.
+    let again = trend(root, &store_file, &["--format", "json"]);
+    ok(&again);
+    assert_eq!(again.stdout, out.stdout);
+}
+
+#[test]
+fn an_invalid_policy_at_an_old_commit_measures_it_under_the_last_valid_one_with_a_notice() {
+    let repo = super::util::git_repo();
+    let root = repo.path();
+    let store = tempfile::tempdir().expect("a temp dir");
+    let store_file = store.path().join("store.redb");
+    write(root, ".debtgate.yaml", INVALID.as_bytes());
+    write(root, "src/lib.rs", source("rs", "lib", 5, 6).as_bytes());
+    let c1 = commit_on(root, 1, "invalid from the start");
+    write(root, ".debtgate.yaml", TIGHT.as_bytes());
+    let c2 = commit_on(root, 2, "a valid policy");
+    write(root, ".debtgate.yaml", INVALID.as_bytes());
+    let c3 = commit_on(root, 3, "a typo");
+    write(root, "src/lib.rs", source("rs", "lib", 5, 7).as_bytes());
+    let c4 = commit_on(root, 4, "an edit under the typo");
+    write(root, ".debtgate.yaml", TIGHT.as_bytes());
+    write(root, ".debtgate.yml", FIXED.as_bytes());
+    let c5 = commit_on(root, 5, "two policy files");
+    git(root, &["rm", "-q", ".debtgate.yml"]);
+    write(root, ".debtgate.yaml", FIXED.as_bytes());
+    let c6 = commit_on(root, 6, "fixed");
+
+    let out = trend(root, &store_file, &["--format", "json"]);
+    ok(&out);
+    let doc = json(&out);
+    let commits = doc["commits"].as_array().expect("commits");
+    let policies: Vec<&str> = commits
+        .iter()
+        .map(|c| c["policy"].as_str().expect("a policy"))
+        .collect();
+    let valid = format!("{}:.debtgate.yaml", &c2[..12]);
+    let fixed = format!("{}:.debtgate.yaml", &c6[..12]);
+    assert_eq!(
+        policies,
+        ["default", &valid, &valid, &valid, &valid, &fixed],
+        "each invalid commit falls back to the last valid policy before it"
+    );
+    // One notice per invalid file version, naming the commit and the policy used instead.
+    let notices: Vec<&str> = doc["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .map(|n| n.as_str().expect("a notice"))
+        .collect();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices[0].contains(&c1[..12]) && notices[0].contains("invalid"));
+    assert!(notices[0].contains("last valid policy (default)"));
+    assert!(notices[1].contains(&c3[..12]) && !notices.iter().any(|n| n.contains(&c4[..12])));
+    assert!(notices[1].contains(&format!("last valid policy ({valid})")));
+    assert!(notices[2].contains(&c5[..12]) && notices[2].contains("both"));
+    // The human output says so too, and the JSON one on stderr.
+    let human = trend(root, Path::new("off"), &[]);
+    ok(&human);
+    assert!(String::from_utf8_lossy(&human.stdout).contains(&c3[..12]));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&c3[..12]));
+    // The figures of the commits under the fallback are those `check --all --config` gives there.
+    for (i, id) in [(2, &c3), (3, &c4), (4, &c5)] {
+        let report = check_all_at(root, &store_file, id, policies[i]);
+        let expected = figures_of_check(&report);
+        assert_eq!(
+            figures_of_trend(&commits[i]["figures"]),
+            expected["*"],
+            "commit {i}"
+        );
+    }
+    // The tight policy failed functions the default lets pass: the fallback really ruled.
+    assert_ne!(
+        commits[0]["figures"]["functions_over"],
+        commits[2]["figures"]["functions_over"]
+    );
+}
+
+#[test]
+fn a_huge_merge_is_one_step_of_the_walk_with_the_figures_check_all_reports() {
+    let repo = super::util::git_repo();
+    let root = repo.path();
+    let store = tempfile::tempdir().expect("a temp dir");
+    let store_file = store.path().join("store.redb");
+    write(root, "src/lib.rs", source("rs", "lib", 4, 5).as_bytes());
+    write(root, "old/gone.c", source("c", "gone", 3, 4).as_bytes());
+    commit_on(root, 1, "start");
+    // A branch of three commits adding 1,500 files in all, deleting one and changing one.
+    git(root, &["checkout", "-q", "-b", "huge"]);
+    for part in 0..3 {
+        for i in 0..500 {
+            let n = part * 500 + i;
+            let (lang, ext) = [("rs", "rs"), ("py", "py"), ("c", "c")][n % 3];
+            let body = source(lang, &format!("h{n}"), 2, n % 11 + 1);
+            write(
+                root,
+                &format!("huge/d{}/f{n}.{ext}", n % 13),
+                body.as_bytes(),
+            );
+        }
+        if part == 1 {
+            git(root, &["rm", "-q", "old/gone.c"]);
+            write(root, "src/other.rs", source("rs", "other", 3, 9).as_bytes());
+        }
+        commit_on(root, 2 + part as u32, &format!("huge part {part}"));
+    }
+    git(root, &["checkout", "-q", "main"]);
+    write(root, "src/lib.rs", source("rs", "lib", 4, 8).as_bytes());
+    commit_on(root, 6, "meanwhile on main");
+    git_on(
+        root,
+        7,
+        &["merge", "-q", "--no-ff", "-m", "merge huge", "huge"],
+    );
+    let merge = git(root, &["rev-parse", "HEAD"]);
+    git(root, &["rm", "-q", "-r", "huge/d0", "huge/d1", "huge/d2"]);
+    let after = commit_on(root, 8, "after the merge");
+
+    let out = trend(root, &store_file, &["--format", "json", "--hotspots"]);
+    ok(&out);
+    let doc = json(&out);
+    let commits = doc["commits"].as_array().expect("commits");
+    let summaries: Vec<&str> = commits
+        .iter()
+        .map(|c| c["summary"].as_str().expect("a summary"))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "start",
+            "meanwhile on main",
+            "merge huge",
+            "after the merge"
+        ],
+        "the merged branch's own commits are not walked"
+    );
+    assert_eq!(commits[2]["figures"]["files"], 1 + 1 + 1_500);
+    for (i, id) in [(2, &merge), (3, &after)] {
+        let report = check_all_at(root, &store_file, id, "default");
+        let mut got = BTreeMap::new();
+        got.insert("*".to_string(), figures_of_trend(&commits[i]["figures"]));
+        for (d, f) in commits[i]["directories"].as_object().expect("directories") {
+            got.insert(d.clone(), figures_of_trend(f));
+        }
+        assert_eq!(got, figures_of_check(&report), "commit {i}");
+    }
+    assert!(
+        commits[2]["directories"]["old"].is_null(),
+        "old/ was deleted"
+    );
+    // The merge counts as one touch of each file it brought in.
+    let files = doc["hotspots"]["files"].as_array().expect("hotspot files");
+    assert_eq!(files.len(), 10);
+    let lib = files.iter().find(|f| f["path"] == "src/lib.rs");
+    assert!(lib.is_none_or(|f| f["churn"] == 2), "{lib:?}");
 }

@@ -116,7 +116,15 @@ pub fn run(args: TrendArgs) -> Result<Exit> {
         std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     note!("debtgate: trend: {}", stats_line(&trend.stats));
-    let mut out = crate::exit::stdout();
+    if args.format != TrendFormatArg::Human {
+        // The human output lists them; the others would leave them in the document (json) or
+        // nowhere (csv, svg), so stderr says them too.
+        for n in &trend.notices {
+            note!("debtgate: trend: {n}");
+        }
+    }
+    // Buffered: stdout is line-buffered, and a thousand commits of JSON are 100,000s of lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, crate::exit::stdout());
     render::render(&trend, args.format.into(), &mut out)?;
     out.flush()?;
     Ok(Exit::Pass)

@@ -16,8 +16,9 @@ const COMMITS_SHOWN: usize = 200;
 const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222;max-width:1320px}\
 h1{font-size:22px}h2{font-size:18px;margin-top:28px}\
 table{border-collapse:collapse;font-size:14px}\
-th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}\
-th:first-child,td:first-child,td.text{text-align:left}\
+th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}\
+th:first-child,td:first-child,th.text,td.text{text-align:left}\
+td.wrap{white-space:normal}\
 td.spark{font-family:monospace;letter-spacing:-1px;color:#1f5ea8}\
 .note{background:#fff6d5;padding:6px 10px;border-left:4px solid #e0b000}\
 svg{max-width:100%;height:auto}";
@@ -100,7 +101,7 @@ fn hotspots(h: &mut String, title: &str, list: &[Hotspot]) {
     let _ = writeln!(
         h,
         "<h2>{title} (churn × cyclomatic complexity)</h2>\n<table>\n<tr><th>path</th>\
-         <th>function</th><th>churn</th><th>complexity</th><th>score</th>\
+         <th class=\"text\">function</th><th>churn</th><th>complexity</th><th>score</th>\
          <th>complexity over time</th></tr>"
     );
     for s in list {
@@ -123,16 +124,16 @@ fn hotspots(h: &mut String, title: &str, list: &[Hotspot]) {
 fn commits(trend: &Trend, h: &mut String) {
     let _ = writeln!(
         h,
-        "<h2>Commits, newest first</h2>\n<table>\n<tr><th>date</th><th>commit</th>\
-         <th>summary</th><th>over fail</th><th>over warn</th><th>mean cyclomatic</th>\
-         <th>mean TDG</th><th>SATD</th><th>code lines</th><th>policy</th></tr>"
+        "<h2>Commits, newest first</h2>\n<table>\n<tr><th>date</th><th class=\"text\">commit</th>\
+         <th class=\"text\">summary</th><th>over fail</th><th>over warn</th><th>mean cyclomatic</th>\
+         <th>mean TDG</th><th>SATD</th><th>code lines</th><th class=\"text\">policy</th></tr>"
     );
     for p in trend.points.iter().rev().take(COMMITS_SHOWN) {
         let f = &p.tally.overall;
         let _ = writeln!(
             h,
             "<tr><td class=\"text\">{}</td><td class=\"text\"><code>{}</code></td>\
-             <td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"text wrap\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td>{}</td><td class=\"text\">{}</td></tr>",
             p.date,
             short(&p.id),
