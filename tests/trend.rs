@@ -609,20 +609,7 @@ fn the_svg_renders_to_a_png_and_the_html_stands_alone() {
         ],
     );
     ok(&out);
-    let png = root.join(".git/trend.png");
-    let rendered = std::process::Command::new(rsvg())
-        .args(["--format", "png", "--output"])
-        .arg(&png)
-        .arg(&svg)
-        .output()
-        .expect("rsvg-convert runs (scripts/test installs librsvg2-bin)");
-    assert!(
-        rendered.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rendered.stderr)
-    );
-    let bytes = std::fs::read(&png).expect("a png");
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let bytes = render_png(&svg);
     let width = u32::from_be_bytes(bytes[16..20].try_into().expect("IHDR"));
     let height = u32::from_be_bytes(bytes[20..24].try_into().expect("IHDR"));
     assert_eq!((width, height), (1280, 1110));
