@@ -391,16 +391,26 @@ def replay(args, clone, commits, tally):
             print(f"  … {i}/{len(commits)}", file=sys.stderr)
 
 
+def cyclomatic_fail(args, clone):
+    """The top-level cyclomatic fail level of the configuration the replay runs under."""
+    cmd = [args.debtgate, "config", "show"] + (["--config", args.config] if args.config else [])
+    shown = subprocess.run(cmd, cwd=clone, env=ENV, check=True, capture_output=True).stdout.decode()
+    m = re.search(r"^  cyclomatic:\n(?:    warn: \d+\n)?    fail: (\d+)", shown, re.M)
+    if not m:
+        sys.exit("the configuration has no cyclomatic fail level: nothing to plant against")
+    return int(m.group(1))
+
+
 def plant(args, clone, commits, tally):
     """Replays `args.sample` commits of the window, each with one planted regression."""
-    planter = replay_plant.Planter(clone, args.debtgate, ENV, args.seed)
+    planter = replay_plant.Planter(clone, args.debtgate, ENV, args.seed, cyclomatic_fail(args, clone))
     with_parent = []
     for c in commits:
         parents = git(clone, "rev-list", "--parents", "-n", "1", c).decode().split()[1:]
         if parents:
             with_parent.append((c, parents))
     sample = planter.rng.sample(with_parent, min(args.sample, len(with_parent)))
-    caught, missed, failed, in_change = 0, [], [], 0
+    caught, missed, failed, in_change, above = 0, [], [], 0, 0
     for c, parents in sample:
         changed = [p for p, (letter, _) in name_status(clone, parents[0], c).items() if letter != "D"]
         planted = planter.plant(args.plant, c, parents[0], changed)
@@ -408,6 +418,7 @@ def plant(args, clone, commits, tally):
             failed.append(f"{c[:10]} {planted['failed']}")
             continue
         in_change += planted["in_change"]
+        above += (planted.get("base") or 0) > planter.grow_from + replay_plant.GROWN_BY - 1
         report = tally.add(clone, planted["commit"], parents,
                            run_one(args, clone, planted["commit"], base=parents[0]))
         tally.rows[-1].update(original=c, planted=planted)
@@ -417,7 +428,9 @@ def plant(args, clone, commits, tally):
             missed.append(f"{c[:10]} {planted['path']} {planted['function']} "
                           f"(cyclomatic {planted['expected']})")
     n = caught + len(missed)
-    print(f"planted ({args.plant}): {n} commits, {in_change} into a file the commit changes; "
+    grown = (f", {above} into a function already above the fail level "
+             f"{planter.grow_from + replay_plant.GROWN_BY - 1}" if args.plant == "grow" else "")
+    print(f"planted ({args.plant}): {n} commits, {in_change} into a file the commit changes{grown}; "
           f"caught {caught} of {n} ({100 * caught / max(1, n):.1f} %)")
     for m in missed:
         print(f"    MISSED {m}")
