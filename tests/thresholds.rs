@@ -211,9 +211,78 @@ fn a_debt_heavy_repository_gets_ratchet_and_the_user_can_choose() {
     let text = written(dir.path());
     assert!(text.contains("mode: new\n"), "{text}");
     assert!(text.contains("# new: chosen with --mode;"), "{text}");
-    assert!(text.contains("  cyclomatic: { fail: 41 }\n"), "{text}");
-    let all = run_in(dir.path(), &["check", "--all"]);
-    assert_eq!(all.status.code(), Some(0), "{all:?}");
+    // `new` fails at today's worst, but never above 1.3 times the built-in fail level: hub's 41
+    // is above that ceiling, so `check --all` (which judges every function) fails on it, and a
+    // new function of cyclomatic 40 would fail too.
+    assert!(text.contains("  cyclomatic: { fail: 39 }\n"), "{text}");
+    assert!(
+        text.contains("fail 39: the ceiling, 1.3 times the default's fail level (worst is 41)"),
+        "{text}"
+    );
+    let all = run_in(dir.path(), &["check", "--all", "--format", "json"]);
+    assert_eq!(all.status.code(), Some(1), "{all:?}");
+    let report = crate::util::json(&all);
+    let failing: Vec<&str> = (report["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["level"] == "fail" && f["suppressed"] == false)
+        .map(|f| f["function"].as_str().unwrap_or("(file)"))
+        .collect();
+    assert_eq!(failing, ["hub"], "{report}");
+}
+
+/// One function far above the ceiling among many clean ones: too little debt for ratchet, so
+/// `new`, held at the ceiling; the file says which metric's worst is above it, and a planted new
+/// function of cyclomatic 40 fails under the file init wrote.
+#[test]
+fn a_clean_repository_with_one_function_above_the_ceiling_stays_new_held_at_the_ceiling() {
+    let dir = git_repo();
+    commit(
+        dir.path(),
+        &[
+            ("src/small.py", many("small", 150, 1).as_bytes()),
+            ("src/hub.py", branchy("hub", 60).as_bytes()),
+        ],
+        "one hub",
+    );
+    let out = run_in(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = written(dir.path());
+    assert!(text.contains("mode: new\n"), "{text}");
+    assert!(
+        text.contains("# new: 1 of 151 functions (0.7 %) are above the built-in fail levels,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Today's worst cyclomatic is\n# above the ceiling"),
+        "{text}"
+    );
+    assert!(text.contains("  cyclomatic: { warn: 15, fail: 39 }\n"), "{text}");
+    let suggested = json(&run_in(
+        dir.path(),
+        &["thresholds", "suggest", "--format", "json"],
+    ));
+    assert_eq!(
+        suggested["mode"]["above_ceiling"],
+        serde_json::json!(["cyclomatic"])
+    );
+
+    let base = git(dir.path(), &["rev-parse", "HEAD"]);
+    let base = base.trim();
+    let mut grown = many("small", 150, 1);
+    grown.push_str(&branchy("planted", 39));
+    commit(dir.path(), &[("src/small.py", grown.as_bytes())], "planted");
+    let check = run_in(dir.path(), &["check", "--base", base, "--format", "json"]);
+    assert_eq!(check.status.code(), Some(1), "{check:?}");
+    let report = json(&check);
+    assert!(
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["function"] == "planted"
+                && f["rule"] == "cyclomatic"
+                && f["level"] == "fail"),
+        "{report}"
+    );
 }
 
 /// Per metric rule, `(warn, fail)` findings of a `check --all` report that are not suppressed.

@@ -12,7 +12,8 @@
 //! No level is ever set below the built-in default's **warn** level (the floor: what the defaults
 //! find unremarkable is never flagged), a warn level at or above the fail level is dropped, and
 //! no percentile level is raised above the worst value measured. `min_grade` follows the same
-//! rules on file grades, with "worse" meaning a lower grade. `ratchet` is proposed when at least
+//! rules on file grades, with "worse" meaning a lower grade. No fail level is set above
+//! [`CEILING`] (1.3 times the built-in fail level). `ratchet` is proposed when at least
 //! [`DEBT_SHARE`] of the functions measured are above the built-in fail levels.
 
 use serde::Serialize;
@@ -81,6 +82,20 @@ pub enum Adjust {
     Dropped,
     /// Nothing was measured: the current level is kept.
     Kept,
+    /// Held at the ceiling, [`CEILING`] of the built-in fail level: no proposal lets new code be
+    /// much worse than the built-in levels allow, whatever today's worst.
+    Capped,
+}
+
+/// The loosest fail level a proposal sets, as a fraction of the built-in fail level (13/10:
+/// cyclomatic 39 with the built-in 30), so a new function of cyclomatic 40 fails under every file
+/// `init` writes. Without it, `new` failed at today's worst: 41 on gson, 42 on ripgrep, 191 on
+/// vue/core, where planted functions of cyclomatic 40 all passed (docs/adoption.md).
+pub const CEILING: (u32, u32) = (13, 10);
+
+/// `level` scaled by a fraction, rounded down.
+pub fn scaled(level: u32, (num, den): (u32, u32)) -> u32 {
+    level.saturating_mul(num) / den
 }
 
 /// One proposed level and where it came from.
@@ -125,6 +140,12 @@ pub struct ModeProposal {
     /// Functions above at least one built-in fail level (suppressed metrics not counted).
     pub over_default_fail: usize,
     pub functions: usize,
+    /// The metrics whose worst governed value today is above the ceiling ([`CEILING`] of the
+    /// built-in fail level): under `new`, a change that touches such a function fails until it
+    /// is brought under the ceiling (or `ratchet` is chosen). Proposing `ratchet` for them was
+    /// measured and rejected: ratchet's levels (p99, at least the floor) failed more commits of
+    /// ripgrep and vue/core than `new` at the ceiling (docs/adoption.md).
+    pub above_ceiling: Vec<Metric>,
 }
 
 impl ModeProposal {
@@ -184,12 +205,24 @@ fn mode_proposal(
             })
         })
         .count();
+    let above_ceiling = Metric::ALL
+        .into_iter()
+        .filter(|m| {
+            let worst = distribution(census, current, *m).0.worst();
+            let fail = defaults
+                .top_level(*m)
+                .fail
+                .map(|f| scaled(f as u32, CEILING));
+            matches!((worst, fail), (Some(w), Some(cap)) if w > cap)
+        })
+        .collect();
     let mut out = ModeProposal {
         current: current.mode,
         proposed: current.mode,
         chosen: chosen.is_some(),
         over_default_fail: over,
         functions: census.functions(),
+        above_ceiling,
     };
     out.proposed = match chosen {
         Some(m) => m,
@@ -277,10 +310,11 @@ pub(super) fn kept<T>(level: Option<T>) -> Derived<T> {
     }
 }
 
-/// `new` / `absolute`: fail at the worst value today (exactly: anything worse fails), warn at p99.
+/// `new` / `absolute`: fail at the worst value today (exactly: anything worse fails), but never
+/// above the ceiling ([`CEILING`] of the built-in fail level); warn at p99.
 fn new_levels(d: &Distribution, b: Bounds) -> (Derived<u32>, Derived<u32>) {
     let worst = d.worst().unwrap_or_default();
-    let fail = raise(
+    let mut fail = raise(
         Derived {
             level: Some(worst),
             from: "worst",
@@ -289,6 +323,13 @@ fn new_levels(d: &Distribution, b: Bounds) -> (Derived<u32>, Derived<u32>) {
         },
         b.floor,
     );
+    if let (Some(level), Some(ceiling)) = (fail.level, b.ceiling) {
+        let cap = scaled(ceiling, CEILING).max(b.floor);
+        if level > cap {
+            fail.level = Some(cap);
+            fail.adjust = Adjust::Capped;
+        }
+    }
     let warn = percentile_level(d, 99.0, "p99", b.floor);
     (below(warn, fail.level), fail)
 }
@@ -440,20 +481,24 @@ mod tests {
     }
 
     #[test]
-    fn new_mode_fails_above_the_worst_and_never_below_the_floor() {
+    fn new_mode_fails_above_the_worst_but_never_above_the_ceiling_nor_below_the_floor() {
         let b = Bounds {
             floor: 15,
             ceiling: Some(30),
         };
         let mut values = vec![1; 95];
-        values.extend([20, 22, 30, 37, 90]);
+        values.extend([20, 22, 30, 33, 36]);
         let (warn, fail) = new_levels(&dist(&values), b);
         assert_eq!(
             (fail.level, fail.from, fail.adjust),
-            (Some(90), "worst", Adjust::Exact)
+            (Some(36), "worst", Adjust::Exact)
         );
-        assert_eq!((warn.level, warn.at), (Some(40), Some(37)));
+        assert_eq!((warn.level, warn.at), (Some(35), Some(33)));
         assert_eq!(warn.adjust, Adjust::RoundedUp);
+        // Today's worst is 90: new code may still not go above 1.3 times the built-in 30.
+        values.push(90);
+        let (_, fail) = new_levels(&dist(&values), b);
+        assert_eq!((fail.level, fail.adjust), (Some(39), Adjust::Capped));
         let (warn, fail) = new_levels(&dist(&[1, 2, 3]), b);
         assert_eq!((fail.level, fail.adjust), (Some(15), Adjust::Floor));
         assert_eq!((warn.level, warn.adjust), (None, Adjust::Dropped));

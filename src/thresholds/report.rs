@@ -190,6 +190,7 @@ pub fn json(o: &Outcome) -> Value {
             "current": m.current, "proposed": m.proposed, "chosen": m.chosen,
             "over_default_fail": m.over_default_fail, "share": m.share(),
             "ratchet_from_share": DEBT_SHARE,
+            "above_ceiling": m.above_ceiling.iter().map(|m| m.name()).collect::<Vec<_>>(),
         },
         "metrics": metrics,
         "min_grade": {

@@ -118,6 +118,15 @@ fn mode(p: &Proposal) -> String {
              # at least {limit} %: much existing debt. Old functions may stay as they are but not\n\
              # get worse; new ones must meet the thresholds."
         )
+    } else if !m.above_ceiling.is_empty() {
+        let names: Vec<&str> = m.above_ceiling.iter().map(|m| m.name()).collect();
+        format!(
+            "# {}: {share},\n# under the {limit} % from which ratchet is proposed. Today's worst {} is\n\
+             # above the ceiling new code is held to (1.3 times the built-in fail level): a change\n\
+             # touching that function fails until it is brought under it.",
+            m.proposed,
+            names.join(", ")
+        )
     } else {
         format!(
             "# {}: {share},\n# under the {limit} % from which ratchet is proposed.",
@@ -198,6 +207,10 @@ pub fn explain<T: std::fmt::Display + Copy>(d: &Derived<T>) -> String {
         Adjust::DefaultFail => format!("the default's fail level ({} is {at})", d.from),
         Adjust::Dropped => format!("at or above fail ({} is {at})", d.from),
         Adjust::Kept => "kept, nothing measured".to_owned(),
+        Adjust::Capped => format!(
+            "the ceiling, 1.3 times the default's fail level ({} is {at})",
+            d.from
+        ),
     };
     format!("{level}: {how}")
 }
