@@ -128,6 +128,7 @@ impl Analyzer {
         let Some(mut tree) = parser.parse(src, None) else {
             return FileMetrics::unparsed(language, "the parser returned no tree");
         };
+        let mut spec = language.spec();
         // Some grammars reject valid code that a related grammar reads (see
         // `Language::fallback_grammar`): when the first reading has errors and the other has none,
         // measure the other, with this language's rules.
@@ -136,11 +137,12 @@ impl Analyzer {
                 if let Some(t) = self.parser(other).parse(src, None) {
                     if !t.root_node().has_error() {
                         tree = t;
+                        spec = language.spec_over(other);
                     }
                 }
             }
         }
-        let out = walk::walk(&tree, src, language.spec());
+        let out = walk::walk(&tree, src, spec);
         let mut functions = out.functions;
         functions.sort_by(|a, b| {
             (

@@ -5,11 +5,11 @@
 //! node is, keeps a stack of open functions, and lets the metric modules decide what the node adds:
 //! [`cyclomatic`], [`cognitive`] and [`nesting`] per function, [`code_lines`] and [`satd`] per file.
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, Tree, TreeCursor};
 
 use super::metrics::{code_lines::RowSet, cognitive, cyclomatic, nesting, satd};
 use super::{Diagnostic, FunctionMetrics, Satd};
-use crate::lang::{Construct, Spec};
+use crate::lang::{Common, Construct, Entry, FunctionDecl, Spec};
 
 /// What one walk over a file yields.
 pub(crate) struct WalkOutput {
@@ -33,8 +33,10 @@ struct OpenFunction {
     /// Current control-structure depth, and the deepest seen.
     depth: u32,
     max_depth: u32,
-    /// Hash of the function's own tokens (comments and nested entries excluded).
-    body: blake3::Hasher,
+    /// The function's own tokens, each followed by a 0 byte (comments and nested entries
+    /// excluded), hashed when it closes: one `blake3::hash` of the whole is several times
+    /// cheaper than feeding it a token at a time, and gives the same hash.
+    body: Vec<u8>,
 }
 
 /// What entering a node changed, undone when the walk leaves it.
@@ -61,7 +63,10 @@ pub(crate) fn walk(tree: &Tree, src: &[u8], spec: &dyn Spec) -> WalkOutput {
     let root = tree.root_node();
     let mut w = Walker {
         spec,
+        common: spec.common(),
         src,
+        // A tree without errors has no error or missing node to look for.
+        has_error: root.has_error(),
         frames: Vec::new(),
         ancestors: Vec::new(),
         in_annotation: 0,
@@ -74,10 +79,11 @@ pub(crate) fn walk(tree: &Tree, src: &[u8], spec: &dyn Spec) -> WalkOutput {
             diagnostics: Vec::new(),
         },
         syntax_errors: 0,
+        spare_bodies: Vec::new(),
     };
     let mut cursor = root.walk();
     loop {
-        let descend = w.enter(cursor.node(), cursor.field_name());
+        let descend = w.enter(cursor.node(), &cursor);
         if descend && cursor.goto_first_child() {
             continue;
         }
@@ -95,7 +101,9 @@ pub(crate) fn walk(tree: &Tree, src: &[u8], spec: &dyn Spec) -> WalkOutput {
 
 struct Walker<'a, 't> {
     spec: &'a dyn Spec,
+    common: &'a Common,
     src: &'a [u8],
+    has_error: bool,
     frames: Vec<Frame>,
     /// The nodes entered and not yet left: the current node's ancestors.
     ancestors: Vec<Node<'t>>,
@@ -105,6 +113,8 @@ struct Walker<'a, 't> {
     scopes: Vec<String>,
     out: WalkOutput,
     syntax_errors: usize,
+    /// Token buffers of closed functions, reused by the next ones.
+    spare_bodies: Vec<Vec<u8>>,
 }
 
 impl OpenFunction {
@@ -120,7 +130,7 @@ impl OpenFunction {
             nesting: 0,
             depth: 0,
             max_depth: 0,
-            body: blake3::Hasher::new(),
+            body: Vec::new(),
         }
     }
 }
@@ -132,44 +142,59 @@ impl<'t> Walker<'_, 't> {
             .expect("the file itself is always open")
     }
 
-    /// Visits `node`; returns whether to descend into its children.
-    fn enter(&mut self, node: Node<'t>, field: Option<&str>) -> bool {
-        let kind = node.kind();
-        if self.spec.is_comment(kind) {
+    /// Visits `node`, where `cursor` stands; returns whether to descend into its children.
+    fn enter(&mut self, node: Node<'t>, cursor: &TreeCursor) -> bool {
+        let kind = node.kind_id();
+        if self.common.is_comment(kind) {
             satd::scan(node, self.src, &mut self.out.satd);
             self.frames.push(Frame::plain(Construct::None));
             self.ancestors.push(node);
             return false;
         }
-        self.note_syntax(node);
-        if node.child_count() == 0 && node.start_byte() < node.end_byte() {
-            self.out
-                .code_rows
-                .insert_range(node.start_position().row, node.end_position().row);
+        if self.has_error {
+            self.note_syntax(node);
+        }
+        let leaf = node.child_count() == 0;
+        let (start, end) = (node.start_byte(), node.end_byte());
+        if leaf && start < end {
+            let token = &self.src[start..end];
+            let first_row = node.start_position().row;
+            // Rows advance at `\n` only: a token without one ends on its first row.
+            let last_row = if token.contains(&b'\n') {
+                node.end_position().row
+            } else {
+                first_row
+            };
+            self.out.code_rows.insert_range(first_row, last_row);
             // Tokens, not bytes: re-indenting or re-wrapping a function does not change it.
             // Annotations and decorators are labels on the code, not the code: Java and
             // TypeScript put them inside the function node, Python and Rust outside; either way
-            // adding `@Override` does not make a function changed.
-            if self.in_annotation == 0 {
-                let token = &self.src[node.byte_range()];
-                let hasher = &mut self.current().body;
-                hasher.update(token);
-                hasher.update(&[0]);
+            // adding `@Override` does not make a function changed. Tokens outside any function
+            // are no function's body.
+            if self.in_annotation == 0 && self.open.len() > 1 {
+                let body = &mut self.current().body;
+                body.extend_from_slice(token);
+                body.push(0);
             }
         }
-        let annotation = is_annotation(kind);
+        let annotation = self.common.is_annotation(kind);
         self.in_annotation += usize::from(annotation);
 
-        let construct = self.spec.construct(node, &self.ancestors, self.src);
+        let construct = self.spec.construct(node, kind, &self.ancestors, self.src);
         let parent = self.frames.last().copied();
-        let position = nesting::position(
-            self.spec,
-            parent.map(|p| p.construct),
-            field,
-            node,
-            self.src,
-            construct,
-        );
+        // Only a node under a control structure needs its field (asking the cursor costs).
+        let field = match parent {
+            Some(p) if nesting::reads_field(p.construct) => {
+                cursor.field_id().map_or(0, |f| f.get())
+            }
+            _ => 0,
+        };
+        let position = match parent {
+            Some(p) if nesting::reads_field(p.construct) => {
+                nesting::position(self.spec, p.construct, field, node, self.src, construct)
+            }
+            _ => nesting::Position::default(),
+        };
         let is_else_if = construct == Construct::If
             && (position.is_else_if || parent.is_some_and(|p| p.wraps_else_if));
 
@@ -183,20 +208,28 @@ impl<'t> Walker<'_, 't> {
             f.cognitive = f.cognitive.saturating_add(step.hybrid);
         }
 
-        let opened_function = self.open_function(node);
-        let opened_scope = if opened_function {
-            false
-        } else if let Some(scope) = self.spec.scope(node, self.src) {
-            self.scopes.push(scope);
-            true
+        // A function or scope has a name or a body: a leaf opens nothing.
+        let entry = if leaf {
+            None
         } else {
-            false
+            self.spec.entry(node, kind, &self.ancestors, self.src)
+        };
+        let (opened_function, opened_scope) = match entry {
+            Some(Entry::Function(decl)) => {
+                self.open_function(node, decl);
+                (true, false)
+            }
+            Some(Entry::Scope(scope)) => {
+                self.scopes.push(scope);
+                (false, true)
+            }
+            None => (false, false),
         };
 
         let starts_sequence = !parent.is_some_and(|p| p.continues_logical);
         self.count(node, construct, is_else_if, starts_sequence);
         let continues_logical = matches!(construct, Construct::Logical(_))
-            || (kind == "parenthesized_expression" && !starts_sequence);
+            || (self.common.is_parenthesized(kind) && !starts_sequence);
         self.ancestors.push(node);
         self.frames.push(Frame {
             annotation,
@@ -207,7 +240,7 @@ impl<'t> Walker<'_, 't> {
             step,
             wraps_else_if: position.wraps_else_if,
         });
-        true
+        !leaf
     }
 
     fn exit(&mut self) {
@@ -229,6 +262,7 @@ impl<'t> Walker<'_, 't> {
                 length: f.end_row - f.start_row + 1,
                 body_hash: body_hash(&f.body),
             });
+            self.spare_bodies.push(f.body);
         }
         if frame.opened_scope {
             self.scopes.pop();
@@ -238,10 +272,7 @@ impl<'t> Walker<'_, 't> {
         f.depth -= frame.step.depth;
     }
 
-    fn open_function(&mut self, node: Node) -> bool {
-        let Some(decl) = self.spec.function(node, &self.ancestors, self.src) else {
-            return false;
-        };
+    fn open_function(&mut self, node: Node, decl: FunctionDecl) {
         let qualified = qualify(
             &self.scopes,
             decl.qualifier.as_deref(),
@@ -267,9 +298,11 @@ impl<'t> Walker<'_, 't> {
             nesting: 0,
             depth: 0,
             max_depth: 0,
-            body: blake3::Hasher::new(),
+            body: self.spare_bodies.pop().map_or_else(Vec::new, |mut b| {
+                b.clear();
+                b
+            }),
         });
-        true
     }
 
     fn count(&mut self, node: Node, construct: Construct, is_else_if: bool, starts_sequence: bool) {
@@ -330,14 +363,9 @@ impl<'t> Walker<'_, 't> {
     }
 }
 
-/// Annotation and decorator nodes, in every grammar we read.
-fn is_annotation(kind: &str) -> bool {
-    matches!(kind, "annotation" | "marker_annotation" | "decorator")
-}
-
 /// The first 8 bytes of a function's token hash: enough to tell versions of one function apart.
-fn body_hash(hasher: &blake3::Hasher) -> u64 {
-    let bytes = hasher.finalize();
+fn body_hash(body: &[u8]) -> u64 {
+    let bytes = blake3::hash(body);
     u64::from_le_bytes(
         bytes.as_bytes()[..8]
             .try_into()

@@ -7,36 +7,68 @@
 
 use tree_sitter::Node;
 
-use super::{c, field_text, Construct, FunctionDecl, Spec};
+use super::{c::C, field_text, Common, Construct, FunctionDecl, Kinds, Language, Spec};
 
-pub struct Cpp;
+/// The node kinds this file tells apart (C's are `c.rs`'s business).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum K {
+    Other,
+    /// `class`, `struct`, `union`: a scope when it has a body.
+    Record,
+    Namespace,
+}
+
+pub struct Cpp {
+    c: C,
+    kinds: Kinds<K>,
+}
+
+impl Cpp {
+    pub fn new(language: Language) -> Self {
+        let g = &language.grammar();
+        Cpp {
+            c: C::new(language),
+            kinds: Kinds::new(g, K::Other, |name| match name {
+                "class_specifier" | "struct_specifier" | "union_specifier" => Some(K::Record),
+                "namespace_definition" => Some(K::Namespace),
+                _ => None,
+            }),
+        }
+    }
+}
 
 impl Spec for Cpp {
+    fn common(&self) -> &Common {
+        self.c.common()
+    }
+
     fn separator(&self) -> &'static str {
         "::"
     }
 
-    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
-        c::function(node, ancestors, src, "::")
+    fn function(
+        &self,
+        node: Node,
+        kind: u16,
+        ancestors: &[Node],
+        src: &[u8],
+    ) -> Option<FunctionDecl> {
+        self.c.function_with(node, kind, ancestors, src, "::")
     }
 
-    fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
-        match node.kind() {
-            "class_specifier" | "struct_specifier" | "union_specifier"
-                if node.child_by_field_name("body").is_some() =>
-            {
-                field_text(node, "name", src)
-            }
-            "namespace_definition" => field_text(node, "name", src),
+    fn scope(&self, node: Node, kind: u16, src: &[u8]) -> Option<String> {
+        match self.kinds.get(kind) {
+            K::Record if self.c.body.is_on(node) => field_text(node, self.c.name, src),
+            K::Namespace => field_text(node, self.c.name, src),
             _ => None,
         }
     }
 
-    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct {
-        c::construct(node, ancestors, src)
+    fn construct(&self, node: Node, kind: u16, ancestors: &[Node], src: &[u8]) -> Construct {
+        self.c.construct(node, kind, ancestors, src)
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
-        c::callee(node, src)
+        self.c.callee(node, src)
     }
 }

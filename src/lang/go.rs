@@ -6,33 +6,120 @@
 
 use tree_sitter::Node;
 
-use super::{logical_operator, named_children, text, Construct, FunctionDecl, Spec};
+use super::{
+    logical_operator, named_children, operators, text, Common, Construct, Field, FunctionDecl,
+    Kinds, Language, Operators, Spec,
+};
 
-pub struct Go;
+/// The node kinds this file tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum K {
+    Other,
+    Function,
+    If,
+    For,
+    Switch,
+    Case,
+    Binary,
+    Goto,
+    BreakOrContinue,
+    LabelName,
+    Call,
+    Identifier,
+    Selector,
+    PointerType,
+    GenericType,
+    ExpressionList,
+    ShortVarOrAssignment,
+    VarSpec,
+}
+
+pub struct Go {
+    common: Common,
+    kinds: Kinds<K>,
+    logical: Operators,
+    name: Field,
+    receiver: Field,
+    parameters: Field,
+    ty: Field,
+    left: Field,
+    function: Field,
+    field: Field,
+}
+
+impl Go {
+    pub fn new(language: Language) -> Self {
+        let g = &language.grammar();
+        Go {
+            common: Common::new(g),
+            kinds: Kinds::new(g, K::Other, |name| {
+                Some(match name {
+                    "function_declaration" | "method_declaration" | "func_literal" => K::Function,
+                    "if_statement" => K::If,
+                    "for_statement" => K::For,
+                    "expression_switch_statement"
+                    | "type_switch_statement"
+                    | "select_statement" => K::Switch,
+                    "expression_case" | "type_case" | "communication_case" => K::Case,
+                    "binary_expression" => K::Binary,
+                    "goto_statement" => K::Goto,
+                    "break_statement" | "continue_statement" => K::BreakOrContinue,
+                    "label_name" => K::LabelName,
+                    "call_expression" => K::Call,
+                    "identifier" => K::Identifier,
+                    "selector_expression" => K::Selector,
+                    "pointer_type" => K::PointerType,
+                    "generic_type" => K::GenericType,
+                    "expression_list" => K::ExpressionList,
+                    "short_var_declaration" | "assignment_statement" => K::ShortVarOrAssignment,
+                    "var_spec" => K::VarSpec,
+                    _ => return None,
+                })
+            }),
+            logical: operators(g, &[("&&", "&&"), ("||", "||")]),
+            name: Field::new(g, "name"),
+            receiver: Field::new(g, "receiver"),
+            parameters: Field::new(g, "parameters"),
+            ty: Field::new(g, "type"),
+            left: Field::new(g, "left"),
+            function: Field::new(g, "function"),
+            field: Field::new(g, "field"),
+        }
+    }
+}
 
 impl Spec for Go {
-    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
-        let kind = node.kind();
-        if !matches!(
-            kind,
-            "function_declaration" | "method_declaration" | "func_literal"
-        ) {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn function(
+        &self,
+        node: Node,
+        kind: u16,
+        ancestors: &[Node],
+        src: &[u8],
+    ) -> Option<FunctionDecl> {
+        if self.kinds.get(kind) != K::Function {
             return None;
         }
-        node.child_by_field_name("body")?;
-        let (name, start_row) = match node.child_by_field_name("name") {
+        self.common.body.child(node)?;
+        let (name, start_row) = match self.name.child(node) {
             Some(n) => (text(n, src), n.start_position().row),
             None => (
-                binding_name(ancestors, src).unwrap_or_else(|| "(anonymous)".to_string()),
+                self.binding_name(ancestors, src)
+                    .unwrap_or_else(|| "(anonymous)".to_string()),
                 node.start_position().row,
             ),
         };
-        let qualifier = node
-            .child_by_field_name("receiver")
-            .and_then(|r| receiver_type(r, src));
-        let params = node
-            .child_by_field_name("parameters")
-            .map_or(0, parameter_count);
+        let qualifier = self
+            .receiver
+            .child(node)
+            .and_then(|r| self.receiver_type(r, src));
+        let params = self
+            .parameters
+            .child(node)
+            .map_or(0, |p| self.parameter_count(p));
         Some(FunctionDecl {
             name,
             qualifier,
@@ -41,86 +128,82 @@ impl Spec for Go {
         })
     }
 
-    fn scope(&self, _node: Node, _src: &[u8]) -> Option<String> {
+    fn scope(&self, _node: Node, _kind: u16, _src: &[u8]) -> Option<String> {
         None
     }
 
-    fn construct(&self, node: Node, _ancestors: &[Node], _src: &[u8]) -> Construct {
-        match node.kind() {
-            "if_statement" => Construct::If,
-            "for_statement" => Construct::Loop,
-            "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
-                Construct::Switch
-            }
-            "expression_case" | "type_case" | "communication_case" => Construct::Case,
-            "binary_expression" => {
-                logical_operator(node, &["&&", "||"]).map_or(Construct::None, Construct::Logical)
-            }
-            "goto_statement" => Construct::Jump,
-            "break_statement" | "continue_statement"
-                if named_children(node).any(|c| c.kind() == "label_name") =>
+    fn construct(&self, node: Node, kind: u16, _ancestors: &[Node], _src: &[u8]) -> Construct {
+        match self.kinds.get(kind) {
+            K::If => Construct::If,
+            K::For => Construct::Loop,
+            K::Switch => Construct::Switch,
+            K::Case => Construct::Case,
+            K::Binary => logical_operator(&self.common, node, &self.logical)
+                .map_or(Construct::None, Construct::Logical),
+            K::Goto => Construct::Jump,
+            K::BreakOrContinue
+                if named_children(&self.common, node).any(|c| self.kinds.of(c) == K::LabelName) =>
             {
                 Construct::Jump
             }
-            "call_expression" => Construct::Call,
+            K::Call => Construct::Call,
             _ => Construct::None,
         }
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
-        let f = node.child_by_field_name("function")?;
-        let name = match f.kind() {
-            "identifier" => f,
-            "selector_expression" => f.child_by_field_name("field")?,
+        let f = self.function.child(node)?;
+        let name = match self.kinds.of(f) {
+            K::Identifier => f,
+            K::Selector => self.field.child(f)?,
             _ => return None,
         };
         std::str::from_utf8(&src[name.byte_range()]).ok()
     }
 }
 
-/// `a, b int` declares two parameters; `int` alone (unnamed) declares one.
-fn parameter_count(list: Node) -> u32 {
-    named_children(list)
-        .map(|p| {
-            let mut cursor = p.walk();
-            let names = p.children_by_field_name("name", &mut cursor).count();
-            names.max(1) as u32
-        })
-        .sum()
-}
+impl Go {
+    /// `a, b int` declares two parameters; `int` alone (unnamed) declares one.
+    fn parameter_count(&self, list: Node) -> u32 {
+        named_children(&self.common, list)
+            .map(|p| self.name.count(p).max(1) as u32)
+            .sum()
+    }
 
-/// The receiver's type name without pointer or type arguments: `(s *Server[T])` → `Server`.
-fn receiver_type(receiver: Node, src: &[u8]) -> Option<String> {
-    let param = named_children(receiver).next()?;
-    let mut ty = param.child_by_field_name("type")?;
-    loop {
-        ty = match ty.kind() {
-            "pointer_type" => named_children(ty).next()?,
-            "generic_type" => ty.child_by_field_name("type")?,
-            _ => return Some(text(ty, src)),
+    /// The receiver's type name without pointer or type arguments: `(s *Server[T])` → `Server`.
+    fn receiver_type(&self, receiver: Node, src: &[u8]) -> Option<String> {
+        let param = named_children(&self.common, receiver).next()?;
+        let mut ty = self.ty.child(param)?;
+        loop {
+            ty = match self.kinds.of(ty) {
+                K::PointerType => named_children(&self.common, ty).next()?,
+                K::GenericType => self.ty.child(ty)?,
+                _ => return Some(text(ty, src)),
+            };
+        }
+    }
+
+    /// `f := func() {}`, `var f = func() {}`, `f = func() {}`: the literal takes the variable's
+    /// name.
+    fn binding_name(&self, ancestors: &[Node], src: &[u8]) -> Option<String> {
+        let [.., holder, list] = ancestors else {
+            return None;
         };
+        let (holder, list) = (*holder, *list);
+        if self.kinds.of(list) != K::ExpressionList {
+            return None;
+        }
+        let left = match self.kinds.of(holder) {
+            K::ShortVarOrAssignment => self.left.child(holder)?,
+            K::VarSpec => self.name.child(holder)?,
+            _ => return None,
+        };
+        let single = named_children(&self.common, list).count() == 1;
+        let first = if self.kinds.of(left) == K::ExpressionList {
+            named_children(&self.common, left).next()?
+        } else {
+            left
+        };
+        single.then(|| text(first, src))
     }
-}
-
-/// `f := func() {}`, `var f = func() {}`, `f = func() {}`: the literal takes the variable's name.
-fn binding_name(ancestors: &[Node], src: &[u8]) -> Option<String> {
-    let [.., holder, list] = ancestors else {
-        return None;
-    };
-    let (holder, list) = (*holder, *list);
-    if list.kind() != "expression_list" {
-        return None;
-    }
-    let left = match holder.kind() {
-        "short_var_declaration" | "assignment_statement" => holder.child_by_field_name("left")?,
-        "var_spec" => holder.child_by_field_name("name")?,
-        _ => return None,
-    };
-    let single = named_children(list).count() == 1;
-    let first = if left.kind() == "expression_list" {
-        named_children(left).next()?
-    } else {
-        left
-    };
-    single.then(|| text(first, src))
 }

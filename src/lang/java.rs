@@ -4,23 +4,105 @@
 
 use tree_sitter::Node;
 
-use super::{field_text, logical_operator, named_children, text, Construct, FunctionDecl, Spec};
+use super::{
+    field_text, logical_operator, named_children, operators, text, Common, Construct, Field,
+    FunctionDecl, Kinds, Language, Operators, Spec,
+};
 
-pub struct Java;
+/// The node kinds this file tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum K {
+    Other,
+    Method,
+    ReceiverParameter,
+    Scope,
+    If,
+    Loop,
+    Switch,
+    SwitchLabel,
+    Guard,
+    Catch,
+    Ternary,
+    Binary,
+    Lambda,
+    BreakOrContinue,
+    Identifier,
+    Invocation,
+    This,
+}
+
+pub struct Java {
+    common: Common,
+    kinds: Kinds<K>,
+    logical: Operators,
+    name: Field,
+    parameters: Field,
+    object: Field,
+}
+
+impl Java {
+    pub fn new(language: Language) -> Self {
+        let g = &language.grammar();
+        Java {
+            common: Common::new(g),
+            kinds: Kinds::new(g, K::Other, |name| {
+                Some(match name {
+                    "method_declaration"
+                    | "constructor_declaration"
+                    | "compact_constructor_declaration" => K::Method,
+                    "receiver_parameter" => K::ReceiverParameter,
+                    "class_declaration"
+                    | "interface_declaration"
+                    | "enum_declaration"
+                    | "record_declaration"
+                    | "annotation_type_declaration" => K::Scope,
+                    "if_statement" => K::If,
+                    "for_statement"
+                    | "enhanced_for_statement"
+                    | "while_statement"
+                    | "do_statement" => K::Loop,
+                    "switch_expression" => K::Switch,
+                    "switch_label" => K::SwitchLabel,
+                    "guard" => K::Guard,
+                    "catch_clause" => K::Catch,
+                    "ternary_expression" => K::Ternary,
+                    "binary_expression" => K::Binary,
+                    "lambda_expression" => K::Lambda,
+                    "break_statement" | "continue_statement" => K::BreakOrContinue,
+                    "identifier" => K::Identifier,
+                    "method_invocation" => K::Invocation,
+                    "this" => K::This,
+                    _ => return None,
+                })
+            }),
+            logical: operators(g, &[("&&", "&&"), ("||", "||")]),
+            name: Field::new(g, "name"),
+            parameters: Field::new(g, "parameters"),
+            object: Field::new(g, "object"),
+        }
+    }
+}
 
 impl Spec for Java {
-    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
-        if !matches!(
-            node.kind(),
-            "method_declaration" | "constructor_declaration" | "compact_constructor_declaration"
-        ) {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn function(
+        &self,
+        node: Node,
+        kind: u16,
+        _ancestors: &[Node],
+        src: &[u8],
+    ) -> Option<FunctionDecl> {
+        if self.kinds.get(kind) != K::Method {
             return None;
         }
-        node.child_by_field_name("body")?;
-        let name = node.child_by_field_name("name")?;
-        let params = node.child_by_field_name("parameters").map_or(0, |p| {
-            named_children(p)
-                .filter(|c| c.kind() != "receiver_parameter")
+        self.common.body.child(node)?;
+        let name = self.name.child(node)?;
+        let params = self.parameters.child(node).map_or(0, |p| {
+            named_children(&self.common, p)
+                .filter(|c| self.kinds.of(*c) != K::ReceiverParameter)
                 .count()
         });
         Some(FunctionDecl {
@@ -31,51 +113,46 @@ impl Spec for Java {
         })
     }
 
-    fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
-        match node.kind() {
-            "class_declaration"
-            | "interface_declaration"
-            | "enum_declaration"
-            | "record_declaration"
-            | "annotation_type_declaration" => field_text(node, "name", src),
+    fn scope(&self, node: Node, kind: u16, src: &[u8]) -> Option<String> {
+        match self.kinds.get(kind) {
+            K::Scope => field_text(node, self.name, src),
             _ => None,
         }
     }
 
-    fn construct(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Construct {
-        match node.kind() {
-            "if_statement" => Construct::If,
-            "for_statement" | "enhanced_for_statement" | "while_statement" | "do_statement" => {
-                Construct::Loop
-            }
-            "switch_expression" => Construct::Switch,
-            "switch_label" if !src[node.byte_range()].starts_with(b"default") => Construct::Case,
-            "guard" => Construct::Decision,
-            "catch_clause" => Construct::Catch,
-            "ternary_expression" => Construct::Ternary,
-            "binary_expression" => {
-                logical_operator(node, &["&&", "||"]).map_or(Construct::None, Construct::Logical)
-            }
-            "lambda_expression" => Construct::Lambda,
-            "break_statement" | "continue_statement"
-                if named_children(node).any(|c| c.kind() == "identifier") =>
+    fn construct(&self, node: Node, kind: u16, _ancestors: &[Node], src: &[u8]) -> Construct {
+        match self.kinds.get(kind) {
+            K::If => Construct::If,
+            K::Loop => Construct::Loop,
+            K::Switch => Construct::Switch,
+            K::SwitchLabel if !src[node.byte_range()].starts_with(b"default") => Construct::Case,
+            K::Guard => Construct::Decision,
+            K::Catch => Construct::Catch,
+            K::Ternary => Construct::Ternary,
+            K::Binary => logical_operator(&self.common, node, &self.logical)
+                .map_or(Construct::None, Construct::Logical),
+            K::Lambda => Construct::Lambda,
+            K::BreakOrContinue
+                if named_children(&self.common, node)
+                    .any(|c| self.kinds.of(c) == K::Identifier) =>
             {
                 Construct::Jump
             }
-            "method_invocation" => Construct::Call,
+            K::Invocation => Construct::Call,
             _ => Construct::None,
         }
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
         // `f(…)` or `this.f(…)`; `other.f(…)` and `super.f(…)` call another object's method.
-        if node
-            .child_by_field_name("object")
-            .is_some_and(|o| o.kind() != "this")
+        if self
+            .object
+            .child(node)
+            .is_some_and(|o| self.kinds.of(o) != K::This)
         {
             return None;
         }
-        let name = node.child_by_field_name("name")?;
+        let name = self.name.child(node)?;
         std::str::from_utf8(&src[name.byte_range()]).ok()
     }
 }

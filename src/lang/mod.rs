@@ -10,11 +10,13 @@ use std::path::Path;
 use tree_sitter::Node;
 
 pub use detect::{depends_on_content, detect};
+pub use ids::{Common, Field, Kinds};
 
 mod c;
 mod cpp;
 mod detect;
 mod go;
+mod ids;
 mod java;
 mod javascript;
 mod python;
@@ -110,17 +112,42 @@ impl Language {
         }
     }
 
-    /// How this language's node kinds map onto constructs.
+    /// How this language's node kinds map onto constructs, over its own grammar's trees.
     pub fn spec(self) -> &'static dyn Spec {
-        match self {
-            Language::Rust => &rust::Rust,
-            Language::Python => &python::Python,
-            Language::JavaScript => &javascript::JavaScript,
-            Language::TypeScript | Language::Tsx => &typescript::TypeScript,
-            Language::Go => &go::Go,
-            Language::Java => &java::Java,
-            Language::C => &c::C,
-            Language::Cpp => &cpp::Cpp,
+        self.spec_over(self)
+    }
+
+    /// This language's rules over trees of `grammar`: its own, or its
+    /// [fallback grammar](Language::fallback_grammar). Each pair resolves its kind and field ids
+    /// once, on first use, for the whole process.
+    pub fn spec_over(self, grammar: Language) -> &'static dyn Spec {
+        use std::sync::LazyLock;
+        static RUST: LazyLock<rust::Rust> = LazyLock::new(|| rust::Rust::new(Language::Rust));
+        static PYTHON: LazyLock<python::Python> =
+            LazyLock::new(|| python::Python::new(Language::Python));
+        static JAVASCRIPT: LazyLock<javascript::JavaScript> =
+            LazyLock::new(|| javascript::JavaScript::new(Language::JavaScript));
+        static JAVASCRIPT_AS_TSX: LazyLock<javascript::JavaScript> =
+            LazyLock::new(|| javascript::JavaScript::new(Language::Tsx));
+        static TYPESCRIPT: LazyLock<typescript::TypeScript> =
+            LazyLock::new(|| typescript::TypeScript::new(Language::TypeScript));
+        static TSX: LazyLock<typescript::TypeScript> =
+            LazyLock::new(|| typescript::TypeScript::new(Language::Tsx));
+        static GO: LazyLock<go::Go> = LazyLock::new(|| go::Go::new(Language::Go));
+        static JAVA: LazyLock<java::Java> = LazyLock::new(|| java::Java::new(Language::Java));
+        static C: LazyLock<c::C> = LazyLock::new(|| c::C::new(Language::C));
+        static CPP: LazyLock<cpp::Cpp> = LazyLock::new(|| cpp::Cpp::new(Language::Cpp));
+        match (self, grammar) {
+            (Language::Rust, _) => &*RUST,
+            (Language::Python, _) => &*PYTHON,
+            (Language::JavaScript, Language::Tsx) => &*JAVASCRIPT_AS_TSX,
+            (Language::JavaScript, _) => &*JAVASCRIPT,
+            (Language::TypeScript, _) => &*TYPESCRIPT,
+            (Language::Tsx, _) => &*TSX,
+            (Language::Go, _) => &*GO,
+            (Language::Java, _) => &*JAVA,
+            (Language::C, _) => &*C,
+            (Language::Cpp, _) => &*CPP,
         }
     }
 }
@@ -176,38 +203,58 @@ pub struct FunctionDecl {
     pub start_row: usize,
 }
 
+/// What a node opens, as [`Spec::entry`] tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Function(FunctionDecl),
+    /// A named scope and its name.
+    Scope(String),
+}
+
 /// How one grammar's node kinds map onto the metrics' vocabulary.
+///
+/// A spec is built once per grammar (see [`Language::spec_over`]): it resolves the kind ids and
+/// field ids it reads into [`Kinds`] tables and [`Field`]s, and its methods, called for every
+/// node of every tree, dispatch on those ids (see `ids.rs`).
 pub trait Spec: Sync {
+    /// The kinds and fields of this grammar that the walk itself reads.
+    fn common(&self) -> &Common;
+
     /// Separator between scope names in qualified names.
     fn separator(&self) -> &'static str {
         "."
     }
 
-    /// If `node` is a function entry (it has a body), describe it. `ancestors` are the node's
-    /// ancestors, root first, parent last: the walk keeps them because `Node::parent` walks down
-    /// from the root each time, which is quadratic on deeply nested code.
-    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl>;
+    /// If `node`, of kind id `kind`, is a function entry (it has a body), describe it.
+    /// `ancestors` are the node's ancestors, root first, parent last: the walk keeps them because
+    /// `Node::parent` walks down from the root each time, which is quadratic on deeply nested
+    /// code. The walk passes the kind it has already read (`node.kind_id()` crosses into C).
+    fn function(
+        &self,
+        node: Node,
+        kind: u16,
+        ancestors: &[Node],
+        src: &[u8],
+    ) -> Option<FunctionDecl>;
 
-    /// If `node` opens a named scope (class, impl, namespace…), its name.
-    fn scope(&self, node: Node, src: &[u8]) -> Option<String>;
+    /// If `node` (of kind `kind`) opens a named scope (class, impl, namespace…), its name.
+    fn scope(&self, node: Node, kind: u16, src: &[u8]) -> Option<String>;
 
-    /// What `node` counts as; `ancestors` as for [`Spec::function`].
-    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct;
+    /// What `node` opens: a function entry, else a named scope, else nothing. The walk asks this
+    /// of every node: one dynamic call, in which `function` and `scope` are static ones.
+    fn entry(&self, node: Node, kind: u16, ancestors: &[Node], src: &[u8]) -> Option<Entry> {
+        match self.function(node, kind, ancestors, src) {
+            Some(decl) => Some(Entry::Function(decl)),
+            None => self.scope(node, kind, src).map(Entry::Scope),
+        }
+    }
+
+    /// What `node` (of kind `kind`) counts as; `ancestors` as for [`Spec::function`].
+    fn construct(&self, node: Node, kind: u16, ancestors: &[Node], src: &[u8]) -> Construct;
 
     /// The callee name of a call node, for recursion detection.
     fn callee<'s>(&self, _node: Node, _src: &'s [u8]) -> Option<&'s str> {
         None
-    }
-
-    /// Whether `kind` is an `else` wrapper node (`else_clause`); languages without one put the
-    /// alternative statement directly in the `alternative` field.
-    fn is_else_wrapper(&self, kind: &str) -> bool {
-        kind == "else_clause"
-    }
-
-    /// Whether `kind` is a comment.
-    fn is_comment(&self, kind: &str) -> bool {
-        kind.contains("comment")
     }
 }
 
@@ -217,26 +264,50 @@ pub(crate) fn text(node: Node, src: &[u8]) -> String {
 }
 
 /// The text of a node's field child.
-pub(crate) fn field_text(node: Node, field: &str, src: &[u8]) -> Option<String> {
-    node.child_by_field_name(field).map(|n| text(n, src))
+pub(crate) fn field_text(node: Node, field: Field, src: &[u8]) -> Option<String> {
+    field.child(node).map(|n| text(n, src))
 }
 
 /// The named children of a node, comments excluded.
-pub(crate) fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+pub(crate) fn named_children<'t, 'c>(
+    common: &'c Common,
+    node: Node<'t>,
+) -> impl Iterator<Item = Node<'t>> + 'c
+where
+    't: 'c,
+{
     (0..node.named_child_count())
         .filter_map(move |i| node.named_child(i as u32))
-        .filter(|n| !n.kind().contains("comment"))
+        .filter(|n| !common.is_comment(n.kind_id()))
 }
 
 /// The first named (non-comment) child.
-pub(crate) fn first_named(node: Node) -> Option<Node> {
-    named_children(node).next()
+pub(crate) fn first_named<'t>(common: &Common, node: Node<'t>) -> Option<Node<'t>> {
+    named_children(common, node).next()
 }
 
-/// A binary expression's operator, when it is one of `ops`.
-pub(crate) fn logical_operator(node: Node, ops: &[&'static str]) -> Option<&'static str> {
-    let op = node.child_by_field_name("operator")?;
-    ops.iter().copied().find(|o| *o == op.kind())
+/// By operator kind: the short-circuit operator it is (as the metrics name it), if any.
+pub(crate) type Operators = Kinds<Option<&'static str>>;
+
+/// A table of the operator tokens `ops` names, each `(token, as counted)`.
+pub(crate) fn operators(
+    grammar: &tree_sitter::Language,
+    ops: &[(&str, &'static str)],
+) -> Operators {
+    Kinds::new(grammar, None, |name| {
+        ops.iter()
+            .find(|(o, _)| *o == name)
+            .map(|(_, as_counted)| Some(*as_counted))
+    })
+}
+
+/// A binary expression's short-circuit operator, when its `operator` field is one of `ops`.
+pub(crate) fn logical_operator(
+    common: &Common,
+    node: Node,
+    ops: &Operators,
+) -> Option<&'static str> {
+    ops.of(common.operator.child(node)?)
 }
 
 #[cfg(test)]

@@ -8,21 +8,110 @@
 
 use tree_sitter::Node;
 
-use super::{field_text, logical_operator, named_children, text, Construct, FunctionDecl, Spec};
+use super::{
+    field_text, logical_operator, named_children, operators, text, Common, Construct, Field,
+    FunctionDecl, Kinds, Language, Operators, Spec,
+};
 
-pub struct Python;
+/// The node kinds this file tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum K {
+    Other,
+    FunctionDefinition,
+    ClassDefinition,
+    Separator,
+    Identifier,
+    TypedParameter,
+    Attribute,
+    If,
+    Elif,
+    Loop,
+    Match,
+    Case,
+    Except,
+    Conditional,
+    BooleanOperator,
+    Comprehension,
+    ForIn,
+    IfClause,
+    Lambda,
+    Call,
+}
+
+pub struct Python {
+    common: Common,
+    kinds: Kinds<K>,
+    logical: Operators,
+    name: Field,
+    parameters: Field,
+    function: Field,
+    object: Field,
+    attribute: Field,
+}
+
+impl Python {
+    pub fn new(language: Language) -> Self {
+        let g = &language.grammar();
+        Python {
+            common: Common::new(g),
+            kinds: Kinds::new(g, K::Other, |name| {
+                Some(match name {
+                    "function_definition" => K::FunctionDefinition,
+                    "class_definition" => K::ClassDefinition,
+                    "positional_separator" | "keyword_separator" => K::Separator,
+                    "identifier" => K::Identifier,
+                    "typed_parameter" => K::TypedParameter,
+                    "attribute" => K::Attribute,
+                    "if_statement" => K::If,
+                    "elif_clause" => K::Elif,
+                    "for_statement" | "while_statement" => K::Loop,
+                    "match_statement" => K::Match,
+                    "case_clause" => K::Case,
+                    "except_clause" | "except_group_clause" => K::Except,
+                    "conditional_expression" => K::Conditional,
+                    "boolean_operator" => K::BooleanOperator,
+                    "list_comprehension"
+                    | "set_comprehension"
+                    | "dictionary_comprehension"
+                    | "generator_expression" => K::Comprehension,
+                    "for_in_clause" => K::ForIn,
+                    "if_clause" => K::IfClause,
+                    "lambda" => K::Lambda,
+                    "call" => K::Call,
+                    _ => return None,
+                })
+            }),
+            logical: operators(g, &[("and", "and"), ("or", "or")]),
+            name: Field::new(g, "name"),
+            parameters: Field::new(g, "parameters"),
+            function: Field::new(g, "function"),
+            object: Field::new(g, "object"),
+            attribute: Field::new(g, "attribute"),
+        }
+    }
+}
 
 impl Spec for Python {
-    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
-        if node.kind() != "function_definition" {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn function(
+        &self,
+        node: Node,
+        kind: u16,
+        _ancestors: &[Node],
+        src: &[u8],
+    ) -> Option<FunctionDecl> {
+        if self.kinds.get(kind) != K::FunctionDefinition {
             return None;
         }
-        let name = node.child_by_field_name("name")?;
-        let params = node.child_by_field_name("parameters").map_or(0, |p| {
-            named_children(p)
+        let name = self.name.child(node)?;
+        let params = self.parameters.child(node).map_or(0, |p| {
+            named_children(&self.common, p)
                 .enumerate()
-                .filter(|(i, c)| !(*i == 0 && is_receiver(*c, src)))
-                .filter(|(_, c)| !matches!(c.kind(), "positional_separator" | "keyword_separator"))
+                .filter(|(i, c)| !(*i == 0 && self.is_receiver(*c, src)))
+                .filter(|(_, c)| self.kinds.of(*c) != K::Separator)
                 .count()
         });
         Some(FunctionDecl {
@@ -33,42 +122,42 @@ impl Spec for Python {
         })
     }
 
-    fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
-        (node.kind() == "class_definition")
-            .then(|| field_text(node, "name", src))
+    fn scope(&self, node: Node, kind: u16, src: &[u8]) -> Option<String> {
+        (self.kinds.get(kind) == K::ClassDefinition)
+            .then(|| field_text(node, self.name, src))
             .flatten()
     }
 
-    fn construct(&self, node: Node, ancestors: &[Node], _src: &[u8]) -> Construct {
-        match node.kind() {
-            "if_statement" => Construct::If,
-            "elif_clause" => Construct::ElseIf,
-            "for_statement" | "while_statement" => Construct::Loop,
-            "match_statement" => Construct::Switch,
-            "case_clause" => Construct::Case,
-            "except_clause" | "except_group_clause" => Construct::Catch,
-            "conditional_expression" => Construct::Ternary,
-            "boolean_operator" => {
-                logical_operator(node, &["and", "or"]).map_or(Construct::None, Construct::Logical)
-            }
+    fn construct(&self, node: Node, kind: u16, ancestors: &[Node], _src: &[u8]) -> Construct {
+        match self.kinds.get(kind) {
+            K::If => Construct::If,
+            K::Elif => Construct::ElseIf,
+            K::Loop => Construct::Loop,
+            K::Match => Construct::Switch,
+            K::Case => Construct::Case,
+            K::Except => Construct::Catch,
+            K::Conditional => Construct::Ternary,
+            K::BooleanOperator => logical_operator(&self.common, node, &self.logical)
+                .map_or(Construct::None, Construct::Logical),
             // A comprehension is a loop: its element is nested, and it is structural (+1 plus
             // nesting) like a `for` statement; its first `for` is the loop's decision, each
             // further `for` is another loop at the same level, each `if` a filter (as
             // complexipy counts them).
-            "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression" => Construct::UnconditionalLoop,
-            "for_in_clause" if is_first_for(node) => Construct::Decision,
-            "for_in_clause" => Construct::Loop,
+            K::Comprehension => Construct::UnconditionalLoop,
+            K::ForIn if self.is_first_for(node) => Construct::Decision,
+            K::ForIn => Construct::Loop,
             // A `case … if …:` guard is a decision like any match guard, with no cognitive
             // increment (complexipy agrees).
-            "if_clause" if ancestors.last().is_some_and(|p| p.kind() == "case_clause") => {
+            K::IfClause
+                if ancestors
+                    .last()
+                    .is_some_and(|p| self.kinds.of(*p) == K::Case) =>
+            {
                 Construct::Decision
             }
-            "if_clause" => Construct::Filter,
-            "lambda" => Construct::Lambda,
-            "call" => Construct::Call,
+            K::IfClause => Construct::Filter,
+            K::Lambda => Construct::Lambda,
+            K::Call => Construct::Call,
             _ => Construct::None,
         }
     }
@@ -76,15 +165,16 @@ impl Spec for Python {
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
         // `f(…)`, or `self.f(…)` / `cls.f(…)`: a call on another object (`other.f(…)`,
         // `super().f(…)`) is not a recursive call, whatever its name.
-        let f = node.child_by_field_name("function")?;
-        let name = match f.kind() {
-            "identifier" => f,
-            "attribute"
-                if f.child_by_field_name("object").is_some_and(|o| {
-                    o.kind() == "identifier" && matches!(&src[o.byte_range()], b"self" | b"cls")
+        let f = self.function.child(node)?;
+        let name = match self.kinds.of(f) {
+            K::Identifier => f,
+            K::Attribute
+                if self.object.child(f).is_some_and(|o| {
+                    self.kinds.of(o) == K::Identifier
+                        && matches!(&src[o.byte_range()], b"self" | b"cls")
                 }) =>
             {
-                f.child_by_field_name("attribute")?
+                self.attribute.child(f)?
             }
             _ => return None,
         };
@@ -92,24 +182,26 @@ impl Spec for Python {
     }
 }
 
-/// Whether a comprehension's `for` clause is its first.
-fn is_first_for(node: Node) -> bool {
-    let mut prev = node.prev_named_sibling();
-    while let Some(p) = prev {
-        if p.kind() == "for_in_clause" {
-            return false;
+impl Python {
+    /// Whether a comprehension's `for` clause is its first.
+    fn is_first_for(&self, node: Node) -> bool {
+        let mut prev = node.prev_named_sibling();
+        while let Some(p) = prev {
+            if self.kinds.of(p) == K::ForIn {
+                return false;
+            }
+            prev = p.prev_named_sibling();
         }
-        prev = p.prev_named_sibling();
+        true
     }
-    true
-}
 
-/// `self` / `cls` as the first parameter (plain or annotated).
-fn is_receiver(param: Node, src: &[u8]) -> bool {
-    let ident = match param.kind() {
-        "identifier" => Some(param),
-        "typed_parameter" => super::first_named(param),
-        _ => None,
-    };
-    ident.is_some_and(|i| matches!(&src[i.byte_range()], b"self" | b"cls"))
+    /// `self` / `cls` as the first parameter (plain or annotated).
+    fn is_receiver(&self, param: Node, src: &[u8]) -> bool {
+        let ident = match self.kinds.of(param) {
+            K::Identifier => Some(param),
+            K::TypedParameter => super::first_named(&self.common, param),
+            _ => None,
+        };
+        ident.is_some_and(|i| matches!(&src[i.byte_range()], b"self" | b"cls"))
+    }
 }

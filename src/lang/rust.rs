@@ -13,23 +13,131 @@
 
 use tree_sitter::Node;
 
-use super::{field_text, logical_operator, named_children, text, Construct, FunctionDecl, Spec};
+use super::{
+    field_text, logical_operator, named_children, operators, text, Common, Construct, Field,
+    FunctionDecl, Kinds, Language, Operators, Spec,
+};
 
-pub struct Rust;
+/// The node kinds this file tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum K {
+    Other,
+    FunctionItem,
+    ImplItem,
+    TraitOrMod,
+    GenericType,
+    If,
+    Loop,
+    UnconditionalLoop,
+    Match,
+    MatchArm,
+    MatchPattern,
+    Try,
+    Let,
+    Binary,
+    Closure,
+    BreakOrContinue,
+    Label,
+    Call,
+    LetChain,
+    AndAnd,
+    TokenTree,
+    SelfOrAttribute,
+    Identifier,
+    FieldExpression,
+    ScopedIdentifier,
+}
+
+pub struct Rust {
+    common: Common,
+    kinds: Kinds<K>,
+    /// Kinds a macro's token may be, by name (`if`, `&&`, …): see [`macro_token`].
+    tokens: Kinds<Option<&'static str>>,
+    logical: Operators,
+    name: Field,
+    parameters: Field,
+    ty: Field,
+    condition: Field,
+    alternative: Field,
+    function: Field,
+    field: Field,
+}
+
+impl Rust {
+    pub fn new(language: Language) -> Self {
+        let g = &language.grammar();
+        Rust {
+            common: Common::new(g),
+            kinds: Kinds::new(g, K::Other, |name| {
+                Some(match name {
+                    "function_item" => K::FunctionItem,
+                    "impl_item" => K::ImplItem,
+                    "trait_item" | "mod_item" => K::TraitOrMod,
+                    "generic_type" => K::GenericType,
+                    "if_expression" => K::If,
+                    "while_expression" | "for_expression" => K::Loop,
+                    "loop_expression" => K::UnconditionalLoop,
+                    "match_expression" => K::Match,
+                    "match_arm" => K::MatchArm,
+                    "match_pattern" => K::MatchPattern,
+                    "try_expression" => K::Try,
+                    "let_declaration" => K::Let,
+                    "binary_expression" => K::Binary,
+                    "closure_expression" => K::Closure,
+                    "break_expression" | "continue_expression" => K::BreakOrContinue,
+                    "label" => K::Label,
+                    "call_expression" => K::Call,
+                    "let_chain" => K::LetChain,
+                    "&&" => K::AndAnd,
+                    "token_tree" => K::TokenTree,
+                    "self_parameter" | "attribute_item" => K::SelfOrAttribute,
+                    "identifier" => K::Identifier,
+                    "field_expression" => K::FieldExpression,
+                    "scoped_identifier" => K::ScopedIdentifier,
+                    _ => return None,
+                })
+            }),
+            tokens: Kinds::new(g, None, |name| {
+                ["if", "while", "for", "&&", "||", "?"]
+                    .into_iter()
+                    .find(|t| *t == name)
+                    .map(Some)
+            }),
+            logical: operators(g, &[("&&", "&&"), ("||", "||")]),
+            name: Field::new(g, "name"),
+            parameters: Field::new(g, "parameters"),
+            ty: Field::new(g, "type"),
+            condition: Field::new(g, "condition"),
+            alternative: Field::new(g, "alternative"),
+            function: Field::new(g, "function"),
+            field: Field::new(g, "field"),
+        }
+    }
+}
 
 impl Spec for Rust {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
     fn separator(&self) -> &'static str {
         "::"
     }
 
-    fn function(&self, node: Node, _ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
-        if node.kind() != "function_item" || node.child_by_field_name("body").is_none() {
+    fn function(
+        &self,
+        node: Node,
+        kind: u16,
+        _ancestors: &[Node],
+        src: &[u8],
+    ) -> Option<FunctionDecl> {
+        if self.kinds.get(kind) != K::FunctionItem || !self.common.body.is_on(node) {
             return None;
         }
-        let name = node.child_by_field_name("name")?;
-        let params = node.child_by_field_name("parameters").map_or(0, |p| {
-            named_children(p)
-                .filter(|c| !matches!(c.kind(), "self_parameter" | "attribute_item"))
+        let name = self.name.child(node)?;
+        let params = self.parameters.child(node).map_or(0, |p| {
+            named_children(&self.common, p)
+                .filter(|c| self.kinds.of(*c) != K::SelfOrAttribute)
                 .count()
         });
         Some(FunctionDecl {
@@ -40,79 +148,79 @@ impl Spec for Rust {
         })
     }
 
-    fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
-        match node.kind() {
-            "impl_item" => {
-                let ty = node.child_by_field_name("type")?;
+    fn scope(&self, node: Node, kind: u16, src: &[u8]) -> Option<String> {
+        match self.kinds.get(kind) {
+            K::ImplItem => {
+                let ty = self.ty.child(node)?;
                 // `impl<T> Foo<T>` is scope `Foo`: generics are noise in a qualified name.
-                let ty = match ty.kind() {
-                    "generic_type" => ty.child_by_field_name("type").unwrap_or(ty),
+                let ty = match self.kinds.of(ty) {
+                    K::GenericType => self.ty.child(ty).unwrap_or(ty),
                     _ => ty,
                 };
                 Some(text(ty, src))
             }
-            "trait_item" | "mod_item" => field_text(node, "name", src),
+            K::TraitOrMod => field_text(node, self.name, src),
             _ => None,
         }
     }
 
-    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct {
-        match node.kind() {
-            "if_expression" => Construct::If,
-            "while_expression" | "for_expression" => Construct::Loop,
-            "loop_expression" => Construct::UnconditionalLoop,
-            "match_expression" => {
-                let arms = node.child_by_field_name("body").map_or(0, |b| {
-                    named_children(b)
-                        .filter(|c| c.kind() == "match_arm")
+    fn construct(&self, node: Node, kind: u16, ancestors: &[Node], src: &[u8]) -> Construct {
+        let parent = || ancestors.last().map_or(K::Other, |p| self.kinds.of(*p));
+        match self.kinds.get(kind) {
+            K::If => Construct::If,
+            K::Loop => Construct::Loop,
+            K::UnconditionalLoop => Construct::UnconditionalLoop,
+            K::Match => {
+                let arms = self.common.body.child(node).map_or(0, |b| {
+                    named_children(&self.common, b)
+                        .filter(|c| self.kinds.of(*c) == K::MatchArm)
                         .count()
                 });
                 Construct::Match(arms as u32)
             }
-            "match_pattern" if node.child_by_field_name("condition").is_some() => {
-                Construct::Decision
-            }
-            "try_expression" => Construct::Decision,
-            "let_declaration" if node.child_by_field_name("alternative").is_some() => {
-                Construct::Decision
-            }
-            "binary_expression" => {
-                logical_operator(node, &["&&", "||"]).map_or(Construct::None, Construct::Logical)
-            }
-            "closure_expression" => Construct::Lambda,
-            "break_expression" | "continue_expression"
-                if named_children(node).any(|c| c.kind() == "label") =>
+            K::MatchPattern if self.condition.is_on(node) => Construct::Decision,
+            K::Try => Construct::Decision,
+            K::Let if self.alternative.is_on(node) => Construct::Decision,
+            K::Binary => logical_operator(&self.common, node, &self.logical)
+                .map_or(Construct::None, Construct::Logical),
+            K::Closure => Construct::Lambda,
+            K::BreakOrContinue
+                if named_children(&self.common, node).any(|c| self.kinds.of(c) == K::Label) =>
             {
                 Construct::Jump
             }
-            "call_expression" => Construct::Call,
+            K::Call => Construct::Call,
             // `if let Some(x) = a && b && c`: the `&&`s of a let chain are tokens, not
             // expressions, and make one sequence of like operators. The chain itself stands for
             // that sequence and for its first `&&`; each further `&&` is one more decision.
-            "let_chain" => Construct::Logical("&&"),
-            "&&" if ancestors.last().is_some_and(|p| p.kind() == "let_chain") => {
+            K::LetChain => Construct::Logical("&&"),
+            K::AndAnd if parent() == K::LetChain => {
                 let chain = ancestors[ancestors.len() - 1];
                 let mut cursor = chain.walk();
-                let first = chain.children(&mut cursor).find(|c| c.kind() == "&&");
+                let first = chain
+                    .children(&mut cursor)
+                    .find(|c| self.kinds.of(*c) == K::AndAnd);
                 if first.is_some_and(|f| f.start_byte() == node.start_byte()) {
                     Construct::None
                 } else {
                     Construct::Decision
                 }
             }
-            kind if ancestors.last().is_some_and(|p| p.kind() == "token_tree") => {
-                macro_token(kind, node, src)
-            }
-            _ => Construct::None,
+            // Only the tokens `macro_token` reads can be a decision in a token tree: look at
+            // the parent for those alone.
+            _ => match self.tokens.get(kind) {
+                Some(token) if parent() == K::TokenTree => macro_token(token, node, src),
+                _ => Construct::None,
+            },
         }
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
-        let f = node.child_by_field_name("function")?;
-        let name = match f.kind() {
-            "identifier" => f,
-            "field_expression" => f.child_by_field_name("field")?,
-            "scoped_identifier" => f.child_by_field_name("name")?,
+        let f = self.function.child(node)?;
+        let name = match self.kinds.of(f) {
+            K::Identifier => f,
+            K::FieldExpression => self.field.child(f)?,
+            K::ScopedIdentifier => self.name.child(f)?,
             _ => return None,
         };
         std::str::from_utf8(&src[name.byte_range()]).ok()

@@ -4,24 +4,41 @@
 
 use tree_sitter::Node;
 
-use super::{javascript, Construct, FunctionDecl, Spec};
+use super::{javascript::JavaScript, Common, Construct, FunctionDecl, Language, Spec};
 
-pub struct TypeScript;
+pub struct TypeScript(JavaScript);
+
+impl TypeScript {
+    /// The rules over `language`'s grammar: TypeScript's or TSX's.
+    pub fn new(language: Language) -> Self {
+        TypeScript(JavaScript::new(language))
+    }
+}
 
 impl Spec for TypeScript {
-    fn function(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Option<FunctionDecl> {
-        javascript::function(node, ancestors, src)
+    fn common(&self) -> &Common {
+        self.0.common()
     }
 
-    fn scope(&self, node: Node, src: &[u8]) -> Option<String> {
-        javascript::scope(node, src)
+    fn function(
+        &self,
+        node: Node,
+        kind: u16,
+        ancestors: &[Node],
+        src: &[u8],
+    ) -> Option<FunctionDecl> {
+        self.0.function(node, kind, ancestors, src)
     }
 
-    fn construct(&self, node: Node, ancestors: &[Node], src: &[u8]) -> Construct {
-        javascript::construct(node, ancestors, src)
+    fn scope(&self, node: Node, kind: u16, src: &[u8]) -> Option<String> {
+        self.0.scope(node, kind, src)
+    }
+
+    fn construct(&self, node: Node, kind: u16, ancestors: &[Node], src: &[u8]) -> Construct {
+        self.0.construct(node, kind, ancestors, src)
     }
 
     fn callee<'s>(&self, node: Node, src: &'s [u8]) -> Option<&'s str> {
-        javascript::callee(node, src)
+        self.0.callee(node, src)
     }
 }

@@ -10,7 +10,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::{Construct, Spec};
+use crate::lang::{Common, Construct, Spec};
 
 /// Structural and hybrid increments of one construct at `nesting`.
 pub(crate) fn increment(construct: Construct, is_else_if: bool, nesting: u32) -> u32 {
@@ -44,6 +44,7 @@ pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 
         Expand(Node<'t>, Node<'t>),
         Emit(&'static str),
     }
+    let common = spec.common();
     let mut stack = vec![Item::Expand(root, root)];
     let mut runs = 0;
     let mut last: Option<&'static str> = None;
@@ -56,13 +57,15 @@ pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 
                 last = Some(op);
             }
             Item::Expand(node, parent) => {
-                let (inner, parent) = unparenthesize(node, parent);
-                if let Construct::Logical(op) = spec.construct(inner, &[parent], src) {
-                    if let Some(right) = inner.child_by_field_name("right") {
+                let (inner, parent) = unparenthesize(common, node, parent);
+                if let Construct::Logical(op) =
+                    spec.construct(inner, inner.kind_id(), &[parent], src)
+                {
+                    if let Some(right) = common.right.child(inner) {
                         stack.push(Item::Expand(right, inner));
                     }
                     stack.push(Item::Emit(op));
-                    if let Some(left) = inner.child_by_field_name("left") {
+                    if let Some(left) = common.left.child(inner) {
                         stack.push(Item::Expand(left, inner));
                     }
                 }
@@ -73,9 +76,13 @@ pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 
 }
 
 /// Looks through parentheses: the expression inside, and its parent.
-fn unparenthesize<'t>(mut node: Node<'t>, mut parent: Node<'t>) -> (Node<'t>, Node<'t>) {
-    while node.kind() == "parenthesized_expression" {
-        match crate::lang::first_named(node) {
+fn unparenthesize<'t>(
+    common: &Common,
+    mut node: Node<'t>,
+    mut parent: Node<'t>,
+) -> (Node<'t>, Node<'t>) {
+    while common.is_parenthesized(node.kind_id()) {
+        match crate::lang::first_named(common, node) {
             Some(inner) => (node, parent) = (inner, node),
             None => break,
         }

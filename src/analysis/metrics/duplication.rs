@@ -7,9 +7,9 @@
 //! both occurrences counts as duplicated, once. Cross-file duplication is a different question
 //! (it needs the whole tree) and is not measured here.
 
-use std::collections::hash_map::{DefaultHasher, Entry};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -34,32 +34,35 @@ pub struct DuplicateBlock {
     pub lines: usize,
 }
 
+/// Lines and windows are compared by a 64-bit hash (foldhash's quality variant, fixed seed, so
+/// runs are repeatable): several times cheaper than std's SipHash, and as unlikely to collide
+/// (a window's hash match is confirmed line by line).
+fn hasher() -> impl Hasher {
+    foldhash::quality::FixedState::default().build_hasher()
+}
+
 pub(crate) fn measure(src: &[u8], code_rows: &RowSet) -> Duplication {
     let text = String::from_utf8_lossy(src);
+    let mut words = Vec::new();
     let significant: Vec<(usize, u64)> = text
         .lines()
         .enumerate()
-        .filter(|(row, line)| code_rows.contains(*row) && line.chars().any(char::is_alphanumeric))
-        .map(|(row, line)| {
-            let mut h = DefaultHasher::new();
-            line.split_whitespace().for_each(|w| w.hash(&mut h));
-            (row, h.finish())
-        })
+        .filter(|(row, line)| code_rows.contains(*row) && has_letter_or_digit(line))
+        .map(|(row, line)| (row, line_hash(line, &mut words)))
         .collect();
     if significant.len() < 2 * WINDOW {
         return Duplication::default();
     }
 
-    let mut first_seen: HashMap<u64, usize> = HashMap::new();
+    let mut first_seen: HashMap<u64, usize, foldhash::fast::FixedState> = HashMap::default();
     let mut duplicated = vec![false; significant.len()];
     let mut blocks: Vec<DuplicateBlock> = Vec::new();
     // The (later, earlier) window starts of the previous match, to extend runs into one block.
     let mut previous: Option<(usize, usize)> = None;
+    let window = |start: usize| significant[start..start + WINDOW].iter().map(|(_, h)| *h);
     for start in 0..=significant.len() - WINDOW {
-        let mut h = DefaultHasher::new();
-        significant[start..start + WINDOW]
-            .iter()
-            .for_each(|(_, line)| line.hash(&mut h));
+        let mut h = hasher();
+        window(start).for_each(|line| line.hash(&mut h));
         let earlier = match first_seen.entry(h.finish()) {
             Entry::Vacant(v) => {
                 v.insert(start);
@@ -67,7 +70,7 @@ pub(crate) fn measure(src: &[u8], code_rows: &RowSet) -> Duplication {
             }
             Entry::Occupied(o) => *o.get(),
         };
-        if start < earlier + WINDOW {
+        if start < earlier + WINDOW || !window(start).eq(window(earlier)) {
             continue; // overlapping repeats (a run of identical lines) are not copies
         }
         for i in 0..WINDOW {
@@ -88,6 +91,42 @@ pub(crate) fn measure(src: &[u8], code_rows: &RowSet) -> Duplication {
         duplicated_lines: duplicated.iter().filter(|d| **d).count(),
         blocks,
     }
+}
+
+/// The hash of a line's words (its whitespace collapsed): the words, each followed by 0xFF (a
+/// byte UTF-8 never holds), hashed at once. `words` is a scratch buffer.
+fn line_hash(line: &str, words: &mut Vec<u8>) -> u64 {
+    words.clear();
+    if line.is_ascii() {
+        let mut gap = false;
+        for &b in line.as_bytes() {
+            // `char::is_whitespace` on ASCII: tab, line feed, vertical tab, form feed, CR, space.
+            if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+                gap = true;
+                continue;
+            }
+            if gap && !words.is_empty() {
+                words.push(0xFF);
+            }
+            gap = false;
+            words.push(b);
+        }
+        words.push(0xFF);
+    } else {
+        for word in line.split_whitespace() {
+            words.extend_from_slice(word.as_bytes());
+            words.push(0xFF);
+        }
+    }
+    let mut h = hasher();
+    h.write(words);
+    h.finish()
+}
+
+/// Whether `line` holds a letter or digit (Unicode's alphanumeric); ASCII first, it is cheap.
+fn has_letter_or_digit(line: &str) -> bool {
+    line.bytes().any(|b| b.is_ascii_alphanumeric())
+        || (!line.is_ascii() && line.chars().any(char::is_alphanumeric))
 }
 
 #[cfg(test)]

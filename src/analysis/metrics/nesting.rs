@@ -49,56 +49,61 @@ const LAMBDA_BODY: Step = Step {
     hybrid: 0,
 };
 
-/// Fields of a structure that hold what it tests or iterates, never its body.
-fn is_head(field: Option<&str>) -> bool {
+/// Whether a node's position under a `parent` can be other than the default: only the parts of
+/// a control structure or lambda sit deeper, and they are told apart by their field. The walk
+/// asks the cursor for the field, and calls [`position`], only then.
+pub(crate) fn reads_field(parent: Construct) -> bool {
     matches!(
-        field,
-        Some(
-            "condition"
-                | "value"
-                | "subject"
-                | "initializer"
-                | "parameter"
-                | "parameters"
-                | "alias"
-                | "left"
-                | "right"
-                | "pattern"
-                | "init"
-                | "update"
-                | "increment"
-        )
+        parent,
+        Construct::If
+            | Construct::ElseIf
+            | Construct::Loop
+            | Construct::UnconditionalLoop
+            | Construct::Switch
+            | Construct::Match(_)
+            | Construct::Catch
+            | Construct::Ternary
+            | Construct::Lambda
     )
 }
 
+/// Where `node` (in field `field` of its parent, 0 for none) sits in its parent structure.
 pub(crate) fn position(
     spec: &dyn Spec,
-    parent: Option<Construct>,
-    field: Option<&str>,
+    parent: Construct,
+    field: u16,
     node: Node,
     src: &[u8],
     construct: Construct,
 ) -> Position {
+    let common = spec.common();
     let step = |s: Step| Position {
         step: s,
         ..Position::default()
     };
     match parent {
-        Some(Construct::If | Construct::ElseIf) => match field {
-            Some("consequence") => step(BODY),
-            Some("alternative") => alternative(spec, node, src, construct),
-            _ => Position::default(),
-        },
-        Some(Construct::Loop | Construct::UnconditionalLoop) if field == Some("body") => step(BODY),
-        Some(Construct::Switch | Construct::Match(_) | Construct::Catch) if !is_head(field) => {
+        Construct::If | Construct::ElseIf => {
+            if field == common.consequence.id() {
+                step(BODY)
+            } else if field == common.alternative.id() {
+                alternative(spec, node, src, construct)
+            } else {
+                Position::default()
+            }
+        }
+        Construct::Loop | Construct::UnconditionalLoop if field == common.body.id() => step(BODY),
+        Construct::Switch | Construct::Match(_) | Construct::Catch if !common.is_head(field) => {
             step(BODY)
         }
-        Some(Construct::Ternary)
-            if matches!(field, Some("consequence" | "alternative") | None) && node.is_named() =>
+        Construct::Ternary
+            if (field == 0
+                || field == common.consequence.id()
+                || field == common.alternative.id())
+                && node.is_named() =>
         {
             step(BODY)
         }
-        Some(Construct::Lambda) if !is_head(field) => step(LAMBDA_BODY),
+        Construct::Lambda if !common.is_head(field) => step(LAMBDA_BODY),
         _ => Position::default(),
     }
 }
@@ -106,15 +111,16 @@ pub(crate) fn position(
 /// The `alternative` of an `if`: another `if` (an `else if`), an `elif` clause, an `else`
 /// wrapper around either, or a plain `else` body.
 fn alternative(spec: &dyn Spec, node: Node, src: &[u8], construct: Construct) -> Position {
+    let common = spec.common();
     match construct {
         Construct::If => Position {
             is_else_if: true,
             ..Position::default()
         },
         Construct::ElseIf => Position::default(),
-        _ if spec.is_else_wrapper(node.kind()) => {
-            let inner_is_if =
-                first_named(node).is_some_and(|n| spec.construct(n, &[node], src) == Construct::If);
+        _ if common.is_else_wrapper(node.kind_id()) => {
+            let inner_is_if = first_named(common, node)
+                .is_some_and(|n| spec.construct(n, n.kind_id(), &[node], src) == Construct::If);
             if inner_is_if {
                 Position {
                     wraps_else_if: true,

@@ -1,0 +1,203 @@
+//! Node kinds and fields by id: what a language file resolves once per grammar so that the walk
+//! dispatches on numbers, never on strings.
+//!
+//! tree-sitter names every node kind and field with a string, but a tree holds them as `u16`
+//! ids, and `Node::kind()` / `child_by_field_name` turn one into the other on every call (a
+//! `strlen`, a UTF-8 check, a linear search over the field names). A language file instead builds
+//! a [`Kinds`] table once per grammar — every kind id sorted into that language's own tags by the
+//! kind's name — and resolves each [`Field`] it reads; [`Common`] holds the ones the walk itself
+//! needs. A table is built from the names with the same `match` the language would write over
+//! `node.kind()`, so the two readings cannot differ: a name that several ids share (aliases) gets
+//! one tag for all of them, and a name the grammar lacks simply never occurs.
+
+use tree_sitter::{Language as Grammar, Node};
+
+/// A grammar's node kinds sorted into tags of type `T`, indexed by kind id.
+pub struct Kinds<T> {
+    tags: Box<[T]>,
+    /// The tag of tree-sitter's `ERROR` node, whose id (65535) lies past the table.
+    error: T,
+}
+
+impl<T: Copy> Kinds<T> {
+    /// Sorts every kind of `grammar` by its name: `tag(name)`, or `other` where it says `None`.
+    pub fn new(grammar: &Grammar, other: T, tag: impl Fn(&str) -> Option<T>) -> Self {
+        let tags = (0..grammar.node_kind_count())
+            .map(|id| {
+                grammar
+                    .node_kind_for_id(id as u16)
+                    .and_then(&tag)
+                    .unwrap_or(other)
+            })
+            .collect();
+        Kinds {
+            tags,
+            error: tag("ERROR").unwrap_or(other),
+        }
+    }
+
+    /// The tag of kind `id`.
+    #[inline]
+    pub fn get(&self, id: u16) -> T {
+        match self.tags.get(usize::from(id)) {
+            Some(tag) => *tag,
+            None => self.error,
+        }
+    }
+
+    /// The tag of `node`'s kind.
+    #[inline]
+    pub fn of(&self, node: Node) -> T {
+        self.get(node.kind_id())
+    }
+}
+
+/// One field of one grammar, resolved once. A field the grammar lacks is [`Field::ABSENT`]: it
+/// matches no child and no cursor position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field(u16);
+
+impl Field {
+    /// Never a field id (they run from 1 to the grammar's field count) nor "no field" (0).
+    pub const ABSENT: Field = Field(u16::MAX);
+
+    pub fn new(grammar: &Grammar, name: &str) -> Field {
+        grammar
+            .field_id_for_name(name)
+            .map_or(Field::ABSENT, |id| Field(id.get()))
+    }
+
+    /// The id, as `TreeCursor::field_id` reports it.
+    #[inline]
+    pub fn id(self) -> u16 {
+        self.0
+    }
+
+    /// `node`'s child in this field.
+    #[inline]
+    pub fn child<'t>(self, node: Node<'t>) -> Option<Node<'t>> {
+        if self == Field::ABSENT {
+            return None;
+        }
+        node.child_by_field_id(self.0)
+    }
+
+    /// How many children `node` has in this field.
+    pub fn count(self, node: Node) -> usize {
+        match std::num::NonZeroU16::new(self.0) {
+            Some(id) if self != Field::ABSENT => {
+                let mut cursor = node.walk();
+                node.children_by_field_id(id, &mut cursor).count()
+            }
+            _ => 0,
+        }
+    }
+
+    /// Whether `node` has a child in this field.
+    #[inline]
+    pub fn is_on(self, node: Node) -> bool {
+        self.child(node).is_some()
+    }
+}
+
+/// What the walk itself reads in every grammar, resolved once per grammar.
+pub struct Common {
+    flags: Kinds<u8>,
+    /// By field id: whether the field holds what a structure tests or iterates, never its body.
+    head: Box<[bool]>,
+    pub consequence: Field,
+    pub alternative: Field,
+    pub body: Field,
+    pub left: Field,
+    pub right: Field,
+    pub operator: Field,
+}
+
+const COMMENT: u8 = 1;
+const ANNOTATION: u8 = 2;
+const PARENTHESIZED: u8 = 4;
+const ELSE_WRAPPER: u8 = 8;
+
+/// Fields of a structure that hold what it tests or iterates, never its body.
+const HEAD_FIELDS: [&str; 13] = [
+    "condition",
+    "value",
+    "subject",
+    "initializer",
+    "parameter",
+    "parameters",
+    "alias",
+    "left",
+    "right",
+    "pattern",
+    "init",
+    "update",
+    "increment",
+];
+
+impl Common {
+    pub fn new(grammar: &Grammar) -> Self {
+        let flags = Kinds::new(grammar, 0, |name| {
+            let mut f = 0;
+            if name.contains("comment") {
+                f |= COMMENT;
+            }
+            // Annotation and decorator nodes, in every grammar we read.
+            if matches!(name, "annotation" | "marker_annotation" | "decorator") {
+                f |= ANNOTATION;
+            }
+            if name == "parenthesized_expression" {
+                f |= PARENTHESIZED;
+            }
+            // Languages without an `else` wrapper put the alternative statement directly in the
+            // `alternative` field.
+            if name == "else_clause" {
+                f |= ELSE_WRAPPER;
+            }
+            Some(f)
+        });
+        let mut head = vec![false; grammar.field_count() + 1];
+        for name in HEAD_FIELDS {
+            let id = Field::new(grammar, name);
+            if let Some(slot) = head.get_mut(usize::from(id.id())) {
+                *slot = true;
+            }
+        }
+        Common {
+            flags,
+            head: head.into_boxed_slice(),
+            consequence: Field::new(grammar, "consequence"),
+            alternative: Field::new(grammar, "alternative"),
+            body: Field::new(grammar, "body"),
+            left: Field::new(grammar, "left"),
+            right: Field::new(grammar, "right"),
+            operator: Field::new(grammar, "operator"),
+        }
+    }
+
+    #[inline]
+    pub fn is_comment(&self, id: u16) -> bool {
+        self.flags.get(id) & COMMENT != 0
+    }
+
+    #[inline]
+    pub fn is_annotation(&self, id: u16) -> bool {
+        self.flags.get(id) & ANNOTATION != 0
+    }
+
+    #[inline]
+    pub fn is_parenthesized(&self, id: u16) -> bool {
+        self.flags.get(id) & PARENTHESIZED != 0
+    }
+
+    #[inline]
+    pub fn is_else_wrapper(&self, id: u16) -> bool {
+        self.flags.get(id) & ELSE_WRAPPER != 0
+    }
+
+    /// Whether field `id` (0: none) holds a structure's head rather than a body.
+    #[inline]
+    pub fn is_head(&self, field: u16) -> bool {
+        self.head.get(usize::from(field)).copied().unwrap_or(false)
+    }
+}
