@@ -25,7 +25,8 @@
 //! - `robustness`  — hostile input: syntax errors, deep nesting, bad bytes, huge files.
 //! - `suppressions` — the `suppressions` policy key: allow, require_reason, forbid, per path, in ranges.
 //! - `thresholds`  — `debtgate init` and `thresholds suggest`: levels fitted to known functions.
-//! - `lang_*`      — per-language snapshots of every construct in the metric definitions.
+//! - `lang`        — per-language snapshots of every construct in the metric definitions, one
+//!   per fixture in `fixtures/lang/`.
 //! - `exit_status` — the exit-status contract under a closed stdout and DEBTGATE_SKIP in CI.
 //! - `store_admin` — the store on damaged and merged files: checksums, repair after a crash, import.
 //! - `trend`       — `debtgate trend` against histories built with the git CLI: figures equal to
@@ -56,14 +57,7 @@ mod hooks;
 mod install_action;
 mod install_release;
 mod install_wheel;
-mod lang_c;
-mod lang_cpp;
-mod lang_go;
-mod lang_java;
-mod lang_javascript;
-mod lang_python;
-mod lang_rust;
-mod lang_typescript;
+mod lang;
 mod publish;
 mod ratchet;
 mod report_formats;
