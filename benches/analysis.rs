@@ -10,6 +10,8 @@
 //! - `whole_corpus`: the library entry point [`debtgate::analyze_paths`] on the corpus written to
 //!   a temporary directory (discovery, reading, analysis, report), on 1 and 2 rayon threads.
 //!
+//! tree-sitter allocates through mimalloc here, as in the binary.
+//!
 //! `cargo bench --bench analysis`; `scripts/bench-vs-lizard.sh` compares with lizard.
 
 mod corpus;
@@ -48,6 +50,9 @@ const LANGUAGES: [&str; 8] = [
 ];
 
 fn main() {
+    // As the binary does (`src/main.rs`), so that both columns measure what users run.
+    // SAFETY: first statement of the process, before any tree-sitter object or other thread.
+    unsafe { debtgate::analysis::allocator::use_mimalloc_for_tree_sitter() };
     divan::main();
 }
 

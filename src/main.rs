@@ -7,6 +7,9 @@ use clap::Parser;
 use debtgate::{cli, exit::Exit};
 
 fn main() -> ExitCode {
+    // SAFETY: the first statement of the process: no tree-sitter object exists yet and no other
+    // thread runs.
+    unsafe { debtgate::analysis::allocator::use_mimalloc_for_tree_sitter() };
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(exit) => exit.into(),

@@ -5,6 +5,7 @@
 //! [`Diagnostic`]. An [`Analyzer`] keeps one tree-sitter parser per language and is meant to live
 //! one per worker thread.
 
+pub mod allocator;
 pub mod marks;
 pub mod metrics;
 pub mod readable;
