@@ -2,9 +2,11 @@
 //!
 //! A parse allocates a node per token and frees the whole tree afterwards: with glibc's
 //! allocator that was about a tenth of debtgate's CPU time (docs/performance.md). mimalloc, given
-//! to tree-sitter's C library through `tree_sitter::set_allocator`, does the same work in about
-//! 5 % fewer instructions and 9–11 % less CPU time on real trees (redis, black). Only tree-sitter's
-//! allocations move; Rust's own stay with the global allocator.
+//! to tree-sitter's C library through `tree_sitter::set_allocator`, does the same analysis in 4–5 %
+//! fewer instructions (callgrind, one thread: C 2.666 → 2.559 G, Python 3.416 → 3.230 G) and
+//! 1–5 % less CPU time on redis and black, for about 5 CPU-seconds of C compilation per build
+//! profile (docs/performance.md). Only tree-sitter's allocations move; Rust's own stay with the
+//! global allocator.
 //!
 //! The binary installs it as the first thing `main` does. A library user (the tests, a bench)
 //! that does not call [`use_mimalloc_for_tree_sitter`] keeps the C library's allocator: the
