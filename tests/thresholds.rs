@@ -255,7 +255,10 @@ fn a_clean_repository_with_one_function_above_the_ceiling_stays_new_held_at_the_
         text.contains("Today's worst cyclomatic is\n# above the ceiling"),
         "{text}"
     );
-    assert!(text.contains("  cyclomatic: { warn: 15, fail: 39 }\n"), "{text}");
+    assert!(
+        text.contains("  cyclomatic: { warn: 15, fail: 39 }\n"),
+        "{text}"
+    );
     let suggested = json(&run_in(
         dir.path(),
         &["thresholds", "suggest", "--format", "json"],
