@@ -443,13 +443,6 @@ fn only_ranges_and_the_whole_tree_are_split() {
 /// `debtgate` `args` in `dir` as a GitHub Actions step on a push from `base` to `HEAD`, with the
 /// step summary and output files in `work`.
 fn in_actions(dir: &Path, work: &Path, base: &str, args: &[&str]) -> Output {
-    let head = git(dir, &["rev-parse", "HEAD"]);
-    let event = serde_json::json!({
-        "ref": "refs/heads/feature", "before": base, "after": head, "created": false,
-        "repository": {"full_name": "octo/app", "default_branch": "main", "private": false},
-    });
-    let path = work.join("event.json");
-    std::fs::write(&path, event.to_string()).expect("write");
     debtgate()
         .args(args)
         .current_dir(dir)
@@ -457,7 +450,7 @@ fn in_actions(dir: &Path, work: &Path, base: &str, args: &[&str]) -> Output {
         .env("DEBTGATE_STORE", "off")
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_EVENT_NAME", "push")
-        .env("GITHUB_EVENT_PATH", &path)
+        .env("GITHUB_EVENT_PATH", push_event(dir, work, base))
         .env("GITHUB_STEP_SUMMARY", work.join("summary.md"))
         .env("GITHUB_OUTPUT", work.join("output.txt"))
         .output()
