@@ -6,15 +6,7 @@ use std::process::Output;
 
 use crate::util::{commit, git, git_repo, json, run_in, write};
 
-/// A Python function with `branches` `if`s: cyclomatic `branches + 1`.
-fn branchy(name: &str, branches: usize) -> String {
-    let mut s = format!("def {name}(x):\n");
-    for i in 0..branches {
-        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
-    }
-    s.push_str("    return -1\n");
-    s
-}
+use crate::util::branchy;
 
 /// A policy with round numbers, so tests do not depend on the embedded defaults.
 const POLICY: &str = "version: 1\nmode: new\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";

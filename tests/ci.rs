@@ -9,15 +9,7 @@ use serde_json::json;
 
 use crate::util::{commit, debtgate, git, git_command, git_repo};
 
-/// A Python function with `branches` `if`s: cyclomatic `branches + 1`.
-fn branchy(name: &str, branches: usize) -> String {
-    let mut s = format!("def {name}(x):\n");
-    for i in 0..branches {
-        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
-    }
-    s.push_str("    return -1\n");
-    s
-}
+use crate::util::branchy;
 
 const POLICY: &str = "version: 1\nmode: new\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
 

@@ -132,15 +132,7 @@ fn serve(mut s: UnixStream, repo: &Path, seen: &Mutex<Vec<Vec<String>>>, stop: &
     let _ = s.read_to_end(&mut rest);
 }
 
-/// A Python function with `branches` `if`s: cyclomatic `branches + 1`, 2 lines each.
-fn branchy(name: &str, branches: usize) -> String {
-    let mut s = format!("def {name}(x):\n");
-    for i in 0..branches {
-        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
-    }
-    s.push_str("    return -1\n");
-    s
-}
+use crate::util::branchy;
 
 fn check(dir: &Path, args: &[&str]) -> Output {
     crate::util::debtgate()

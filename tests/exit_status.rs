@@ -9,15 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use crate::util::{commit, debtgate, git_repo, json};
 
-/// A Python function with `branches` `if`s: cyclomatic `branches + 1`.
-fn branchy(name: &str, branches: usize) -> String {
-    let mut s = format!("def {name}(x):\n");
-    for i in 0..branches {
-        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
-    }
-    s.push_str("    return -1\n");
-    s
-}
+use crate::util::branchy;
 
 /// The write end of a pipe whose read end is already closed: the first write to it fails with
 /// EPIPE, deterministically (a `| head -1` that has read its line behaves so, but only sometimes

@@ -15,15 +15,7 @@ const TOKEN: &str = "ghs_TestTokenThatMustNeverBePrinted42";
 const MARKER: &str = "<!-- debtgate:sticky -->";
 const POLICY: &str = "version: 1\nmode: new\nthresholds:\n  cyclomatic: { warn: 5, fail: 10 }\n";
 
-/// A Python function with `branches` `if`s: cyclomatic `branches + 1`.
-fn branchy(name: &str, branches: usize) -> String {
-    let mut s = format!("def {name}(x):\n");
-    for i in 0..branches {
-        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
-    }
-    s.push_str("    return -1\n");
-    s
-}
+use crate::util::branchy;
 
 /// `main` with the policy and a small `bad.py`; `feature` rewrites `bad.py` with `failing`
 /// functions over the fail threshold (none: one function that only warns). Returns (repo, base,

@@ -466,15 +466,7 @@ fn sarif_passes_the_sarif_multitool_validator() {
     validate(&path);
 }
 
-/// A Python function with `branches` `if`s: cyclomatic `branches + 1`.
-fn branchy(name: &str, branches: usize) -> String {
-    let mut s = format!("def {name}(x):\n");
-    for i in 0..branches {
-        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
-    }
-    s.push_str("    return -1\n");
-    s
-}
+use crate::util::branchy;
 
 #[test]
 fn one_check_writes_every_output_and_stdout_keeps_its_format() {

@@ -148,3 +148,14 @@ pub fn functions_of(
     );
     metrics.functions
 }
+
+/// Python source of one function `name` with `branches` `if`s: cyclomatic `branches + 1`, the
+/// knob the gate tests turn to cross (or stay under) a threshold.
+pub fn branchy(name: &str, branches: usize) -> String {
+    let mut s = format!("def {name}(x):\n");
+    for i in 0..branches {
+        s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
+    }
+    s.push_str("    return -1\n");
+    s
+}
