@@ -18,7 +18,7 @@ use tree_sitter::Node;
 
 use super::{
     logical_operator, named_children, operators, text, Common, Construct, Field, FunctionDecl,
-    Kinds, Language, Operators, Spec,
+    Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -146,7 +146,7 @@ impl C {
     pub fn new(language: Language) -> Self {
         let g = &language.grammar();
         C {
-            common: Common::new(g),
+            common: Common::new(g, &Vocabulary::DEFAULT),
             kinds: Kinds::new(g, K::Other, kind),
             condition_directive: Kinds::new(g, false, |name| {
                 Some(matches!(name, "preproc_if" | "preproc_elif"))

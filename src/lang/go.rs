@@ -8,7 +8,7 @@ use tree_sitter::Node;
 
 use super::{
     logical_operator, named_children, operators, text, Common, Construct, Field, FunctionDecl,
-    Kinds, Language, Operators, Spec,
+    Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -51,7 +51,7 @@ impl Go {
     pub fn new(language: Language) -> Self {
         let g = &language.grammar();
         Go {
-            common: Common::new(g),
+            common: Common::new(g, &Vocabulary::DEFAULT),
             kinds: Kinds::new(g, K::Other, |name| {
                 Some(match name {
                     "function_declaration" | "method_declaration" | "func_literal" => K::Function,

@@ -100,7 +100,62 @@ impl Field {
     }
 }
 
-/// What the walk itself reads in every grammar, resolved once per grammar.
+/// The names the walk itself reads in a grammar, before they are resolved to ids: most grammars
+/// agree with [`Vocabulary::DEFAULT`]; a language whose grammar names them otherwise says so in
+/// its spec (`Vocabulary { annotations: &["attribute_list"], ..Vocabulary::DEFAULT }`).
+#[derive(Debug, Clone, Copy)]
+pub struct Vocabulary {
+    /// Labels on code that are not the code (their tokens are not part of a function's hash).
+    pub annotations: &'static [&'static str],
+    /// Parentheses around an expression: transparent to boolean sequences.
+    pub parenthesized: &'static [&'static str],
+    /// An `else` wrapper node around the alternative of an `if` (a grammar without one puts the
+    /// alternative statement directly in the `alternative` field).
+    pub else_wrappers: &'static [&'static str],
+    /// Fields that hold what a structure tests or iterates, never its body.
+    pub head_fields: &'static [&'static str],
+    /// The fields of an `if` (and of a conditional expression) holding its branches.
+    pub consequence: &'static str,
+    pub alternative: &'static str,
+    /// The field of a loop holding its body.
+    pub body: &'static str,
+    /// The operands and operator of a binary expression.
+    pub left: &'static str,
+    pub right: &'static str,
+    pub operator: &'static str,
+}
+
+impl Vocabulary {
+    pub const DEFAULT: Vocabulary = Vocabulary {
+        annotations: &["annotation", "marker_annotation", "decorator"],
+        parenthesized: &["parenthesized_expression"],
+        else_wrappers: &["else_clause"],
+        head_fields: &[
+            "condition",
+            "value",
+            "subject",
+            "initializer",
+            "parameter",
+            "parameters",
+            "alias",
+            "left",
+            "right",
+            "pattern",
+            "init",
+            "update",
+            "increment",
+        ],
+        consequence: "consequence",
+        alternative: "alternative",
+        body: "body",
+        left: "left",
+        right: "right",
+        operator: "operator",
+    };
+}
+
+/// What the walk itself reads in a grammar, resolved once per grammar. Comments are every kind
+/// whose name contains `comment`, in every grammar.
 pub struct Common {
     flags: Kinds<u8>,
     /// By field id: whether the field holds what a structure tests or iterates, never its body.
@@ -118,46 +173,26 @@ const ANNOTATION: u8 = 2;
 const PARENTHESIZED: u8 = 4;
 const ELSE_WRAPPER: u8 = 8;
 
-/// Fields of a structure that hold what it tests or iterates, never its body.
-const HEAD_FIELDS: [&str; 13] = [
-    "condition",
-    "value",
-    "subject",
-    "initializer",
-    "parameter",
-    "parameters",
-    "alias",
-    "left",
-    "right",
-    "pattern",
-    "init",
-    "update",
-    "increment",
-];
-
 impl Common {
-    pub fn new(grammar: &Grammar) -> Self {
+    pub fn new(grammar: &Grammar, words: &Vocabulary) -> Self {
         let flags = Kinds::new(grammar, 0, |name| {
             let mut f = 0;
             if name.contains("comment") {
                 f |= COMMENT;
             }
-            // Annotation and decorator nodes, in every grammar we read.
-            if matches!(name, "annotation" | "marker_annotation" | "decorator") {
+            if words.annotations.contains(&name) {
                 f |= ANNOTATION;
             }
-            if name == "parenthesized_expression" {
+            if words.parenthesized.contains(&name) {
                 f |= PARENTHESIZED;
             }
-            // Languages without an `else` wrapper put the alternative statement directly in the
-            // `alternative` field.
-            if name == "else_clause" {
+            if words.else_wrappers.contains(&name) {
                 f |= ELSE_WRAPPER;
             }
             Some(f)
         });
         let mut head = vec![false; grammar.field_count() + 1];
-        for name in HEAD_FIELDS {
+        for name in words.head_fields {
             let id = Field::new(grammar, name);
             if let Some(slot) = head.get_mut(usize::from(id.id())) {
                 *slot = true;
@@ -166,12 +201,12 @@ impl Common {
         Common {
             flags,
             head: head.into_boxed_slice(),
-            consequence: Field::new(grammar, "consequence"),
-            alternative: Field::new(grammar, "alternative"),
-            body: Field::new(grammar, "body"),
-            left: Field::new(grammar, "left"),
-            right: Field::new(grammar, "right"),
-            operator: Field::new(grammar, "operator"),
+            consequence: Field::new(grammar, words.consequence),
+            alternative: Field::new(grammar, words.alternative),
+            body: Field::new(grammar, words.body),
+            left: Field::new(grammar, words.left),
+            right: Field::new(grammar, words.right),
+            operator: Field::new(grammar, words.operator),
         }
     }
 

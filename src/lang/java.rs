@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::{
     field_text, logical_operator, named_children, operators, text, Common, Construct, Field,
-    FunctionDecl, Kinds, Language, Operators, Spec,
+    FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -44,7 +44,7 @@ impl Java {
     pub fn new(language: Language) -> Self {
         let g = &language.grammar();
         Java {
-            common: Common::new(g),
+            common: Common::new(g, &Vocabulary::DEFAULT),
             kinds: Kinds::new(g, K::Other, |name| {
                 Some(match name {
                     "method_declaration"

@@ -10,7 +10,7 @@ use std::path::Path;
 use tree_sitter::Node;
 
 pub use detect::{depends_on_content, detect};
-pub use ids::{Common, Field, Kinds};
+pub use ids::{Common, Field, Kinds, Vocabulary};
 
 mod c;
 mod cpp;

@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use super::{
     field_text, logical_operator, named_children, operators, text, Common, Construct, Field,
-    FunctionDecl, Kinds, Language, Operators, Spec,
+    FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -53,7 +53,7 @@ impl Python {
     pub fn new(language: Language) -> Self {
         let g = &language.grammar();
         Python {
-            common: Common::new(g),
+            common: Common::new(g, &Vocabulary::DEFAULT),
             kinds: Kinds::new(g, K::Other, |name| {
                 Some(match name {
                     "function_definition" => K::FunctionDefinition,

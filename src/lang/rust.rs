@@ -15,7 +15,7 @@ use tree_sitter::Node;
 
 use super::{
     field_text, logical_operator, named_children, operators, text, Common, Construct, Field,
-    FunctionDecl, Kinds, Language, Operators, Spec,
+    FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -67,7 +67,7 @@ impl Rust {
     pub fn new(language: Language) -> Self {
         let g = &language.grammar();
         Rust {
-            common: Common::new(g),
+            common: Common::new(g, &Vocabulary::DEFAULT),
             kinds: Kinds::new(g, K::Other, |name| {
                 Some(match name {
                     "function_item" => K::FunctionItem,
