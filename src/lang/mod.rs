@@ -268,6 +268,42 @@ pub(crate) fn field_text(node: Node, field: Field, src: &[u8]) -> Option<String>
     field.child(node).map(|n| text(n, src))
 }
 
+/// The name of a function literal that has no name of its own and is passed to a call (a JS
+/// arrow in `describe("parse", () => …)`, a Ruby block, a Kotlin or Swift trailing lambda):
+/// `describe("parse") callback`, or `items.map callback` when the call's first argument is not a
+/// string literal. `callee` is the called expression as written and `first_string` the contents
+/// of the first argument's string literal (without quotes). Both are cut to a readable length and
+/// whitespace runs become one space, so the name (and so the finding's fingerprint, which is made
+/// of the qualified name and its occurrence) depends on what the call says, never on where it is.
+// Until the first spec names its callbacks with it (issue 13, landing this session).
+#[allow(dead_code)]
+pub(crate) fn callback_name(callee: &str, first_string: Option<&str>) -> String {
+    let callee = squeeze(callee, 60);
+    match first_string {
+        Some(s) => format!("{callee}({:?}) callback", squeeze(s, 60)),
+        None => format!("{callee} callback"),
+    }
+}
+
+/// `s` with whitespace runs as single spaces, cut to `max` characters (then ending in `…`).
+fn squeeze(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max + 3));
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    match out.char_indices().nth(max) {
+        Some((cut, _)) => {
+            out.truncate(cut);
+            out.push('…');
+            out
+        }
+        None => out,
+    }
+}
+
 /// The named children of a node, comments excluded.
 pub(crate) fn named_children<'t, 'c>(
     common: &'c Common,
@@ -313,6 +349,25 @@ pub(crate) fn logical_operator(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn callbacks_are_named_by_their_call_and_first_string() {
+        assert_eq!(
+            callback_name("describe", Some("compiler: parse")),
+            r#"describe("compiler: parse") callback"#
+        );
+        assert_eq!(
+            callback_name("items\n    .map", None),
+            "items .map callback"
+        );
+        assert_eq!(
+            callback_name("it", Some("says \"hi\"")),
+            r#"it("says \"hi\"") callback"#
+        );
+        let long = "é".repeat(100);
+        let name = callback_name("it", Some(&long));
+        assert_eq!(name, format!("it(\"{}…\") callback", "é".repeat(60)));
+    }
 
     /// An ABI mismatch between a grammar and the tree-sitter runtime only shows at run time.
     #[test]
