@@ -1,7 +1,9 @@
 //! JavaScript (and JSX): function declarations, function expressions, generators, methods and
 //! arrow functions are all entries; a function literal is named after what it is bound to
-//! (`const f = () => …`, `{ f: function () {} }`, `obj.f = …`, a class field), else
-//! `(anonymous)`. Default parameter values and logical assignments (`&&=`, `||=`, `??=`) are
+//! (`const f = () => …`, `{ f: function () {} }`, `obj.f = …`, a class field), or, passed to a
+//! call, after the call and its first string argument (`describe("parse") callback`,
+//! `items.map callback`: `lang::callback_name`), else `(anonymous)`. Default parameter values
+//! and logical assignments (`&&=`, `||=`, `??=`) are
 //! decisions; `??` is a short-circuit operator like `&&` and `||`.
 //!
 //! TypeScript (`typescript.rs`) shares this file's rules and adds its own declarations.
@@ -9,8 +11,8 @@
 use tree_sitter::Node;
 
 use super::{
-    field_text, logical_operator, named_children, operators, text, Common, Construct, Field,
-    FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
+    callback_name, field_text, logical_operator, named_children, operators, text, Common,
+    Construct, Field, FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -41,6 +43,11 @@ enum K {
     BreakOrContinue,
     Call,
     Identifier,
+    /// The argument list of a call or `new`.
+    Arguments,
+    New,
+    /// A string literal, or a template literal (a callback's label: `it('parses', …)`).
+    StringLiteral,
 }
 
 pub struct JavaScript {
@@ -59,6 +66,7 @@ pub struct JavaScript {
     label: Field,
     function: Field,
     object: Field,
+    constructor: Field,
 }
 
 impl JavaScript {
@@ -102,6 +110,9 @@ impl JavaScript {
                     "break_statement" | "continue_statement" => K::BreakOrContinue,
                     "call_expression" => K::Call,
                     "identifier" => K::Identifier,
+                    "arguments" => K::Arguments,
+                    "new_expression" => K::New,
+                    "string" | "template_string" => K::StringLiteral,
                     _ => return None,
                 })
             }),
@@ -118,6 +129,7 @@ impl JavaScript {
             label: Field::new(g, "label"),
             function: Field::new(g, "function"),
             object: Field::new(g, "object"),
+            constructor: Field::new(g, "constructor"),
         }
     }
 
@@ -144,6 +156,37 @@ impl JavaScript {
             _ => return None,
         };
         Some(text(named, src))
+    }
+
+    /// The name of a function literal passed to a call or `new` (`describe("parse") callback`,
+    /// `items.map callback`, `new Promise callback`): [`callback_name`] over the callee as written
+    /// and the first argument when it is a string or template literal.
+    fn callback_name(&self, ancestors: &[Node], src: &[u8]) -> Option<String> {
+        let mut up = ancestors
+            .iter()
+            .rev()
+            .filter(|a| self.kinds.of(**a) != K::Parenthesized);
+        let arguments = *up.next()?;
+        if self.kinds.of(arguments) != K::Arguments {
+            return None;
+        }
+        let call = *up.next()?;
+        let callee = match self.kinds.of(call) {
+            K::Call => text(self.function.child(call)?, src),
+            K::New => format!("new {}", text(self.constructor.child(call)?, src)),
+            _ => return None,
+        };
+        let label = named_children(&self.common, arguments)
+            .next()
+            .filter(|first| self.kinds.of(*first) == K::StringLiteral)
+            .map(|first| {
+                let quoted = text(first, src);
+                let mut inner = quoted.chars();
+                inner.next();
+                inner.next_back();
+                inner.as_str().to_string()
+            });
+        Some(callback_name(&callee, label.as_deref()))
     }
 
     fn is_this_parameter(&self, param: Node) -> bool {
@@ -175,6 +218,7 @@ impl Spec for JavaScript {
             Some(n) => text(n, src),
             None => self
                 .binding_name(ancestors, src)
+                .or_else(|| self.callback_name(ancestors, src))
                 .unwrap_or_else(|| "(anonymous)".to_string()),
         };
         let params = match self.parameters.child(node) {

@@ -275,8 +275,6 @@ pub(crate) fn field_text(node: Node, field: Field, src: &[u8]) -> Option<String>
 /// of the first argument's string literal (without quotes). Both are cut to a readable length and
 /// whitespace runs become one space, so the name (and so the finding's fingerprint, which is made
 /// of the qualified name and its occurrence) depends on what the call says, never on where it is.
-// Until the first spec names its callbacks with it (issue 13, landing this session).
-#[allow(dead_code)]
 pub(crate) fn callback_name(callee: &str, first_string: Option<&str>) -> String {
     let callee = squeeze(callee, 60);
     match first_string {
