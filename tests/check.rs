@@ -375,6 +375,72 @@ fn fingerprints_do_not_depend_on_line_numbers() {
     );
 }
 
+/// A JavaScript test callback of cyclomatic `branches + 1`, passed to `it(label, …)`.
+fn it_callback(label: &str, branches: usize) -> String {
+    let mut s = format!("  it(\"{label}\", (x) => {{\n");
+    for i in 0..branches {
+        s.push_str(&format!("    if (x === {i}) return {i};\n"));
+    }
+    s.push_str("  });\n");
+    s
+}
+
+#[test]
+fn a_callback_is_named_by_its_call_and_keeps_its_fingerprint_when_lines_move() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let suite = |before: &str| {
+        format!(
+            "{before}describe(\"parser\", () => {{\n{}{}}});\n",
+            it_callback("reads a", 12),
+            it_callback("reads b", 12)
+        )
+    };
+    stage(dir, "p.test.js", suite("").as_bytes());
+    let first = json(&check(dir, &[]));
+    let names = |r: &serde_json::Value| -> Vec<(String, String, u64)> {
+        let mut v: Vec<_> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["function"].as_str().unwrap_or_default().to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = names(&first);
+    assert_eq!(before.len(), 2, "{first:#}");
+    assert!(
+        before[0].0.ends_with(r#"it("reads a") callback"#),
+        "{before:?}"
+    );
+    assert!(
+        before[1].0.ends_with(r#"it("reads b") callback"#),
+        "{before:?}"
+    );
+    assert_ne!(before[0].1, before[1].1);
+
+    // Unrelated lines above move both callbacks down; their names and fingerprints stay.
+    stage(
+        dir,
+        "p.test.js",
+        suite("import { x } from \"./x\";\n\nconst y = 1;\n").as_bytes(),
+    );
+    let after = names(&json(&check(dir, &[])));
+    assert_eq!(after.len(), 2);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((&b.0, &b.1), (&a.0, &a.1));
+        assert_eq!(a.2, b.2 + 3);
+    }
+}
+
 #[test]
 fn explain_names_the_threshold_its_source_and_the_level() {
     let repo = git_repo();
