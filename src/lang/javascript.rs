@@ -3,16 +3,16 @@
 //! (`const f = () => …`, `{ f: function () {} }`, `obj.f = …`, a class field), or, passed to a
 //! call, after the call and its first string argument (`describe("parse") callback`,
 //! `items.map callback`: `lang::callback_name`), else `(anonymous)`. Default parameter values
-//! and logical assignments (`&&=`, `||=`, `??=`) are
-//! decisions; `??` is a short-circuit operator like `&&` and `||`.
+//! and logical assignments (`&&=`, `||=`, `??=`) are decisions; `??` is a short-circuit operator
+//! like `&&` and `||`.
 //!
 //! TypeScript (`typescript.rs`) shares this file's rules and adds its own declarations.
 
 use tree_sitter::Node;
 
 use super::{
-    callback_name, field_text, logical_operator, named_children, operators, text, Common,
-    Construct, Field, FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
+    callback_name, field_text, logical_operator, named_children, operators, source, squeeze, text,
+    Common, Construct, Field, FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -172,21 +172,25 @@ impl JavaScript {
         }
         let call = *up.next()?;
         let callee = match self.kinds.of(call) {
-            K::Call => text(self.function.child(call)?, src),
-            K::New => format!("new {}", text(self.constructor.child(call)?, src)),
+            K::Call => source(self.function.child(call)?, src),
+            K::New => format!(
+                "new {}",
+                squeeze(&source(self.constructor.child(call)?, src), 60)
+            )
+            .into(),
             _ => return None,
         };
-        let label = named_children(&self.common, arguments)
+        let quoted = named_children(&self.common, arguments)
             .next()
             .filter(|first| self.kinds.of(*first) == K::StringLiteral)
-            .map(|first| {
-                let quoted = text(first, src);
-                let mut inner = quoted.chars();
-                inner.next();
-                inner.next_back();
-                inner.as_str().to_string()
-            });
-        Some(callback_name(&callee, label.as_deref()))
+            .map(|first| source(first, src));
+        let label = quoted.as_deref().map(|q| {
+            let mut inner = q.chars();
+            inner.next();
+            inner.next_back();
+            inner.as_str()
+        });
+        Some(callback_name(&callee, label))
     }
 
     fn is_this_parameter(&self, param: Node) -> bool {

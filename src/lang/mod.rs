@@ -263,6 +263,11 @@ pub(crate) fn text(node: Node, src: &[u8]) -> String {
     String::from_utf8_lossy(&src[node.byte_range()]).into_owned()
 }
 
+/// The text of a node without copying it when it is valid UTF-8 (names read only a prefix).
+pub(crate) fn source<'s>(node: Node, src: &'s [u8]) -> std::borrow::Cow<'s, str> {
+    String::from_utf8_lossy(&src[node.byte_range()])
+}
+
 /// The text of a node's field child.
 pub(crate) fn field_text(node: Node, field: Field, src: &[u8]) -> Option<String> {
     field.child(node).map(|n| text(n, src))
@@ -283,23 +288,27 @@ pub(crate) fn callback_name(callee: &str, first_string: Option<&str>) -> String 
     }
 }
 
-/// `s` with whitespace runs as single spaces, cut to `max` characters (then ending in `…`).
-fn squeeze(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max + 3));
+/// `s` with whitespace runs as single spaces, cut to `max` characters (then ending in `…`). It
+/// reads only as far as the cut: a callee can be a long chain of calls holding whole callbacks
+/// (`p.then(…).then(…).catch`), and every literal in the chain asks for its name.
+pub(crate) fn squeeze(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(4 * max));
+    let mut chars = 0;
     for (i, word) in s.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
+            chars += 1;
         }
-        out.push_str(word);
-    }
-    match out.char_indices().nth(max) {
-        Some((cut, _)) => {
-            out.truncate(cut);
-            out.push('…');
-            out
+        for c in word.chars() {
+            if chars == max {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            chars += 1;
         }
-        None => out,
     }
+    out
 }
 
 /// The named children of a node, comments excluded.
