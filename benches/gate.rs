@@ -318,6 +318,7 @@ fn small_file(k: usize) -> (String, String) {
         Language::Java => ("java", "java"),
         Language::C => ("c", "c"),
         Language::Cpp => ("cpp", "cpp"),
+        Language::CSharp => ("csharp", "cs"),
     };
     let path = format!("src/{dir}/m{:03}/f{k:06}.{ext}", (k / 8) % 500);
     let mut text = fill(small_template(language), k, k % 13);
@@ -378,6 +379,12 @@ fn small_template(language: Language) -> &'static str {
              return static_cast<int>(name_.size()) + {N};\n  }\n\n private:\n  std::string name_;\n};\n\n\
              }  // namespace m{K}\n"
         }
+        Language::CSharp => {
+            "// Module {K}.\nnamespace M{K};\n\npublic class Item{K}\n{\n    private readonly string name;\n\n    \
+             public Item{K}(string name) => this.name = name;\n\n    public int Score(int limit)\n    {\n        \
+             if (name.Length > limit)\n        {\n            return limit;\n        }\n        \
+             return name.Length + {N};\n    }\n}\n"
+        }
     }
 }
 
@@ -412,6 +419,12 @@ fn new_function(language: Language) -> &'static str {
             "\nint tally_{K}(const int *xs, int n) {\n    int total = 0;\n    for (int i = 0; i < n; i++) {\n        \
              if (xs[i] > {N} && xs[i] % 2 == 0) {\n            total += xs[i];\n        } else if (xs[i] < 0) {\n            \
              total -= 1;\n        }\n    }\n    return total;\n}\n"
+        }
+        Language::CSharp => {
+            "\nstatic class Tally{K}\n{\n    static int Tally(int[] xs)\n    {\n        int total = 0;\n        \
+             foreach (var x in xs)\n        {\n            if (x > {N} && x % 2 == 0)\n            {\n                \
+             total += x;\n            }\n            else if (x < 0)\n            {\n                total -= 1;\n            \
+             }\n        }\n        return total;\n    }\n}\n"
         }
     }
 }

@@ -3,7 +3,7 @@
 #
 #   scripts/bench-vs-lizard.sh [--no-generated] [DIR...]
 #
-# Measures the generated benchmark corpus (benches/corpus: 8 languages x 50,000 lines), per
+# Measures the generated benchmark corpus (benches/corpus: 9 languages x 50,000 lines), per
 # language and whole, then each DIR given. Only files both tools read are measured: they are
 # copied (layout kept, hidden paths skipped) into a scratch tree, so neither tool sees a file the
 # other does not. Per tree it prints lines, mean wall-clock and CPU seconds (user + system) and
@@ -31,9 +31,9 @@ if [ "${1:-}" = "--no-generated" ]; then
   shift
 fi
 
-# Extensions both tools read (lizard's C-like, Java, JavaScript, TSX, Python, Go, Rust and
-# TypeScript readers; debtgate's eight languages).
-EXTS="c h cc cpp cxx hh hpp java js cjs mjs jsx py go rs ts tsx"
+# Extensions both tools read (lizard's C-like, Java, JavaScript, TSX, Python, Go, Rust,
+# TypeScript and C# readers; debtgate's languages).
+EXTS="c h cc cpp cxx hh hpp java js cjs mjs jsx py go rs ts tsx cs"
 
 # The interpreter itself, not a version-manager shim: a shim's start-up is not lizard's time.
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')

@@ -33,6 +33,18 @@ fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
     assert!(!py.diagnostics.is_empty());
     assert_eq!(py.functions[0].name, "ok");
     assert_eq!(py.functions[0].cyclomatic, 2);
+
+    // C#: a broken member between two good ones, and a `#if` that cuts an argument list in two
+    // (tree-sitter-c-sharp reads directives only between statements and members).
+    let cs = analyze(
+        b"class K {\n  int Ok(int a) => a > 0 ? 1 : 2;\n  void Bad( {\n  int Later(bool b) { return b && b ? 1 : 0; }\n  void Split() {\n    F(1\n#if X\n    , 2\n#endif\n    );\n  }\n}\n",
+        Language::CSharp,
+    );
+    assert!(!cs.diagnostics.is_empty(), "C# syntax errors are reported");
+    // The member before the error keeps its numbers (the class around it may be lost to the
+    // grammar's error recovery, and with it the `K.` of its name).
+    let ok = cs.functions.iter().find(|f| f.name == "Ok").expect("Ok");
+    assert_eq!(ok.cyclomatic, 2);
 }
 
 /// 10,000 levels: nested blocks, nested conditions, nested parentheses and nested functions.
@@ -93,6 +105,22 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
             Language::Cpp,
             format!("void f() {{ {} }}", "{ ".repeat(DEPTH) + &"}".repeat(DEPTH)),
         ),
+        (
+            Language::CSharp,
+            format!(
+                "class K {{ void F(bool a) {{ {} }} }}",
+                "if (a) { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Lambdas in lambdas, and a null-coalescing chain inside: all fold into one method.
+            Language::CSharp,
+            format!(
+                "class L {{ object G(int? a) => {}a ?? 0{}; }}",
+                "(Func<object>)(() => ".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
     ];
     for (language, src) in cases {
         let m = analyze(src.as_bytes(), language);
@@ -109,6 +137,17 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                 assert_eq!(m.functions[0].cognitive, 1);
             }
             Language::JavaScript => assert_eq!(m.functions.len(), DEPTH),
+            Language::CSharp => {
+                let f = &m.functions[0];
+                match f.name.as_str() {
+                    "F" => {
+                        assert_eq!(f.cyclomatic as usize, DEPTH + 1);
+                        assert_eq!(f.max_nesting as usize, DEPTH);
+                    }
+                    // The lambdas fold: one entry, the `??` its one decision.
+                    _ => assert_eq!((m.functions.len(), f.cyclomatic), (1, 2)),
+                }
+            }
             _ => {}
         }
     }

@@ -19,11 +19,11 @@ use debtgate::lang::Language;
 /// The seed the bench and the side-by-side script use.
 pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 
-/// Lines per language in the standard corpus: 8 × 50,000 = 400,000 lines.
+/// Lines per language in the standard corpus: 9 × 50,000 = 450,000 lines.
 pub const LINES_PER_LANGUAGE: usize = 50_000;
 
 /// The languages generated, one directory each.
-pub const LANGUAGES: [Language; 8] = [
+pub const LANGUAGES: [Language; 9] = [
     Language::Rust,
     Language::Python,
     Language::JavaScript,
@@ -32,6 +32,7 @@ pub const LANGUAGES: [Language; 8] = [
     Language::Java,
     Language::C,
     Language::Cpp,
+    Language::CSharp,
 ];
 
 /// One generated file.
@@ -325,6 +326,7 @@ impl FileGen {
             Language::Java => "java",
             Language::C => "c",
             Language::Cpp => "cpp",
+            Language::CSharp => "cs",
         }
     }
 
@@ -350,6 +352,7 @@ impl FileGen {
                 | Language::Java
                 | Language::C
                 | Language::Cpp
+                | Language::CSharp
         )
     }
 
@@ -639,6 +642,10 @@ impl FileGen {
             Language::Java => format!("LOG.fine(\"{quoted}{words}: \" + {with_value})"),
             Language::C => format!("fprintf(stderr, \"{quoted}{words}: %d\\n\", {with_value})"),
             Language::Cpp => format!("std::cerr << \"{quoted}{words}: \" << {with_value} << '\\n'"),
+            Language::CSharp if self.rng.chance(50) => {
+                format!("Log.Debug($\"{words}: {{{with_value}}}\")")
+            }
+            Language::CSharp => format!("Log.Debug(\"{quoted}{words}: \" + {with_value})"),
         }
     }
 
@@ -663,6 +670,7 @@ impl FileGen {
             Language::Go => format!("{name} := {value}"),
             Language::Java | Language::C => format!("int {name} = {value};"),
             Language::Cpp => format!("auto {name} = {value};"),
+            Language::CSharp => format!("var {name} = {value};"),
         };
         self.line(&line);
         self.vars.push((name.to_string(), true));
@@ -689,6 +697,7 @@ impl FileGen {
             Language::Go if self.f.fallible => format!("return 0, errors.New(\"{what}\")"),
             Language::Python => format!("raise ValueError(\"{what}\")"),
             Language::Java => format!("throw new IllegalArgumentException(\"{what}\");"),
+            Language::CSharp => format!("throw new ArgumentException(\"{what}\");"),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 format!("throw new Error(\"{what}\");")
             }
@@ -852,7 +861,7 @@ impl FileGen {
                 format!("for (let {var}: number = 0; {var} < {bound}; {var}++)")
             }
             Language::Cpp => format!("for (int {var} = 0; {var} < {bound}; ++{var})"),
-            Language::Java | Language::C => {
+            Language::Java | Language::C | Language::CSharp => {
                 format!("for (int {var} = 0; {var} < {bound}; {var}++)")
             }
         };
@@ -1002,6 +1011,8 @@ impl FileGen {
                         Language::Python => "except OSError",
                         Language::Java if c == 0 => "catch (IllegalStateException e)",
                         Language::Java => "catch (RuntimeException e)",
+                        Language::CSharp if c == 0 => "catch (InvalidOperationException e)",
+                        Language::CSharp => "catch (Exception)",
                         Language::Cpp if c == 0 => "catch (const std::out_of_range& e)",
                         Language::Cpp => "catch (const std::exception& e)",
                         _ => "catch (err)",
@@ -1038,6 +1049,7 @@ impl FileGen {
                 format!("{items}.forEach((item: number) => {{")
             }
             Language::Java => format!("{items}.forEach(item -> {{"),
+            Language::CSharp => format!("{items}.ForEach(item => {{"),
             Language::Cpp => {
                 format!("std::for_each({items}.begin(), {items}.end(), [&](int item) {{")
             }
@@ -1083,6 +1095,7 @@ impl FileGen {
             }
             Language::Go => format!("{name} := func(v int) int {{ return v*{k} + {other} }}"),
             Language::Java => format!("IntUnaryOperator {name} = v -> v * {k} + {other};"),
+            Language::CSharp => format!("Func<int, int> {name} = v => v * {k} + {other};"),
             Language::Cpp => format!("auto {name} = [&](int v) {{ return v * {k} + {other}; }};"),
             Language::C => {
                 let value = self.arith();
@@ -1131,7 +1144,7 @@ impl FileGen {
             _ => "",
         };
         let prefix = match self.lang {
-            Language::Java | Language::C | Language::Cpp => "int ",
+            Language::Java | Language::C | Language::Cpp | Language::CSharp => "int ",
             _ => "",
         };
         let mut out: Vec<String> = params.iter().map(|p| format!("{prefix}{p}{ty}")).collect();
@@ -1267,10 +1280,14 @@ impl FileGen {
                     None => format!("func {name}({plist}) {ret}"),
                 }
             }
-            Language::Java => {
+            Language::Java | Language::CSharp => {
                 let vis = self.rng.pick(&["public ", "private ", "protected ", ""]);
                 let stat = if owner.is_none() { "static " } else { "" };
-                format!("{vis}{stat}int {name}({plist})")
+                if self.lang == Language::CSharp {
+                    format!("{vis}{stat}int {}({plist})", ident(&[name], Case::Pascal))
+                } else {
+                    format!("{vis}{stat}int {name}({plist})")
+                }
             }
             Language::C => {
                 let recv = match owner {
@@ -1369,6 +1386,12 @@ impl FileGen {
                 "import java.util.function.IntUnaryOperator;".into(),
                 "import java.util.logging.Logger;".into(),
             ],
+            Language::CSharp => vec![
+                "using System;".into(),
+                "using System.Collections.Generic;".into(),
+                String::new(),
+                format!("namespace Example.{};", ident(&[package], Case::Pascal)),
+            ],
             Language::C => vec![
                 format!("/* {package}: {} */", self.sentence(4, 9)),
                 String::new(),
@@ -1426,6 +1449,7 @@ impl FileGen {
             }
             Language::Go => self.type_go(&ty, &fields, methods),
             Language::Java => self.type_java(&ty, &fields, methods),
+            Language::CSharp => self.type_csharp(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
         }
@@ -1555,6 +1579,32 @@ impl FileGen {
         self.close();
     }
 
+    fn type_csharp(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        self.open(&format!("public sealed class {ty}"));
+        for f in fields {
+            self.line(&format!("private int {f};"));
+        }
+        self.line("private readonly List<int> items = new List<int>();");
+        self.line("");
+        self.open(&format!("public {ty}(int limit)"));
+        self.line(&format!("this.{} = limit;", fields[0]));
+        self.close();
+        if self.rng.chance(50) {
+            self.line("");
+            let f = &fields[0];
+            self.line(&format!(
+                "public int {} => {f} > 0 ? {f} : 0;",
+                ident(&[f], Case::Pascal)
+            ));
+        }
+        for _ in 0..methods {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.close();
+    }
+
     fn type_c(&mut self, ty: &str, fields: &[String], methods: usize) {
         self.open(&format!("struct {ty}"));
         for f in fields {
@@ -1610,7 +1660,9 @@ impl FileGen {
         let stem = {
             let (v, n) = (self.rng.pick(VERBS), self.rng.pick(NOUNS));
             match self.lang {
-                Language::Java => ident(&[v, n, &format!("{}", self.index)], Case::Pascal),
+                Language::Java | Language::CSharp => {
+                    ident(&[v, n, &format!("{}", self.index)], Case::Pascal)
+                }
                 Language::Go | Language::Rust | Language::Python | Language::C => {
                     format!("{v}_{n}_{}", self.index)
                 }
@@ -1619,6 +1671,13 @@ impl FileGen {
         };
         let group = format!("{package}{}", self.index % 7);
         self.header(package);
+        if self.lang == Language::CSharp {
+            let class = stem.clone();
+            self.doc(&class);
+            self.open(&format!("public static class {class}"));
+            self.line("private static readonly Logger Log = Logger.For(typeof(Program));");
+            self.line("");
+        }
         if self.lang == Language::Java {
             let class = stem.clone();
             self.doc(&class);
@@ -1638,7 +1697,7 @@ impl FileGen {
             self.line("");
         }
         match self.lang {
-            Language::Java => self.close(),
+            Language::Java | Language::CSharp => self.close(),
             Language::Cpp => {
                 let line = format!("}}  // namespace {package}");
                 self.line(&line);

@@ -14,6 +14,7 @@ pub use ids::{Common, Field, Kinds, Vocabulary};
 
 mod c;
 mod cpp;
+mod csharp;
 mod detect;
 mod go;
 mod ids;
@@ -35,11 +36,12 @@ pub enum Language {
     Java,
     C,
     Cpp,
+    CSharp,
 }
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 9] = [
+    pub const ALL: [Language; 10] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -49,6 +51,7 @@ impl Language {
         Language::Java,
         Language::C,
         Language::Cpp,
+        Language::CSharp,
     ];
 
     /// The language of a path, by its extension; `None` for files we do not analyse.
@@ -66,6 +69,7 @@ impl Language {
             "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" | "h++" | "ipp" | "tpp" => {
                 Language::Cpp
             }
+            "cs" => Language::CSharp,
             _ => return None,
         })
     }
@@ -82,6 +86,7 @@ impl Language {
             Language::Java => "java",
             Language::C => "c",
             Language::Cpp => "cpp",
+            Language::CSharp => "csharp",
         }
     }
 
@@ -97,6 +102,7 @@ impl Language {
             Language::Java => tree_sitter_java::LANGUAGE.into(),
             Language::C => tree_sitter_c::LANGUAGE.into(),
             Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
+            Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
         }
     }
 
@@ -137,6 +143,8 @@ impl Language {
         static JAVA: LazyLock<java::Java> = LazyLock::new(|| java::Java::new(Language::Java));
         static C: LazyLock<c::C> = LazyLock::new(|| c::C::new(Language::C));
         static CPP: LazyLock<cpp::Cpp> = LazyLock::new(|| cpp::Cpp::new(Language::Cpp));
+        static CSHARP: LazyLock<csharp::CSharp> =
+            LazyLock::new(|| csharp::CSharp::new(Language::CSharp));
         match (self, grammar) {
             (Language::Rust, _) => &*RUST,
             (Language::Python, _) => &*PYTHON,
@@ -148,6 +156,7 @@ impl Language {
             (Language::Java, _) => &*JAVA,
             (Language::C, _) => &*C,
             (Language::Cpp, _) => &*CPP,
+            (Language::CSharp, _) => &*CSHARP,
         }
     }
 }
@@ -399,6 +408,7 @@ mod tests {
             ("A.java", Some(Language::Java)),
             ("a.h", Some(Language::C)),
             ("a.hpp", Some(Language::Cpp)),
+            ("A.cs", Some(Language::CSharp)),
             ("README.md", None),
             ("Makefile", None),
         ];
