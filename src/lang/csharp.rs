@@ -85,6 +85,58 @@ pub struct CSharp {
     expression: Field,
 }
 
+/// Node kinds by name, as the grammar spells them (a table: a `match` this long would be one
+/// of the most complex functions here, and tables read better).
+const NAMED: &[(&str, K)] = &[
+    ("method_declaration", K::Method),
+    ("local_function_statement", K::LocalFunction),
+    ("constructor_declaration", K::Constructor),
+    ("destructor_declaration", K::Destructor),
+    ("operator_declaration", K::Operator),
+    ("conversion_operator_declaration", K::Conversion),
+    ("accessor_declaration", K::Accessor),
+    ("arrow_expression_clause", K::Arrow),
+    ("property_declaration", K::Property),
+    ("indexer_declaration", K::Indexer),
+    ("event_declaration", K::Event),
+    ("class_declaration", K::Scope),
+    ("struct_declaration", K::Scope),
+    ("record_declaration", K::Scope),
+    ("interface_declaration", K::Scope),
+    ("enum_declaration", K::Scope),
+    ("parameter", K::Parameter),
+    ("if_statement", K::If),
+    ("for_statement", K::Loop),
+    ("while_statement", K::Loop),
+    ("do_statement", K::Loop),
+    ("foreach_statement", K::Foreach),
+    ("switch_statement", K::Switch),
+    ("switch_expression", K::Switch),
+    ("case", K::Case),
+    ("switch_expression_arm", K::SwitchArm),
+    ("discard", K::Discard),
+    ("when_clause", K::Guard),
+    ("catch_filter_clause", K::Guard),
+    ("catch_clause", K::Catch),
+    ("conditional_expression", K::Ternary),
+    ("binary_expression", K::Binary),
+    ("assignment_expression", K::Assignment),
+    ("conditional_access_expression", K::ConditionalAccess),
+    ("lambda_expression", K::Lambda),
+    ("anonymous_method_expression", K::Lambda),
+    ("goto_statement", K::Goto),
+    ("preproc_if", K::PreprocConditional),
+    ("preproc_elif", K::PreprocConditional),
+    ("parenthesized_expression", K::Expression),
+    ("prefix_unary_expression", K::Expression),
+    ("unary_expression", K::Expression),
+    ("invocation_expression", K::Invocation),
+    ("member_access_expression", K::MemberAccess),
+    ("identifier", K::Identifier),
+    ("generic_name", K::GenericName),
+    ("this", K::This),
+];
+
 const WORDS: Vocabulary = Vocabulary {
     annotations: &["attribute_list"],
     // `if (a) x; else y;`: the alternative is the statement itself, no `else` node.
@@ -98,50 +150,7 @@ impl CSharp {
         CSharp {
             common: Common::new(g, &WORDS),
             kinds: Kinds::new(g, K::Other, |name| {
-                Some(match name {
-                    "method_declaration" => K::Method,
-                    "local_function_statement" => K::LocalFunction,
-                    "constructor_declaration" => K::Constructor,
-                    "destructor_declaration" => K::Destructor,
-                    "operator_declaration" => K::Operator,
-                    "conversion_operator_declaration" => K::Conversion,
-                    "accessor_declaration" => K::Accessor,
-                    "arrow_expression_clause" => K::Arrow,
-                    "property_declaration" => K::Property,
-                    "indexer_declaration" => K::Indexer,
-                    "event_declaration" => K::Event,
-                    "class_declaration"
-                    | "struct_declaration"
-                    | "record_declaration"
-                    | "interface_declaration"
-                    | "enum_declaration" => K::Scope,
-                    "parameter" => K::Parameter,
-                    "if_statement" => K::If,
-                    "for_statement" | "while_statement" | "do_statement" => K::Loop,
-                    "foreach_statement" => K::Foreach,
-                    "switch_statement" | "switch_expression" => K::Switch,
-                    "case" => K::Case,
-                    "switch_expression_arm" => K::SwitchArm,
-                    "discard" => K::Discard,
-                    "when_clause" | "catch_filter_clause" => K::Guard,
-                    "catch_clause" => K::Catch,
-                    "conditional_expression" => K::Ternary,
-                    "binary_expression" => K::Binary,
-                    "assignment_expression" => K::Assignment,
-                    "conditional_access_expression" => K::ConditionalAccess,
-                    "lambda_expression" | "anonymous_method_expression" => K::Lambda,
-                    "goto_statement" => K::Goto,
-                    "preproc_if" | "preproc_elif" => K::PreprocConditional,
-                    "parenthesized_expression" | "prefix_unary_expression" | "unary_expression" => {
-                        K::Expression
-                    }
-                    "invocation_expression" => K::Invocation,
-                    "member_access_expression" => K::MemberAccess,
-                    "identifier" => K::Identifier,
-                    "generic_name" => K::GenericName,
-                    "this" => K::This,
-                    _ => return None,
-                })
+                NAMED.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
             }),
             logical: operators(g, &[("&&", "&&"), ("||", "||")]),
             coalescing: operators(g, &[("??", "??"), ("??=", "??=")]),
