@@ -129,6 +129,62 @@ fn a_new_function_meets_the_thresholds_whatever_its_neighbours() {
     assert!(findings[0]["base_value"].is_null());
 }
 
+/// `ratchet.cyclomatic_tolerance`: a function already above its level may gain that many
+/// decision points; one more fails and says which tolerance it went past. A first crossing is
+/// never forgiven.
+#[test]
+fn a_complex_function_may_gain_decisions_within_the_cyclomatic_tolerance() {
+    let policy = POLICY.replace(
+        "length_tolerance: 10%\n",
+        "length_tolerance: 10%\n  cyclomatic_tolerance: 3\n",
+    );
+    let repo = git_repo();
+    let dir = repo.path();
+    let base = function("hub", 12, 30) + "\n" + &function("near", 8, 20);
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", policy.as_bytes()),
+            ("m.py", base.as_bytes()),
+        ],
+        "base",
+    );
+    // hub: cyclomatic 13 → 16, three more decisions: old debt within the tolerance.
+    let within = function("hub", 15, 36) + "\n" + &function("near", 8, 20);
+    let out = staged(dir, &within);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Four more: worse, and the message names the tolerance.
+    let beyond = function("hub", 16, 38) + "\n" + &function("near", 8, 20);
+    let out = staged(dir, &beyond);
+    assert_eq!(out.status.code(), Some(1));
+    let f = &json(&out)["findings"][0];
+    assert_eq!(
+        (f["rule"].as_str(), f["reason"].as_str()),
+        (Some("cyclomatic"), Some("worse"))
+    );
+    assert_eq!(
+        f["message"],
+        "cyclomatic 13 → 17 (allowed 10, from .debtgate.yaml:thresholds.cyclomatic): already \
+         above the fail level, and grew by 4, more than ratchet.cyclomatic_tolerance 3 (3)"
+    );
+
+    // near: 9 → 11 crosses `fail: 10` by two decisions, within the tolerance's size: it fails.
+    let crossing = function("hub", 12, 30) + "\n" + &function("near", 10, 24);
+    let out = staged(dir, &crossing);
+    assert_eq!(out.status.code(), Some(1));
+    let f = &json(&out)["findings"][0];
+    assert_eq!(
+        (f["function"].as_str(), f["reason"].as_str()),
+        (Some("near"), Some("crossed"))
+    );
+}
+
 #[test]
 fn the_tolerance_is_validated_and_a_looser_one_is_named_in_a_range() {
     let repo = repo_with(&function("long", 1, 60));
@@ -145,6 +201,14 @@ fn the_tolerance_is_validated_and_a_looser_one_is_named_in_a_range() {
         (
             "ratchet:\n  lenght_tolerance: 3\n",
             "did you mean `length_tolerance`",
+        ),
+        (
+            "ratchet:\n  cyclomatic_tolerance: -1\n",
+            "must be a whole number of decision points",
+        ),
+        (
+            "ratchet:\n  cognitive_tolerance: [5]\n",
+            "a number of points or a percentage",
         ),
     ] {
         write(dir, "bad.yaml", bad.as_bytes());

@@ -90,12 +90,12 @@ impl Entry {
     }
 
     /// Whether `value` is no worse than the entry's (a grade's score is worse when lower).
-    pub fn covers(&self, value: f64, length_tolerance: crate::config::Tolerance) -> bool {
+    pub fn covers(&self, value: f64, tolerances: crate::config::RatchetSettings) -> bool {
         if self.rule == GRADE_RULE {
             return value >= self.value;
         }
         match self.rule.parse::<crate::rules::Metric>() {
-            Ok(metric) => !length_tolerance.grew(metric, value, self.value),
+            Ok(metric) => !tolerances.grew(metric, value, self.value),
             Err(_) => value <= self.value,
         }
     }
@@ -408,9 +408,19 @@ mod tests {
 
     #[test]
     fn values_no_worse_are_covered() {
-        let tol = crate::config::Tolerance::Percent(10);
+        use crate::config::{RatchetSettings, Tolerance};
+        let tol = RatchetSettings {
+            length_tolerance: Tolerance::Percent(10),
+            ..RatchetSettings::STRICT
+        };
         let cyc = Entry::new("a", Some("f"), 0, "cyclomatic", 41.0);
         assert!(cyc.covers(41.0, tol) && cyc.covers(30.0, tol) && !cyc.covers(42.0, tol));
+        // With a cyclomatic tolerance the entry covers as the ratchet forgives: 41 + 3.
+        let tolerant = RatchetSettings {
+            cyclomatic_tolerance: Tolerance::Lines(3),
+            ..tol
+        };
+        assert!(cyc.covers(44.0, tolerant) && !cyc.covers(45.0, tolerant));
         let len = Entry::new("a", Some("f"), 0, "length", 320.0);
         assert!(len.covers(352.0, tol) && !len.covers(353.0, tol));
         let grade = Entry::new("a", None, 0, GRADE_RULE, 48.5);

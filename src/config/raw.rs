@@ -118,9 +118,10 @@ pub(crate) struct RawConfig {
     pub allow_skip_in_ci: Option<bool>,
 }
 
-/// How `mode: ratchet` judges a changed function that was already above a threshold: any
-/// increase of cyclomatic, cognitive, max_nesting or params flags it, `length` only beyond the
-/// tolerance. A function that crosses a level for the first time is flagged as in `new`.
+/// How `mode: ratchet` judges a changed function that was already above a threshold: growth of
+/// `length`, `cyclomatic` or `cognitive` beyond its tolerance flags it, any increase of
+/// max_nesting or params does. A function that crosses a level for the first time is flagged as
+/// in `new`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Ratchet")]
@@ -129,6 +130,15 @@ pub(crate) struct RawRatchet {
     /// number of lines (`20`) or a share of its base length (`"10%"`, rounded down).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_tolerance: Option<Tolerance>,
+    /// How many decision points a function already above a `cyclomatic` level may gain and stay
+    /// unflagged: a number (`3`) or a share of its base value (`"10%"`, rounded down). Built in:
+    /// 0, any increase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cyclomatic_tolerance: Option<Tolerance>,
+    /// How many cognitive points a function already above a `cognitive` level may gain and stay
+    /// unflagged: a number or a share of its base value. Built in: 0, any increase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cognitive_tolerance: Option<Tolerance>,
 }
 
 /// Time budgets per kind of run. A duration such as `500ms`, `10s`, `2m` or `1m30s`; null is no

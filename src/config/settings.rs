@@ -356,11 +356,13 @@ impl Settings {
                 looser.push(format!("budget.{kind} {} → {}", show(was), show(now)));
             }
         }
-        if let Some(phrase) = looser_tolerance(
-            self.ratchet.length_tolerance,
-            other.ratchet.length_tolerance,
-        ) {
-            looser.push(phrase);
+        for metric in Metric::ALL {
+            if let (Some((was, key)), Some((now, _))) = (
+                self.ratchet.tolerance(metric),
+                other.ratchet.tolerance(metric),
+            ) {
+                looser.extend(looser_tolerance(key, was, now));
+            }
         }
         if self.on_budget_exceeded == OnBudgetExceeded::Fail
             && other.on_budget_exceeded == OnBudgetExceeded::Pass
@@ -416,6 +418,8 @@ impl Settings {
             mode: Some(self.mode),
             ratchet: Some(RawRatchet {
                 length_tolerance: Some(self.ratchet.length_tolerance),
+                cyclomatic_tolerance: Some(self.ratchet.cyclomatic_tolerance),
+                cognitive_tolerance: Some(self.ratchet.cognitive_tolerance),
             }),
             thresholds: Some(raw_thresholds(
                 &mut Metric::ALL
@@ -457,15 +461,15 @@ impl Settings {
     }
 }
 
-/// `ratchet.length_tolerance was → now` when `now` lets more growth pass. Lines and percentages
-/// compare only by kind; a change of kind is named for review.
-fn looser_tolerance(was: Tolerance, now: Tolerance) -> Option<String> {
+/// `ratchet.<key> was → now` when `now` lets more growth pass. Numbers and percentages compare
+/// only by kind; a change of kind is named for review.
+fn looser_tolerance(key: &str, was: Tolerance, now: Tolerance) -> Option<String> {
     let looser = match (was, now) {
         (Tolerance::Lines(a), Tolerance::Lines(b))
         | (Tolerance::Percent(a), Tolerance::Percent(b)) => b > a,
         _ => true,
     };
-    looser.then(|| format!("ratchet.length_tolerance {was} → {now}"))
+    looser.then(|| format!("ratchet.{key} {was} → {now}"))
 }
 
 /// How much of a change a mode judges: `ratchet` forgives what did not get worse, `new` judges
@@ -534,6 +538,14 @@ fn build(
             length_tolerance: file
                 .and_then(|f| f.length_tolerance)
                 .or(base.length_tolerance)
+                .expect(EMBEDDED_COMPLETE),
+            cyclomatic_tolerance: file
+                .and_then(|f| f.cyclomatic_tolerance)
+                .or(base.cyclomatic_tolerance)
+                .expect(EMBEDDED_COMPLETE),
+            cognitive_tolerance: file
+                .and_then(|f| f.cognitive_tolerance)
+                .or(base.cognitive_tolerance)
                 .expect(EMBEDDED_COMPLETE),
         },
         max_file_size: file

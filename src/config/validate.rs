@@ -13,7 +13,7 @@ use std::time::Duration;
 use super::budget::{parse_duration, OnBudgetExceeded, RunKind};
 use super::error::Problem;
 use super::metric::{all_grades, GradeLevel, Level, PolicyMode};
-use super::ratchet::{Tolerance, RATCHET_KEYS};
+use super::ratchet::{tolerance_metric, Tolerance, RATCHET_KEYS};
 use super::raw::{BUDGET_KEYS, LEVEL_KEYS, OVERRIDE_KEYS, STORE_KEYS, TOP_KEYS, VERSION};
 use super::suppressions::Suppressions;
 use super::yaml::{self, Node, Step, Target};
@@ -24,8 +24,11 @@ use crate::rules::Metric;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FileConfig {
     pub mode: Option<PolicyMode>,
-    /// `ratchet.length_tolerance`, when the file sets it.
+    /// `ratchet.length_tolerance`, `cyclomatic_tolerance`, `cognitive_tolerance`, each when the
+    /// file sets it.
     pub length_tolerance: Option<Tolerance>,
+    pub cyclomatic_tolerance: Option<Tolerance>,
+    pub cognitive_tolerance: Option<Tolerance>,
     pub thresholds: Vec<(Metric, Level)>,
     pub min_grade: Option<GradeLevel>,
     pub exclude: Option<Vec<Glob>>,
@@ -204,7 +207,7 @@ impl Checker {
             match key {
                 "version" => self.version(value, &spot),
                 "mode" => config.mode = self.mode(value, &spot),
-                "ratchet" => config.length_tolerance = self.ratchet(value, &spot),
+                "ratchet" => self.ratchet(value, &spot, &mut config),
                 "thresholds" => config.thresholds = self.thresholds(value, &spot),
                 "min_grade" => config.min_grade = self.grade_level(value, &spot),
                 "exclude" => config.exclude = self.globs(value, &spot),
@@ -496,19 +499,23 @@ impl Checker {
         parsed
     }
 
-    fn ratchet(&mut self, node: &Node, spot: &Spot) -> Option<Tolerance> {
+    fn ratchet(&mut self, node: &Node, spot: &Spot, config: &mut FileConfig) {
         let keys = Keys {
             known: RATCHET_KEYS,
             noun: "key",
         };
-        let mut tolerance = None;
-        for (_, value, spot) in self.mapping(node, spot, keys)? {
-            tolerance = match value {
+        for (key, value, spot) in self.mapping(node, spot, keys).unwrap_or_default() {
+            let unit = match tolerance_metric(key) {
+                Some(crate::rules::Metric::Length) => "lines",
+                Some(crate::rules::Metric::Cyclomatic) => "decision points",
+                _ => "points",
+            };
+            let tolerance = match value {
                 Node::Int(v) => match u32::try_from(*v) {
-                    Ok(lines) => Some(Tolerance::Lines(lines)),
+                    Ok(n) => Some(Tolerance::Lines(n)),
                     Err(_) => {
                         let message = format!(
-                            "`{}` must be a whole number of lines from 0 to {}, found {v}",
+                            "`{}` must be a whole number of {unit} from 0 to {}, found {v}",
                             spot.name,
                             u32::MAX
                         );
@@ -524,13 +531,17 @@ impl Checker {
                     }
                 },
                 _ => {
-                    let expected = "a number of lines or a percentage such as 10%";
-                    self.wrong_type(&spot, expected, value);
+                    let expected = format!("a number of {unit} or a percentage such as 10%");
+                    self.wrong_type(&spot, &expected, value);
                     None
                 }
             };
+            match key {
+                "cyclomatic_tolerance" => config.cyclomatic_tolerance = tolerance,
+                "cognitive_tolerance" => config.cognitive_tolerance = tolerance,
+                _ => config.length_tolerance = tolerance,
+            }
         }
-        tolerance
     }
 
     fn store(&mut self, node: &Node, spot: &Spot) -> Option<StoreConfig> {

@@ -68,7 +68,7 @@ impl History {
             Ok(None) => return writeln!(out, "    baseline: none ({FILE_NAME} does not exist)"),
             Err(e) => return writeln!(out, "    baseline: unusable: {e}"),
         };
-        let tolerance = settings.ratchet.length_tolerance;
+        let tolerance = settings.ratchet;
         let mut any = false;
         for metric in Metric::ALL {
             let id = identity(rel, Some(&f.qualified_name), nth, metric.name());
@@ -117,14 +117,23 @@ fn against_head(
             "    against HEAD: a new function (no version at HEAD): judged as it is"
         );
     };
-    let tolerance = settings.ratchet.length_tolerance;
+    let tolerance = settings.ratchet;
     let unchanged = if b.body_hash == f.body_hash {
         "; its code is unchanged, so a change judges it only in mode absolute"
     } else {
         ""
     };
     let with_tolerance = if settings.mode == PolicyMode::Ratchet {
-        format!(", ratchet.length_tolerance {tolerance}")
+        // The length tolerance always; the complexity ones when they forgive anything.
+        let mut named = format!(", ratchet.length_tolerance {}", tolerance.length_tolerance);
+        for metric in [Metric::Cyclomatic, Metric::Cognitive] {
+            if let Some((t, key)) = tolerance.tolerance(metric) {
+                if t != crate::config::Tolerance::NONE {
+                    named.push_str(&format!(", ratchet.{key} {t}"));
+                }
+            }
+        }
+        named
     } else {
         String::new()
     };
@@ -151,10 +160,16 @@ fn against_head(
                 Some((s, _)) => loud(s).to_string(),
                 None if level.check(value).is_none() => "ok".to_string(),
                 // Ratchet forgives it: say how far it may go.
-                None if metric == Metric::Length => format!(
-                    "old debt, may grow to {} within the tolerance: ok",
-                    base + tolerance.allowed(base)
-                ),
+                None if tolerance
+                    .tolerance(metric)
+                    .is_some_and(|(t, _)| t.allowed(base) > 0.0) =>
+                {
+                    let (t, _) = tolerance.tolerance(metric).expect("checked above");
+                    format!(
+                        "old debt, may grow to {} within the tolerance: ok",
+                        base + t.allowed(base)
+                    )
+                }
                 None => format!("old debt, no worse than {base}: ok"),
             };
         writeln!(

@@ -68,7 +68,7 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
     let mut out = Outcome::default();
     let pairs = pair::pair_functions(&subject.head.functions, subject.base);
     let paths = subject.paths();
-    let tolerance = settings.ratchet.length_tolerance;
+    let tolerance = settings.ratchet;
     // Per file, not per function: matching the overrides' globs is most of the policy's cost.
     let mut applied_to_file: Option<Vec<crate::config::Applied>> = None;
     let mut suppressions_for_file = None;
@@ -155,7 +155,7 @@ pub fn judge(settings: &Settings, subject: &Subject, today: Date) -> Outcome {
 fn mark_known(
     finding: &mut Finding,
     entry: &crate::baseline::Entry,
-    tolerance: crate::config::Tolerance,
+    tolerance: crate::config::RatchetSettings,
 ) {
     finding.baseline = entry.covers(finding.value, tolerance);
     let was = entry.value;
@@ -279,7 +279,7 @@ fn grade_finding(
         baseline: false,
     };
     if let Some(entry) = known {
-        mark_known(&mut finding, entry, settings.ratchet.length_tolerance);
+        mark_known(&mut finding, entry, settings.ratchet);
     }
     Some(finding)
 }

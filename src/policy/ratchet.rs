@@ -6,15 +6,15 @@
 //! - a value that was within a level before the change and is above it now **crossed** it and is
 //!   flagged at that level, as in `new`;
 //! - a value that was already above the level is flagged only when it got **worse**: any
-//!   increase of cyclomatic, cognitive, max_nesting or params; for `length`, growth beyond
-//!   `ratchet.length_tolerance` (a long function gains a line with almost any fix, and a gate
-//!   that fails those gets switched off: docs/adoption.md);
+//!   increase of max_nesting or params; for `length`, `cyclomatic` and `cognitive`, growth beyond
+//!   the metric's tolerance (`ratchet.length_tolerance`, …: a long function gains a line with
+//!   almost any fix, and a gate that fails those gets switched off: docs/adoption.md);
 //! - anything else — the same, better, or worse but within the tolerance — is old debt, not this
 //!   change's, and is not flagged.
 //!
 //! `absolute` flags every value as it is.
 
-use crate::config::{Level, PolicyMode, Tolerance};
+use crate::config::{Level, PolicyMode, RatchetSettings, Tolerance};
 use crate::rules::{Metric, Reason, Severity};
 
 /// The level `value` reaches and why the mode flags it; `None` when the mode lets it pass.
@@ -25,7 +25,7 @@ pub(crate) fn flag(
     level: &Level,
     value: f64,
     base: Option<f64>,
-    tolerance: Tolerance,
+    tolerance: RatchetSettings,
 ) -> Option<(Severity, Reason)> {
     let severity = level.check(value)?;
     let reason = match (mode, base) {
@@ -53,7 +53,7 @@ pub(super) fn message(
     (value, base): (f64, Option<f64>),
     (severity, reason): (Severity, Reason),
     (threshold, source): (f64, &str),
-    tolerance: Tolerance,
+    tolerance: RatchetSettings,
 ) -> String {
     let values = match base {
         Some(b) => format!("{metric} {b} → {value}"),
@@ -66,11 +66,26 @@ pub(super) fn message(
         Reason::Crossed => format!("crossed the {level} level in this change"),
         Reason::Worse if metric == Metric::Length => {
             let b = base.unwrap_or(value);
+            let t = tolerance.length_tolerance;
             format!(
                 "already above the {level} level, and grew by {} lines, more than \
-                 ratchet.length_tolerance {tolerance} ({} lines)",
+                 ratchet.length_tolerance {t} ({} lines)",
                 value - b,
-                tolerance.allowed(b)
+                t.allowed(b)
+            )
+        }
+        Reason::Worse
+            if tolerance
+                .tolerance(metric)
+                .is_some_and(|(t, _)| t != Tolerance::NONE) =>
+        {
+            let b = base.unwrap_or(value);
+            let (t, key) = tolerance.tolerance(metric).expect("checked above");
+            format!(
+                "already above the {level} level, and grew by {}, more than ratchet.{key} {t} \
+                 ({})",
+                value - b,
+                t.allowed(b)
             )
         }
         Reason::Worse => format!("already above the {level} level, and got worse"),
@@ -92,7 +107,11 @@ mod tests {
         warn: Some(100.0),
         fail: Some(300.0),
     };
-    const TEN_PERCENT: Tolerance = Tolerance::Percent(10);
+    /// Length 10 %, the complexity metrics none: the built-in tolerances.
+    const TEN_PERCENT: RatchetSettings = RatchetSettings {
+        length_tolerance: Tolerance::Percent(10),
+        ..RatchetSettings::STRICT
+    };
 
     fn ratchet(metric: Metric, value: f64, base: f64) -> Option<(Severity, Reason)> {
         flag(
@@ -153,6 +172,56 @@ mod tests {
         assert_eq!(
             ratchet(Metric::Params, 150.0, 101.0),
             Some((Severity::Warn, Reason::Worse))
+        );
+    }
+
+    #[test]
+    fn complexity_above_a_level_may_grow_within_its_own_tolerance() {
+        let tolerant = RatchetSettings {
+            cyclomatic_tolerance: Tolerance::Lines(5),
+            cognitive_tolerance: Tolerance::Percent(20),
+            ..TEN_PERCENT
+        };
+        let flag_it = |metric, value, base| {
+            flag(
+                PolicyMode::Ratchet,
+                metric,
+                &LEVEL,
+                value,
+                Some(base),
+                tolerant,
+            )
+        };
+        assert_eq!(flag_it(Metric::Cyclomatic, 315.0, 310.0), None);
+        assert_eq!(
+            flag_it(Metric::Cyclomatic, 316.0, 310.0),
+            Some((Severity::Fail, Reason::Worse))
+        );
+        assert_eq!(
+            flag_it(Metric::Cognitive, 372.0, 310.0),
+            None,
+            "20 % of 310 is 62"
+        );
+        assert_eq!(
+            flag_it(Metric::Cognitive, 373.0, 310.0),
+            Some((Severity::Fail, Reason::Worse))
+        );
+        // A first crossing is never forgiven, however small.
+        assert_eq!(
+            flag_it(Metric::Cyclomatic, 301.0, 299.0),
+            Some((Severity::Fail, Reason::Crossed))
+        );
+        let m = message(
+            Metric::Cyclomatic,
+            (316.0, Some(310.0)),
+            (Severity::Fail, Reason::Worse),
+            (300.0, "default"),
+            tolerant,
+        );
+        assert_eq!(
+            m,
+            "cyclomatic 310 → 316 (allowed 300, from default): already above the fail level, and \
+             grew by 6, more than ratchet.cyclomatic_tolerance 5 (5)"
         );
     }
 

@@ -6,7 +6,7 @@
 //!
 //! | level | `new` / `absolute` | `ratchet` |
 //! |---|---|---|
-//! | fail | the worst value today, exactly | p99, rounded up, at most the default fail level |
+//! | fail | the worst value today, exactly | the default fail level (p99 is named beside it) |
 //! | warn | p99, rounded up | p95, rounded up |
 //!
 //! No level is ever set below the built-in default's **warn** level (the floor: what the defaults
@@ -14,7 +14,8 @@
 //! no percentile level is raised above the worst value measured. `min_grade` follows the same
 //! rules on file grades, with "worse" meaning a lower grade. No fail level is set above
 //! [`CEILING`] (1.3 times the built-in fail level). `ratchet` is proposed when at least
-//! [`DEBT_SHARE`] of the functions measured are above the built-in fail levels.
+//! [`DEBT_SHARE`] of the functions measured are above the built-in fail levels, and with it the
+//! complexity tolerances [`RATCHET_TOLERANCES`].
 
 use serde::Serialize;
 
@@ -87,6 +88,16 @@ pub enum Adjust {
     Capped,
 }
 
+/// The growth `ratchet` forgives a function already above a cyclomatic / cognitive level when
+/// `init` proposes it: 5 decision points, and 20 % of the function's cognitive complexity (one
+/// guard nested three deep in a giant function adds 4 cognitive points and 1 decision). With them
+/// and the default fail levels, redis's last 300 commits fail 16 times instead of 50, git's 19
+/// instead of 48; a planted +10 decision points is still caught (docs/adoption.md).
+pub const RATCHET_TOLERANCES: (crate::config::Tolerance, crate::config::Tolerance) = (
+    crate::config::Tolerance::Lines(5),
+    crate::config::Tolerance::Percent(20),
+);
+
 /// The loosest fail level a proposal sets, as a fraction of the built-in fail level (13/10:
 /// cyclomatic 39 with the built-in 30), so a new function of cyclomatic 40 fails under every file
 /// `init` writes. Without it, `new` failed at today's worst: 41 on gson, 42 on ripgrep, 191 on
@@ -141,14 +152,25 @@ pub struct ModeProposal {
     pub over_default_fail: usize,
     pub functions: usize,
     /// The metrics whose worst governed value today is above the ceiling ([`CEILING`] of the
-    /// built-in fail level): under `new`, a change that touches such a function fails until it
-    /// is brought under the ceiling (or `ratchet` is chosen). Proposing `ratchet` for them was
-    /// measured and rejected: ratchet's levels (p99, at least the floor) failed more commits of
-    /// ripgrep and vue/core than `new` at the ceiling (docs/adoption.md).
+    /// built-in fail level). Under `new`, a change that touches such a function fails until it
+    /// is brought under the ceiling, so `ratchet` is proposed **at `new`'s levels** (today's
+    /// worst, capped at the ceiling): it flags a subset of what `new` flags at the same levels,
+    /// and on vue/core it failed 13 of 300 commits where `new` failed 19. (Ratchet at its own
+    /// levels was measured and rejected: p99 levels failed more commits of ripgrep and vue/core
+    /// than `new` at the ceiling; docs/adoption.md.)
     pub above_ceiling: Vec<Metric>,
 }
 
 impl ModeProposal {
+    /// `ratchet` proposed only because a worst value is above the ceiling: its levels are
+    /// `new`'s.
+    pub fn ratchet_at_ceiling(&self) -> bool {
+        !self.chosen
+            && self.proposed == PolicyMode::Ratchet
+            && !self.debt_heavy()
+            && !self.above_ceiling.is_empty()
+    }
+
     pub fn debt_heavy(&self) -> bool {
         self.functions > 0 && self.over_default_fail as f64 >= DEBT_SHARE * self.functions as f64
     }
@@ -175,7 +197,8 @@ pub struct Proposal {
 pub fn propose(census: &Census, current: &Settings, mode: Option<PolicyMode>) -> Proposal {
     let defaults = Settings::embedded();
     let mode = mode_proposal(census, current, &defaults, mode);
-    let ratchet = mode.proposed == PolicyMode::Ratchet;
+    // Ratchet's own levels, unless ratchet is there only for the functions above the ceiling.
+    let ratchet = mode.proposed == PolicyMode::Ratchet && !mode.ratchet_at_ceiling();
     let metrics = Metric::ALL
         .iter()
         .map(|m| metric_proposal(census, current, &defaults, *m, ratchet))
@@ -227,6 +250,9 @@ fn mode_proposal(
     out.proposed = match chosen {
         Some(m) => m,
         None if out.debt_heavy() => PolicyMode::Ratchet,
+        None if !out.above_ceiling.is_empty() && current.mode != PolicyMode::Absolute => {
+            PolicyMode::Ratchet
+        }
         // A clean repository needs no ratchet; `absolute` stays if that is what the team chose.
         None if current.mode == PolicyMode::Absolute => PolicyMode::Absolute,
         None => PolicyMode::New,
@@ -334,11 +360,14 @@ fn new_levels(d: &Distribution, b: Bounds) -> (Derived<u32>, Derived<u32>) {
     (below(warn, fail.level), fail)
 }
 
-/// `ratchet`: fail at p99 (old functions above it may stay, not grow), warn at p95.
+/// `ratchet`: fail at the default fail level (old functions above it may stay, not grow), warn
+/// at p95. A p99 below the default was measured and rejected: on redis and git it held nesting at
+/// 4, length at 190 and params at 7, and the functions just under those levels crossed them with
+/// ordinary fixes (docs/adoption.md).
 fn ratchet_levels(d: &Distribution, b: Bounds) -> (Derived<u32>, Derived<u32>) {
     let mut fail = percentile_level(d, 99.0, "p99", b.floor);
     if let (Some(level), Some(ceiling)) = (fail.level, b.ceiling) {
-        if level > ceiling.max(b.floor) {
+        if level != ceiling.max(b.floor) {
             fail.level = Some(ceiling.max(b.floor));
             fail.adjust = Adjust::DefaultFail;
         }
@@ -505,7 +534,7 @@ mod tests {
     }
 
     #[test]
-    fn ratchet_fails_at_p99_but_never_looser_than_the_default_fail() {
+    fn ratchet_fails_at_the_default_fail_whatever_the_p99() {
         let b = Bounds {
             floor: 15,
             ceiling: Some(30),
@@ -513,7 +542,11 @@ mod tests {
         let mut values = vec![2; 90];
         values.extend([16, 17, 18, 19, 20, 21, 22, 23, 24, 300]);
         let (warn, fail) = ratchet_levels(&dist(&values), b);
-        assert_eq!((fail.level, fail.at), (Some(25), Some(24)));
+        // p99 is 24: the functions just under it would cross it with ordinary fixes.
+        assert_eq!(
+            (fail.level, fail.at, fail.adjust),
+            (Some(30), Some(24), Adjust::DefaultFail)
+        );
         assert_eq!(
             (warn.level, warn.at, warn.adjust),
             (Some(20), Some(20), Adjust::Exact)

@@ -12,9 +12,10 @@ use std::path::PathBuf;
 
 use super::propose::{
     Adjust, Derived, Distribution, Flags, GradeProposal, MetricProposal, Proposal, DEBT_SHARE,
+    RATCHET_TOLERANCES,
 };
 use crate::analysis::Grade;
-use crate::config::{ConfigError, ConfigOrigin, Settings, DEFAULT_YAML};
+use crate::config::{ConfigError, ConfigOrigin, PolicyMode, Settings, DEFAULT_YAML};
 
 /// How the proposed settings name themselves in sources.
 const PROPOSED: &str = "proposed";
@@ -23,6 +24,11 @@ const PROPOSED: &str = "proposed";
 pub fn proposed_settings(current: &Settings, p: &Proposal) -> Result<Settings, ConfigError> {
     let mut raw = current.to_raw();
     raw.mode = Some(p.mode.proposed);
+    if p.mode.proposed == PolicyMode::Ratchet {
+        let r = raw.ratchet.get_or_insert_with(Default::default);
+        r.cyclomatic_tolerance = Some(RATCHET_TOLERANCES.0);
+        r.cognitive_tolerance = Some(RATCHET_TOLERANCES.1);
+    }
     let thresholds = raw.thresholds.get_or_insert_with(Default::default);
     for m in &p.metrics {
         let level = thresholds.0.entry(m.metric).or_default();
@@ -53,6 +59,7 @@ pub fn starter(p: &Proposal, facts: &Facts) -> String {
             Some("mode") => mode(p),
             Some("thresholds") => thresholds(p, facts),
             Some("min_grade") => min_grade(&p.grade, facts.flags.1),
+            Some("ratchet") if p.mode.proposed == PolicyMode::Ratchet => ratchet_paragraph(),
             Some(_) => paragraph.to_owned(),
         };
         if !out.is_empty() {
@@ -121,9 +128,10 @@ fn mode(p: &Proposal) -> String {
     } else if !m.above_ceiling.is_empty() {
         let names: Vec<&str> = m.above_ceiling.iter().map(|m| m.name()).collect();
         format!(
-            "# {}: {share},\n# under the {limit} % from which ratchet is proposed. Today's worst {} is\n\
-             # above the ceiling new code is held to (1.3 times the built-in fail level): a change\n\
-             # touching that function fails until it is brought under it.",
+            "# {}: {share},\n# under the {limit} % from which ratchet is proposed for its debt, but today's\n\
+             # worst {} is above the ceiling new code is held to (1.3 times the built-in fail\n\
+             # level). Under `new` a change touching that function would fail until it is brought\n\
+             # under it; under `ratchet` at the same levels it may stay as it is but not grow.",
             m.proposed,
             names.join(", ")
         )
@@ -141,6 +149,21 @@ fn mode(p: &Proposal) -> String {
          {why}\n\
          mode: {}\n",
         m.proposed
+    )
+}
+
+/// The default's `ratchet` paragraph with init's complexity tolerances, and why.
+fn ratchet_paragraph() -> String {
+    let (cyclomatic, cognitive) = RATCHET_TOLERANCES;
+    let length = Settings::embedded().ratchet.length_tolerance;
+    format!(
+        "# How `ratchet` judges a touched function that was already above a level: it is flagged again\n\
+         # when it grows by more than its metric's tolerance (a number, or a percentage of its old value\n\
+         # such as 10%). Any increase of max_nesting or params flags it. A function that crosses a\n\
+         # level for the first time is flagged as in `new`. On an old repository a fix to one of its\n\
+         # giant functions adds a guard or two: {cyclomatic} decision points and {cognitive} of its cognitive\n\
+         # complexity pass; a new feature's branching (more than that) fails (docs/adoption.md).\n\
+         ratchet:\n  length_tolerance: {length}\n  cyclomatic_tolerance: {cyclomatic}\n  cognitive_tolerance: {cognitive}\n"
     )
 }
 
