@@ -252,21 +252,18 @@ impl Spec for CSharp {
                 let name = self.name.child(node)?;
                 Some(decl(format!("~{}", text(name, src)), name, 0))
             }
-            K::Operator => {
+            // `operator +` names its operator, `implicit operator int` its type.
+            k @ (K::Operator | K::Conversion) => {
                 self.common.body.child(node)?;
-                let op = self.operator.child(node)?;
+                let field = if k == K::Operator {
+                    self.operator
+                } else {
+                    self.type_
+                };
+                let at = field.child(node)?;
                 Some(decl(
-                    format!("operator {}", text(op, src)),
-                    op,
-                    self.params(node),
-                ))
-            }
-            K::Conversion => {
-                self.common.body.child(node)?;
-                let ty = self.type_.child(node)?;
-                Some(decl(
-                    format!("operator {}", text(ty, src)),
-                    ty,
+                    format!("operator {}", text(at, src)),
+                    at,
                     self.params(node),
                 ))
             }
