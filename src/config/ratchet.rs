@@ -139,6 +139,12 @@ impl RatchetSettings {
         }
     }
 
+    /// The tolerance for `metric` and its key when it forgives anything (it is not 0).
+    pub fn forgiving(&self, metric: Metric) -> Option<(Tolerance, &'static str)> {
+        self.tolerance(metric)
+            .filter(|(t, _)| *t != Tolerance::NONE)
+    }
+
     /// Whether `value` is worse than `base` by enough to count: more than the metric's
     /// tolerance, or any increase for a metric without one. The ratchet, the baseline and
     /// `explain` all ask it.

@@ -505,10 +505,11 @@ impl Checker {
             noun: "key",
         };
         for (key, value, spot) in self.mapping(node, spot, keys).unwrap_or_default() {
-            let unit = match tolerance_metric(key) {
-                Some(crate::rules::Metric::Length) => "lines",
-                Some(crate::rules::Metric::Cyclomatic) => "decision points",
-                _ => "points",
+            // `mapping` let only RATCHET_KEYS through, each a tolerance of its metric.
+            let (unit, slot) = match tolerance_metric(key) {
+                Some(Metric::Cyclomatic) => ("decision points", &mut config.cyclomatic_tolerance),
+                Some(Metric::Cognitive) => ("points", &mut config.cognitive_tolerance),
+                _ => ("lines", &mut config.length_tolerance),
             };
             let tolerance = match value {
                 Node::Int(v) => match u32::try_from(*v) {
@@ -536,11 +537,7 @@ impl Checker {
                     None
                 }
             };
-            match key {
-                "cyclomatic_tolerance" => config.cyclomatic_tolerance = tolerance,
-                "cognitive_tolerance" => config.cognitive_tolerance = tolerance,
-                _ => config.length_tolerance = tolerance,
-            }
+            *slot = tolerance;
         }
     }
 

@@ -127,10 +127,8 @@ fn against_head(
         // The length tolerance always; the complexity ones when they forgive anything.
         let mut named = format!(", ratchet.length_tolerance {}", tolerance.length_tolerance);
         for metric in [Metric::Cyclomatic, Metric::Cognitive] {
-            if let Some((t, key)) = tolerance.tolerance(metric) {
-                if t != crate::config::Tolerance::NONE {
-                    named.push_str(&format!(", ratchet.{key} {t}"));
-                }
+            if let Some((t, key)) = tolerance.forgiving(metric) {
+                named.push_str(&format!(", ratchet.{key} {t}"));
             }
         }
         named
@@ -160,17 +158,13 @@ fn against_head(
                 Some((s, _)) => loud(s).to_string(),
                 None if level.check(value).is_none() => "ok".to_string(),
                 // Ratchet forgives it: say how far it may go.
-                None if tolerance
-                    .tolerance(metric)
-                    .is_some_and(|(t, _)| t.allowed(base) > 0.0) =>
-                {
-                    let (t, _) = tolerance.tolerance(metric).expect("checked above");
-                    format!(
+                None => match tolerance.tolerance(metric).map(|(t, _)| t.allowed(base)) {
+                    Some(allowed) if allowed > 0.0 => format!(
                         "old debt, may grow to {} within the tolerance: ok",
-                        base + t.allowed(base)
-                    )
-                }
-                None => format!("old debt, no worse than {base}: ok"),
+                        base + allowed
+                    ),
+                    _ => format!("old debt, no worse than {base}: ok"),
+                },
             };
         writeln!(
             out,
@@ -239,6 +233,38 @@ mod tests {
         .expect("writes");
         assert!(
             out.contains("length       40 → 45   already above the fail level, and worse: FAIL"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn ratchet_names_a_complexity_tolerance_and_how_far_it_lets_a_function_go() {
+        let settings = Settings::from_yaml(
+            "mode: ratchet\nratchet: { cyclomatic_tolerance: 3 }\nthresholds: { cyclomatic: { fail: 2 } }\n",
+            crate::config::ConfigOrigin::Embedded,
+        )
+        .expect("valid");
+        let branchy = |ifs: usize| {
+            let mut s = String::from("def f(x):\n");
+            for i in 0..ifs {
+                s.push_str(&format!("    if x == {i}:\n        return {i}\n"));
+            }
+            s.push_str("    return x\n");
+            Analyzer::new().analyze(s.as_bytes(), Language::Python)
+        };
+        let (base, head) = (branchy(4), branchy(5));
+        let mut out = String::new();
+        against_head(
+            &mut out,
+            &settings,
+            "a.py",
+            &head.functions[0],
+            Some(&base.functions[0]),
+        )
+        .expect("writes");
+        assert!(out.contains(", ratchet.cyclomatic_tolerance 3):"), "{out}");
+        assert!(
+            out.contains("cyclomatic   5 → 6   old debt, may grow to 8 within the tolerance: ok"),
             "{out}"
         );
     }

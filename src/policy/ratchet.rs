@@ -14,7 +14,7 @@
 //!
 //! `absolute` flags every value as it is.
 
-use crate::config::{Level, PolicyMode, RatchetSettings, Tolerance};
+use crate::config::{Level, PolicyMode, RatchetSettings};
 use crate::rules::{Metric, Reason, Severity};
 
 /// The level `value` reaches and why the mode flags it; `None` when the mode lets it pass.
@@ -74,21 +74,18 @@ pub(super) fn message(
                 t.allowed(b)
             )
         }
-        Reason::Worse
-            if tolerance
-                .tolerance(metric)
-                .is_some_and(|(t, _)| t != Tolerance::NONE) =>
-        {
-            let b = base.unwrap_or(value);
-            let (t, key) = tolerance.tolerance(metric).expect("checked above");
-            format!(
-                "already above the {level} level, and grew by {}, more than ratchet.{key} {t} \
-                 ({})",
-                value - b,
-                t.allowed(b)
-            )
-        }
-        Reason::Worse => format!("already above the {level} level, and got worse"),
+        Reason::Worse => match tolerance.forgiving(metric) {
+            Some((t, key)) => {
+                let b = base.unwrap_or(value);
+                format!(
+                    "already above the {level} level, and grew by {}, more than ratchet.{key} \
+                     {t} ({})",
+                    value - b,
+                    t.allowed(b)
+                )
+            }
+            None => format!("already above the {level} level, and got worse"),
+        },
         Reason::Absolute => String::new(),
     };
     let mut m = format!("{values} (allowed {threshold}, from {source})");
@@ -102,6 +99,7 @@ pub(super) fn message(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Tolerance;
 
     const LEVEL: Level = Level {
         warn: Some(100.0),
