@@ -177,8 +177,7 @@ KEYWORDS = {"true", "false", "null", "return", "new", "this", "base", "default",
 def not_a_function(name):
     """Whether a name lizard reports is a statement or a call it took for a function: a name
     holding parentheses (`if( x == null)`, `ForMember( d => d . Id , …)`) or a keyword."""
-    last = name.replace("::", ".").rsplit(".", 1)[-1] if "(" not in name else name
-    return "(" in name or last.strip() in KEYWORDS
+    return "(" in name or short_name(name) in KEYWORDS
 
 
 def compare(liz, lizard_failed, ours, only_lang):
