@@ -38,7 +38,7 @@ static CORPUS: LazyLock<Vec<SourceFile>> = LazyLock::new(|| {
     corpus::generate(corpus::SEED, lines)
 });
 
-const LANGUAGES: [&str; 9] = [
+const LANGUAGES: [&str; 10] = [
     "rust",
     "python",
     "javascript",
@@ -48,6 +48,7 @@ const LANGUAGES: [&str; 9] = [
     "c",
     "cpp",
     "csharp",
+    "ruby",
 ];
 
 fn main() {

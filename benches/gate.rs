@@ -319,6 +319,7 @@ fn small_file(k: usize) -> (String, String) {
         Language::C => ("c", "c"),
         Language::Cpp => ("cpp", "cpp"),
         Language::CSharp => ("csharp", "cs"),
+        Language::Ruby => ("ruby", "rb"),
     };
     let path = format!("src/{dir}/m{:03}/f{k:06}.{ext}", (k / 8) % 500);
     let mut text = fill(small_template(language), k, k % 13);
@@ -385,6 +386,11 @@ fn small_template(language: Language) -> &'static str {
              if (name.Length > limit)\n        {\n            return limit;\n        }\n        \
              return name.Length + {N};\n    }\n}\n"
         }
+        Language::Ruby => {
+            "# Module {K}.\nmodule M{K}\n  class Item\n    def initialize(name)\n      @name = name\n    end\n\n    \
+             def score(limit)\n      return limit if @name.length > limit\n\n      @name.length + {N}\n    end\n  \
+             end\nend\n"
+        }
     }
 }
 
@@ -425,6 +431,10 @@ fn new_function(language: Language) -> &'static str {
              foreach (var x in xs)\n        {\n            if (x > {N} && x % 2 == 0)\n            {\n                \
              total += x;\n            }\n            else if (x < 0)\n            {\n                total -= 1;\n            \
              }\n        }\n        return total;\n    }\n}\n"
+        }
+        Language::Ruby => {
+            "\ndef tally_{K}(xs)\n  total = 0\n  xs.each do |x|\n    if x > {N} && x.even?\n      total += x\n    \
+             elsif x.negative?\n      total -= 1\n    end\n  end\n  total\nend\n"
         }
     }
 }

@@ -45,6 +45,17 @@ fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
     // grammar's error recovery, and with it the `K.` of its name).
     let ok = cs.functions.iter().find(|f| f.name == "Ok").expect("Ok");
     assert_eq!(ok.cyclomatic, 2);
+
+    let rb = analyze(
+        b"def ok(x)\n  x && 1\nend\n\ndef bad(\n  if\nend\nend\n",
+        Language::Ruby,
+    );
+    assert!(
+        !rb.diagnostics.is_empty(),
+        "Ruby syntax errors are reported"
+    );
+    let ok = rb.functions.iter().find(|f| f.name == "ok").expect("ok");
+    assert_eq!(ok.cyclomatic, 2);
 }
 
 /// 10,000 levels: nested blocks, nested conditions, nested parentheses and nested functions.
@@ -121,6 +132,28 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                 ")".repeat(DEPTH)
             ),
         ),
+        (
+            Language::Ruby,
+            format!(
+                "def f(a)\n{}a\n{}end\n",
+                "if a\n".repeat(DEPTH),
+                "end\n".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Labelled blocks in blocks outside any method: each is an entry of its own.
+            Language::Ruby,
+            format!("{}{}", "it \"x\" do\n".repeat(DEPTH), "end\n".repeat(DEPTH)),
+        ),
+        (
+            // Unlabelled ones fold into the outermost, each `if` modifier one level deeper.
+            Language::Ruby,
+            format!(
+                "{}{}",
+                "x.each do\nx if x\n".repeat(DEPTH),
+                "end\n".repeat(DEPTH)
+            ),
+        ),
     ];
     for (language, src) in cases {
         let m = analyze(src.as_bytes(), language);
@@ -148,6 +181,17 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                     _ => assert_eq!((m.functions.len(), f.cyclomatic), (1, 2)),
                 }
             }
+            Language::Ruby => match m.functions[0].name.as_str() {
+                "f" => {
+                    assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1);
+                    assert_eq!(m.functions[0].max_nesting as usize, DEPTH);
+                }
+                "x.each callback" => {
+                    assert_eq!(m.functions.len(), 1);
+                    assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1);
+                }
+                _ => assert_eq!(m.functions.len(), DEPTH, "one entry per block"),
+            },
             _ => {}
         }
     }

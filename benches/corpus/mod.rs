@@ -19,11 +19,11 @@ use debtgate::lang::Language;
 /// The seed the bench and the side-by-side script use.
 pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 
-/// Lines per language in the standard corpus: 9 × 50,000 = 450,000 lines.
+/// Lines per language in the standard corpus: 10 × 50,000 = 500,000 lines.
 pub const LINES_PER_LANGUAGE: usize = 50_000;
 
 /// The languages generated, one directory each.
-pub const LANGUAGES: [Language; 9] = [
+pub const LANGUAGES: [Language; 10] = [
     Language::Rust,
     Language::Python,
     Language::JavaScript,
@@ -33,6 +33,7 @@ pub const LANGUAGES: [Language; 9] = [
     Language::C,
     Language::Cpp,
     Language::CSharp,
+    Language::Ruby,
 ];
 
 /// One generated file.
@@ -286,7 +287,7 @@ impl FileGen {
 
     fn case(&self) -> Case {
         match self.lang {
-            Language::Rust | Language::Python | Language::C => Case::Snake,
+            Language::Rust | Language::Python | Language::C | Language::Ruby => Case::Snake,
             _ => Case::Camel,
         }
     }
@@ -327,19 +328,25 @@ impl FileGen {
             Language::C => "c",
             Language::Cpp => "cpp",
             Language::CSharp => "cs",
+            Language::Ruby => "rb",
         }
     }
 
     fn unit(&self) -> &'static str {
         match self.lang {
             Language::Go => "\t",
-            Language::JavaScript | Language::TypeScript | Language::Tsx => "  ",
+            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Ruby => "  ",
             _ => "    ",
         }
     }
 
     fn python(&self) -> bool {
         self.lang == Language::Python
+    }
+
+    /// Blocks closed by `end`, headers without braces or colons.
+    fn ruby(&self) -> bool {
+        self.lang == Language::Ruby
     }
 
     /// C-family syntax: parenthesised conditions, `;`, `switch`, `case`.
@@ -358,7 +365,7 @@ impl FileGen {
 
     fn semi(&self) -> &'static str {
         match self.lang {
-            Language::Python | Language::Go => "",
+            Language::Python | Language::Go | Language::Ruby => "",
             _ => ";",
         }
     }
@@ -385,6 +392,8 @@ impl FileGen {
     fn open(&mut self, header: &str) {
         let line = if self.python() {
             format!("{header}:")
+        } else if self.ruby() {
+            header.to_string()
         } else {
             format!("{header} {{")
         };
@@ -394,7 +403,9 @@ impl FileGen {
 
     fn close(&mut self) {
         self.indent -= 1;
-        if !self.python() {
+        if self.ruby() {
+            self.line("end");
+        } else if !self.python() {
             self.line("}");
         }
     }
@@ -404,6 +415,8 @@ impl FileGen {
         self.indent -= 1;
         let line = if self.python() {
             format!("{clause}:")
+        } else if self.ruby() {
+            clause.to_string()
         } else {
             format!("}} {clause} {{")
         };
@@ -437,7 +450,7 @@ impl FileGen {
             let marker = self.rng.pick(DEBT);
             text = format!("{marker}: {text}");
         }
-        let line = if self.python() {
+        let line = if self.python() || self.ruby() {
             format!("# {text}")
         } else {
             format!("// {text}")
@@ -452,6 +465,7 @@ impl FileGen {
         match self.lang {
             Language::Rust => body.iter().for_each(|l| self.line(&format!("/// {l}"))),
             Language::Go => body.iter().for_each(|l| self.line(&format!("// {l}"))),
+            Language::Ruby => body.iter().for_each(|l| self.line(&format!("# {l}"))),
             Language::Python => {} // docstrings go inside the body
             _ => {
                 self.line("/**");
@@ -488,6 +502,7 @@ impl FileGen {
             Language::Go => format!("r.{name}"),
             Language::C => format!("self->{name}"),
             Language::Cpp => format!("{name}_"),
+            Language::Ruby => format!("@{name}"),
             _ => format!("this.{name}"),
         }
     }
@@ -500,7 +515,7 @@ impl FileGen {
             Language::Rust | Language::Python => format!("self.{name}({args})"),
             Language::Go => format!("r.{name}({args})"),
             Language::C => format!("{name}(self, {args})"),
-            Language::Cpp => format!("{name}({args})"),
+            Language::Cpp | Language::Ruby => format!("{name}({args})"),
             _ => format!("this.{name}({args})"),
         }
     }
@@ -549,6 +564,7 @@ impl FileGen {
             let n = self.rng.pick(NOUNS);
             let name = match self.lang {
                 Language::Rust | Language::Python | Language::C => format!("is_{n}_ready"),
+                Language::Ruby => format!("{n}_ready?"),
                 _ => ident(&["is", n, "ready"], Case::Camel),
             };
             let arg = self.readable();
@@ -646,6 +662,7 @@ impl FileGen {
                 format!("Log.Debug($\"{words}: {{{with_value}}}\")")
             }
             Language::CSharp => format!("Log.Debug(\"{quoted}{words}: \" + {with_value})"),
+            Language::Ruby => format!("logger.debug(\"{quoted}{words}: #{{{with_value}}}\")"),
         }
     }
 
@@ -671,6 +688,7 @@ impl FileGen {
             Language::Java | Language::C => format!("int {name} = {value};"),
             Language::Cpp => format!("auto {name} = {value};"),
             Language::CSharp => format!("var {name} = {value};"),
+            Language::Ruby => format!("{name} = {value}"),
         };
         self.line(&line);
         self.vars.push((name.to_string(), true));
@@ -680,7 +698,7 @@ impl FileGen {
         let line = match self.lang {
             Language::Rust if self.f.fallible => format!("return Ok({value});"),
             Language::Go if self.f.fallible => format!("return {value}, nil"),
-            Language::Python | Language::Go => format!("return {value}"),
+            Language::Python | Language::Go | Language::Ruby => format!("return {value}"),
             _ => format!("return {value};"),
         };
         self.line(&line);
@@ -698,6 +716,7 @@ impl FileGen {
             Language::Python => format!("raise ValueError(\"{what}\")"),
             Language::Java => format!("throw new IllegalArgumentException(\"{what}\");"),
             Language::CSharp => format!("throw new ArgumentException(\"{what}\");"),
+            Language::Ruby => format!("raise ArgumentError, \"{what}\""),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 format!("throw new Error(\"{what}\");")
             }
@@ -777,6 +796,9 @@ impl FileGen {
                     self.open(&format!("if {cond}"));
                     self.line(jump);
                     self.close();
+                } else if self.ruby() {
+                    let jump = if jump == "continue" { "next" } else { jump };
+                    self.line(&format!("{jump} if {cond}"));
                 } else {
                     let semi = self.semi();
                     self.line(&format!("if {cond} {{ {jump}{semi} }}"));
@@ -815,6 +837,8 @@ impl FileGen {
             let cond = self.condition();
             let clause = if self.python() {
                 format!("elif {cond}")
+            } else if self.ruby() {
+                format!("elsif {cond}")
             } else {
                 format!("else if {}", self.paren(&cond))
             };
@@ -864,6 +888,8 @@ impl FileGen {
             Language::Java | Language::C | Language::CSharp => {
                 format!("for (int {var} = 0; {var} < {bound}; {var}++)")
             }
+            Language::Ruby if self.rng.chance(50) => format!("(0...{bound}).each do |{var}|"),
+            Language::Ruby => format!("for {var} in 0...{bound}"),
         };
         self.open(&header);
         self.with_loop_var(var, depth);
@@ -909,6 +935,20 @@ impl FileGen {
                 self.open("else");
                 self.nested(depth);
                 self.indent -= 1;
+            }
+            Language::Ruby => {
+                self.open(&format!("case {subject}"));
+                for c in 0..cases {
+                    self.line(&format!("when {c}"));
+                    self.indent += 1;
+                    self.nested(depth);
+                    self.indent -= 1;
+                }
+                self.line("else");
+                self.indent += 1;
+                self.nested(depth);
+                self.indent -= 1;
+                self.close();
             }
             Language::Rust => {
                 self.open(&format!("match {subject}"));
@@ -999,6 +1039,20 @@ impl FileGen {
                 self.nested(depth);
                 self.close();
             }
+            Language::Ruby => {
+                self.open("begin");
+                let call = self.receiver_call(&load, &arg);
+                self.stmt(&call);
+                self.nested(depth);
+                self.reopen("rescue KeyError, ArgumentError => e");
+                self.nested(depth);
+                if self.rng.chance(20) {
+                    self.reopen("ensure");
+                    self.comment();
+                    self.stmt("release");
+                }
+                self.close();
+            }
             _ => {
                 self.open("try");
                 let call = self.receiver_call(&load, &arg);
@@ -1054,6 +1108,7 @@ impl FileGen {
                 format!("std::for_each({items}.begin(), {items}.end(), [&](int item) {{")
             }
             Language::Go => "visit(items, func(item int) {".to_string(),
+            Language::Ruby => format!("{items}.each do |item|"),
             Language::Python => {
                 self.open(&format!("for item in {items}"));
                 self.with_loop_var("item", depth);
@@ -1078,6 +1133,7 @@ impl FileGen {
         self.indent -= 1;
         self.line(match self.lang {
             Language::Go => "})",
+            Language::Ruby => "end",
             _ => "});",
         });
     }
@@ -1097,6 +1153,7 @@ impl FileGen {
             Language::Java => format!("IntUnaryOperator {name} = v -> v * {k} + {other};"),
             Language::CSharp => format!("Func<int, int> {name} = v => v * {k} + {other};"),
             Language::Cpp => format!("auto {name} = [&](int v) {{ return v * {k} + {other}; }};"),
+            Language::Ruby => format!("{name} = ->(v) {{ v * {k} + {other} }}"),
             Language::C => {
                 let value = self.arith();
                 return self.declare(&name, &value);
@@ -1106,6 +1163,8 @@ impl FileGen {
         let arg = self.readable();
         let apply = if self.lang == Language::Java {
             format!("{name}.applyAsInt({arg})")
+        } else if self.ruby() {
+            format!("{name}.call({arg})")
         } else {
             format!("{name}({arg})")
         };
@@ -1152,7 +1211,7 @@ impl FileGen {
         if let Some(last) = out.last_mut() {
             if matches!(
                 self.lang,
-                Language::Python | Language::JavaScript | Language::TypeScript
+                Language::Python | Language::JavaScript | Language::TypeScript | Language::Ruby
             ) && self.rng.chance(20)
             {
                 last.push_str(" = 1");
@@ -1204,7 +1263,7 @@ impl FileGen {
         self.block(0, size);
         match (self.lang, fallible) {
             (Language::Rust, true) => self.line("Ok(acc)"),
-            (Language::Rust, false) => self.line("acc"),
+            (Language::Rust | Language::Ruby, false) => self.line("acc"),
             (Language::C, _) => {
                 self.line("return acc;");
                 self.indent -= 1;
@@ -1273,6 +1332,8 @@ impl FileGen {
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 self.script_signature(name, owner, plist)
             }
+            Language::Ruby if plist.is_empty() => format!("def {name}"),
+            Language::Ruby => format!("def {name}({plist})"),
             Language::Go => {
                 let ret = if fallible { "(int, error)" } else { "int" };
                 match owner {
@@ -1386,6 +1447,12 @@ impl FileGen {
                 "import java.util.function.IntUnaryOperator;".into(),
                 "import java.util.logging.Logger;".into(),
             ],
+            Language::Ruby => vec![
+                "# frozen_string_literal: true".into(),
+                String::new(),
+                "require \"json\"".into(),
+                format!("require_relative \"{package}/helpers\""),
+            ],
             Language::CSharp => vec![
                 "using System;".into(),
                 "using System.Collections.Generic;".into(),
@@ -1450,6 +1517,7 @@ impl FileGen {
             Language::Go => self.type_go(&ty, &fields, methods),
             Language::Java => self.type_java(&ty, &fields, methods),
             Language::CSharp => self.type_csharp(&ty, &fields, methods),
+            Language::Ruby => self.type_ruby(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
         }
@@ -1605,6 +1673,25 @@ impl FileGen {
         self.close();
     }
 
+    fn type_ruby(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        self.open(&format!("class {ty}"));
+        let readers: Vec<String> = fields.iter().map(|f| format!(":{f}")).collect();
+        self.line(&format!("attr_reader {}", readers.join(", ")));
+        self.line("");
+        self.open("def initialize(limit = 0)");
+        for f in fields {
+            self.line(&format!("@{f} = limit"));
+        }
+        self.line("@items = []");
+        self.close();
+        for _ in 0..methods {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.close();
+    }
+
     fn type_c(&mut self, ty: &str, fields: &[String], methods: usize) {
         self.open(&format!("struct {ty}"));
         for f in fields {
@@ -1663,7 +1750,7 @@ impl FileGen {
                 Language::Java | Language::CSharp => {
                     ident(&[v, n, &format!("{}", self.index)], Case::Pascal)
                 }
-                Language::Go | Language::Rust | Language::Python | Language::C => {
+                Language::Go | Language::Rust | Language::Python | Language::C | Language::Ruby => {
                     format!("{v}_{n}_{}", self.index)
                 }
                 _ => format!("{v}-{n}-{}", self.index),
@@ -1677,6 +1764,10 @@ impl FileGen {
             self.open(&format!("public static class {class}"));
             self.line("private static readonly Logger Log = Logger.For(typeof(Program));");
             self.line("");
+        }
+        if self.ruby() {
+            let module = ident(&[package], Case::Pascal);
+            self.open(&format!("module {module}"));
         }
         if self.lang == Language::Java {
             let class = stem.clone();
@@ -1697,7 +1788,7 @@ impl FileGen {
             self.line("");
         }
         match self.lang {
-            Language::Java | Language::CSharp => self.close(),
+            Language::Java | Language::CSharp | Language::Ruby => self.close(),
             Language::Cpp => {
                 let line = format!("}}  // namespace {package}");
                 self.line(&line);

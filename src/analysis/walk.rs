@@ -110,7 +110,9 @@ struct Walker<'a, 't> {
     /// How many annotation / decorator nodes are open.
     in_annotation: usize,
     open: Vec<OpenFunction>,
-    scopes: Vec<String>,
+    /// Open scopes and functions, each with what joins it to the one before (`None`: the
+    /// language's separator).
+    scopes: Vec<(String, Option<&'static str>)>,
     out: WalkOutput,
     syntax_errors: usize,
     /// Token buffers of closed functions, reused by the next ones.
@@ -220,7 +222,7 @@ impl<'t> Walker<'_, 't> {
                 (true, false)
             }
             Some(Entry::Scope(scope)) => {
-                self.scopes.push(scope);
+                self.scopes.push((scope, None));
                 (false, true)
             }
             None => (false, false),
@@ -276,7 +278,7 @@ impl<'t> Walker<'_, 't> {
         let qualified = qualify(
             &self.scopes,
             decl.qualifier.as_deref(),
-            &decl.name,
+            (&decl.name, decl.joint),
             self.spec.separator(),
         );
         let end = node.end_position();
@@ -286,7 +288,7 @@ impl<'t> Walker<'_, 't> {
         } else {
             end.row
         };
-        self.scopes.push(decl.name.clone());
+        self.scopes.push((decl.name.clone(), decl.joint));
         self.open.push(OpenFunction {
             name: decl.name,
             qualified_name: qualified,
@@ -377,14 +379,25 @@ fn body_hash(body: &[u8]) -> u64 {
 /// nested functions cost linear, not quadratic, memory.
 const QUALIFIED_KEEP: usize = 4;
 
-/// `Outer.Inner.name`, with the middle of absurdly deep nests elided.
-fn qualify(scopes: &[String], qualifier: Option<&str>, name: &str, sep: &str) -> String {
-    let parts: Vec<&str> = scopes.iter().map(String::as_str).chain(qualifier).collect();
-    let kept: Vec<&str> = if parts.len() > 2 * QUALIFIED_KEEP {
-        let tail = &parts[parts.len() - QUALIFIED_KEEP..];
+/// `Outer.Inner.name` (`Outer::Inner#name` where a joint says `#`), with the middle of absurdly
+/// deep nests elided. Each part is preceded by its own joint, or by `sep`.
+fn qualify(
+    scopes: &[(String, Option<&'static str>)],
+    qualifier: Option<&str>,
+    name: (&str, Option<&'static str>),
+    sep: &str,
+) -> String {
+    let parts: Vec<(&str, Option<&str>)> = scopes
+        .iter()
+        .map(|(s, j)| (s.as_str(), *j))
+        .chain(qualifier.map(|q| (q, None)))
+        .chain(std::iter::once(name))
+        .collect();
+    let kept: Vec<(&str, Option<&str>)> = if parts.len() > 2 * QUALIFIED_KEEP + 1 {
+        let tail = &parts[parts.len() - QUALIFIED_KEEP - 1..];
         parts[..QUALIFIED_KEEP]
             .iter()
-            .chain(&["…"])
+            .chain(&[("…", None)])
             .chain(tail)
             .copied()
             .collect()
@@ -392,11 +405,12 @@ fn qualify(scopes: &[String], qualifier: Option<&str>, name: &str, sep: &str) ->
         parts
     };
     let mut out = String::new();
-    for part in kept {
+    for (i, (part, joint)) in kept.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(joint.unwrap_or(sep));
+        }
         out.push_str(part);
-        out.push_str(sep);
     }
-    out.push_str(name);
     out
 }
 

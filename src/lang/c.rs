@@ -266,6 +266,7 @@ impl C {
         Some(FunctionDecl {
             name,
             qualifier,
+            joint: None,
             params,
             start_row: name_node.start_position().row,
         })
@@ -337,6 +338,7 @@ impl C {
         Some(FunctionDecl {
             name,
             qualifier: (!scopes.is_empty()).then(|| scopes.join(sep)),
+            joint: None,
             params: self.parameter_count(params, src),
             start_row: cur.start_position().row,
         })

@@ -238,6 +238,7 @@ impl Spec for CSharp {
         let decl = |name: String, at: Node, params: u32| FunctionDecl {
             name,
             qualifier: None,
+            joint: None,
             params,
             start_row: at.start_position().row,
         };

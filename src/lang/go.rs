@@ -123,6 +123,7 @@ impl Spec for Go {
         Some(FunctionDecl {
             name,
             qualifier,
+            joint: None,
             params,
             start_row,
         })

@@ -36,6 +36,18 @@ impl<T: Copy> Kinds<T> {
         }
     }
 
+    /// As [`Kinds::new`], for named kinds only: every anonymous kind (a keyword token, which
+    /// grammars such as Ruby's name like the node it opens: `if`, `when`, `rescue`) is `other`.
+    pub fn named(grammar: &Grammar, other: T, tag: impl Fn(&str) -> Option<T>) -> Self {
+        let mut kinds = Kinds::new(grammar, other, tag);
+        for (id, slot) in kinds.tags.iter_mut().enumerate() {
+            if !grammar.node_kind_is_named(id as u16) {
+                *slot = other;
+            }
+        }
+        kinds
+    }
+
     /// The tag of kind `id`.
     #[inline]
     pub fn get(&self, id: u16) -> T {

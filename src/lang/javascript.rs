@@ -240,6 +240,7 @@ impl Spec for JavaScript {
         Some(FunctionDecl {
             name,
             qualifier: None,
+            joint: None,
             params: params as u32,
             start_row,
         })

@@ -21,6 +21,7 @@ mod ids;
 mod java;
 mod javascript;
 mod python;
+mod ruby;
 mod rust;
 mod typescript;
 
@@ -37,11 +38,12 @@ pub enum Language {
     C,
     Cpp,
     CSharp,
+    Ruby,
 }
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 10] = [
+    pub const ALL: [Language; 11] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -52,10 +54,18 @@ impl Language {
         Language::C,
         Language::Cpp,
         Language::CSharp,
+        Language::Ruby,
     ];
 
     /// The language of a path, by its extension; `None` for files we do not analyse.
     pub fn from_path(path: &Path) -> Option<Language> {
+        if let Some(language) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(Language::from_file_name)
+        {
+            return Some(language);
+        }
         let ext = path.extension()?.to_str()?;
         Some(match ext {
             "rs" => Language::Rust,
@@ -70,8 +80,18 @@ impl Language {
                 Language::Cpp
             }
             "cs" => Language::CSharp,
+            "rb" | "rake" | "gemspec" | "ru" => Language::Ruby,
             _ => return None,
         })
+    }
+
+    /// Files known by their whole name, without an extension (`Rakefile`, `Gemfile`).
+    fn from_file_name(name: &str) -> Option<Language> {
+        match name {
+            "Rakefile" | "Gemfile" | "Guardfile" | "Capfile" | "Vagrantfile" | "Podfile"
+            | "Brewfile" | "Fastfile" | "Dangerfile" | "Steepfile" => Some(Language::Ruby),
+            _ => None,
+        }
     }
 
     /// The name used in reports and configuration.
@@ -87,6 +107,7 @@ impl Language {
             Language::C => "c",
             Language::Cpp => "cpp",
             Language::CSharp => "csharp",
+            Language::Ruby => "ruby",
         }
     }
 
@@ -103,6 +124,7 @@ impl Language {
             Language::C => tree_sitter_c::LANGUAGE.into(),
             Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
             Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
+            Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
         }
     }
 
@@ -145,6 +167,7 @@ impl Language {
         static CPP: LazyLock<cpp::Cpp> = LazyLock::new(|| cpp::Cpp::new(Language::Cpp));
         static CSHARP: LazyLock<csharp::CSharp> =
             LazyLock::new(|| csharp::CSharp::new(Language::CSharp));
+        static RUBY: LazyLock<ruby::Ruby> = LazyLock::new(|| ruby::Ruby::new(Language::Ruby));
         match (self, grammar) {
             (Language::Rust, _) => &*RUST,
             (Language::Python, _) => &*PYTHON,
@@ -157,6 +180,7 @@ impl Language {
             (Language::C, _) => &*C,
             (Language::Cpp, _) => &*CPP,
             (Language::CSharp, _) => &*CSHARP,
+            (Language::Ruby, _) => &*RUBY,
         }
     }
 }
@@ -206,6 +230,10 @@ pub struct FunctionDecl {
     pub name: String,
     /// A qualifier the declaration itself names (Go receiver type, C++ `K::` prefix).
     pub qualifier: Option<String>,
+    /// What joins the enclosing scopes to this function's name when it is not the language's
+    /// [separator](Spec::separator): Ruby writes `Module::Class#method` for an instance method and
+    /// `Module::Class.method` for a singleton one. `None`: the separator.
+    pub joint: Option<&'static str>,
     /// Declared parameters, receivers (`self`, `this`, `cls`) not counted.
     pub params: u32,
     /// 0-based row where the function starts (its signature, not decorators or attributes).
@@ -409,6 +437,12 @@ mod tests {
             ("a.h", Some(Language::C)),
             ("a.hpp", Some(Language::Cpp)),
             ("A.cs", Some(Language::CSharp)),
+            ("lib/a.rb", Some(Language::Ruby)),
+            ("lib/tasks/db.rake", Some(Language::Ruby)),
+            ("a.gemspec", Some(Language::Ruby)),
+            ("Rakefile", Some(Language::Ruby)),
+            ("app/Gemfile", Some(Language::Ruby)),
+            ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),
         ];

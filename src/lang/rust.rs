@@ -143,6 +143,7 @@ impl Spec for Rust {
         Some(FunctionDecl {
             name: text(name, src),
             qualifier: None,
+            joint: None,
             params: params as u32,
             start_row: name.start_position().row,
         })
