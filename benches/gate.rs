@@ -320,6 +320,7 @@ fn small_file(k: usize) -> (String, String) {
         Language::Cpp => ("cpp", "cpp"),
         Language::CSharp => ("csharp", "cs"),
         Language::Ruby => ("ruby", "rb"),
+        Language::Php => ("php", "php"),
     };
     let path = format!("src/{dir}/m{:03}/f{k:06}.{ext}", (k / 8) % 500);
     let mut text = fill(small_template(language), k, k % 13);
@@ -391,6 +392,12 @@ fn small_template(language: Language) -> &'static str {
              def score(limit)\n      return limit if @name.length > limit\n\n      @name.length + {N}\n    end\n  \
              end\nend\n"
         }
+        Language::Php => {
+            "<?php\n\n// Module {K}.\ndeclare(strict_types=1);\n\nnamespace M{K};\n\nfinal class Item\n{\n    \
+             public function __construct(private readonly string $name)\n    {\n    }\n\n    \
+             public function score(int $limit): int\n    {\n        if (strlen($this->name) > $limit) {\n            \
+             return $limit;\n        }\n        return strlen($this->name) + {N};\n    }\n}\n"
+        }
     }
 }
 
@@ -435,6 +442,11 @@ fn new_function(language: Language) -> &'static str {
         Language::Ruby => {
             "\ndef tally_{K}(xs)\n  total = 0\n  xs.each do |x|\n    if x > {N} && x.even?\n      total += x\n    \
              elsif x.negative?\n      total -= 1\n    end\n  end\n  total\nend\n"
+        }
+        Language::Php => {
+            "\nfunction tally{K}(array $xs): int\n{\n    $total = 0;\n    foreach ($xs as $x) {\n        \
+             if ($x > {N} && $x % 2 === 0) {\n            $total += $x;\n        } elseif ($x < 0) {\n            \
+             $total -= 1;\n        }\n    }\n    return $total;\n}\n"
         }
     }
 }

@@ -56,6 +56,18 @@ fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
     );
     let ok = rb.functions.iter().find(|f| f.name == "ok").expect("ok");
     assert_eq!(ok.cyclomatic, 2);
+
+    // PHP: a broken method between two good ones, and markup cut off inside a function.
+    let php = analyze(
+        b"<?php\nclass K {\n  function ok($a) { return $a && 1; }\n  function bad( {\n  function later($b) { return $b ?? 0; }\n}\nfunction cut() { ?>\n<p>\n",
+        Language::Php,
+    );
+    assert!(
+        !php.diagnostics.is_empty(),
+        "PHP syntax errors are reported"
+    );
+    let ok = php.functions.iter().find(|f| f.name == "ok").expect("ok");
+    assert_eq!(ok.cyclomatic, 2);
 }
 
 /// 10,000 levels: nested blocks, nested conditions, nested parentheses and nested functions.
@@ -154,6 +166,31 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                 "end\n".repeat(DEPTH)
             ),
         ),
+        (
+            Language::Php,
+            format!(
+                "<?php function f($a) {{ {} }}",
+                "if ($a) { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Labelled closures in closures outside any function: each is an entry of its own.
+            Language::Php,
+            format!(
+                "<?php {}1{};",
+                "it('x', function () { return ".repeat(DEPTH),
+                "; });".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Arrow functions in arrow functions, in a method: all fold into it.
+            Language::Php,
+            format!(
+                "<?php class K {{ function g($a) {{ return {}$a ?? 0{}; }} }}",
+                "fn () => (".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
     ];
     for (language, src) in cases {
         let m = analyze(src.as_bytes(), language);
@@ -191,6 +228,15 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                     assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1);
                 }
                 _ => assert_eq!(m.functions.len(), DEPTH, "one entry per block"),
+            },
+            Language::Php => match m.functions[0].name.as_str() {
+                "f" => {
+                    assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1);
+                    assert_eq!(m.functions[0].max_nesting as usize, DEPTH);
+                }
+                // The arrow functions fold: one entry, the `??` its one decision.
+                "g" => assert_eq!((m.functions.len(), m.functions[0].cyclomatic), (1, 2)),
+                _ => assert_eq!(m.functions.len(), DEPTH, "one entry per closure"),
             },
             _ => {}
         }

@@ -1,4 +1,4 @@
-//! A deterministic generator of realistic source files in the eight languages debtgate measures,
+//! A deterministic generator of realistic source files in the languages debtgate measures,
 //! shared by `benches/analysis.rs` and `examples/gen-corpus.rs` (which writes it to disk for the
 //! side-by-side run against lizard, `scripts/bench-vs-lizard.sh`).
 //!
@@ -19,11 +19,11 @@ use debtgate::lang::Language;
 /// The seed the bench and the side-by-side script use.
 pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 
-/// Lines per language in the standard corpus: 10 × 50,000 = 500,000 lines.
+/// Lines per language in the standard corpus: 11 × 50,000 = 550,000 lines.
 pub const LINES_PER_LANGUAGE: usize = 50_000;
 
 /// The languages generated, one directory each.
-pub const LANGUAGES: [Language; 10] = [
+pub const LANGUAGES: [Language; 11] = [
     Language::Rust,
     Language::Python,
     Language::JavaScript,
@@ -34,6 +34,7 @@ pub const LANGUAGES: [Language; 10] = [
     Language::Cpp,
     Language::CSharp,
     Language::Ruby,
+    Language::Php,
 ];
 
 /// One generated file.
@@ -329,6 +330,7 @@ impl FileGen {
             Language::Cpp => "cpp",
             Language::CSharp => "cs",
             Language::Ruby => "rb",
+            Language::Php => "php",
         }
     }
 
@@ -349,6 +351,20 @@ impl FileGen {
         self.lang == Language::Ruby
     }
 
+    /// `$` before every variable, `$this->` before every field and method.
+    fn php(&self) -> bool {
+        self.lang == Language::Php
+    }
+
+    /// A variable's name as it is written: `$total` in PHP, `total` elsewhere.
+    fn var(&self, name: &str) -> String {
+        if self.php() {
+            format!("${name}")
+        } else {
+            name.to_string()
+        }
+    }
+
     /// C-family syntax: parenthesised conditions, `;`, `switch`, `case`.
     fn c_like(&self) -> bool {
         matches!(
@@ -360,6 +376,7 @@ impl FileGen {
                 | Language::C
                 | Language::Cpp
                 | Language::CSharp
+                | Language::Php
         )
     }
 
@@ -450,7 +467,7 @@ impl FileGen {
             let marker = self.rng.pick(DEBT);
             text = format!("{marker}: {text}");
         }
-        let line = if self.python() || self.ruby() {
+        let line = if self.python() || self.ruby() || (self.php() && self.rng.chance(15)) {
             format!("# {text}")
         } else {
             format!("// {text}")
@@ -503,6 +520,7 @@ impl FileGen {
             Language::C => format!("self->{name}"),
             Language::Cpp => format!("{name}_"),
             Language::Ruby => format!("@{name}"),
+            Language::Php => format!("$this->{name}"),
             _ => format!("this.{name}"),
         }
     }
@@ -516,6 +534,7 @@ impl FileGen {
             Language::Go => format!("r.{name}({args})"),
             Language::C => format!("{name}(self, {args})"),
             Language::Cpp | Language::Ruby => format!("{name}({args})"),
+            Language::Php => format!("$this->{name}({args})"),
             _ => format!("this.{name}({args})"),
         }
     }
@@ -570,7 +589,11 @@ impl FileGen {
             let arg = self.readable();
             return self.receiver_call(&name, &arg);
         }
-        let op = self.rng.pick(&["<", ">", "<=", ">=", "==", "!="]);
+        let op = if self.php() {
+            self.rng.pick(&["<", ">", "<=", ">=", "===", "!=="])
+        } else {
+            self.rng.pick(&["<", ">", "<=", ">=", "==", "!="])
+        };
         let (a, b) = (self.readable(), self.operand());
         format!("{a} {op} {b}")
     }
@@ -631,6 +654,10 @@ impl FileGen {
             Language::Go => None,
             Language::Python => Some(format!("{a} if {c} else {b}")),
             Language::Rust => Some(format!("if {c} {{ {a} }} else {{ {b} }}")),
+            Language::Php if self.rng.chance(30) => {
+                let v = self.readable();
+                Some(format!("{v} ?? {b}"))
+            }
             _ => Some(format!("{c} ? {a} : {b}")),
         }
     }
@@ -663,6 +690,17 @@ impl FileGen {
             }
             Language::CSharp => format!("Log.Debug(\"{quoted}{words}: \" + {with_value})"),
             Language::Ruby => format!("logger.debug(\"{quoted}{words}: #{{{with_value}}}\")"),
+            // `{$x}` interpolates a variable, a property or a call on `$this`, nothing else.
+            Language::Php if self.f.method && with_value.starts_with('$') => {
+                format!("$this->logger->debug(\"{quoted}{words}: {{{with_value}}}\")")
+            }
+            Language::Php if self.f.method => {
+                format!("$this->logger->debug(\"{quoted}{words}: \" . {with_value})")
+            }
+            Language::Php if self.rng.chance(50) => {
+                format!("error_log(sprintf(\"{quoted}{words}: %d\", {with_value}))")
+            }
+            Language::Php => format!("error_log(\"{quoted}{words}: \" . {with_value})"),
         }
     }
 
@@ -672,9 +710,9 @@ impl FileGen {
         self.fresh += 1;
         let base = self.rng.pick(LOCALS);
         if self.fresh > LOCALS.len() / 2 {
-            format!("{base}{}", self.fresh)
+            self.var(&format!("{base}{}", self.fresh))
         } else {
-            base.to_string()
+            self.var(base)
         }
     }
 
@@ -689,6 +727,7 @@ impl FileGen {
             Language::Cpp => format!("auto {name} = {value};"),
             Language::CSharp => format!("var {name} = {value};"),
             Language::Ruby => format!("{name} = {value}"),
+            Language::Php => format!("{name} = {value};"),
         };
         self.line(&line);
         self.vars.push((name.to_string(), true));
@@ -717,6 +756,7 @@ impl FileGen {
             Language::Java => format!("throw new IllegalArgumentException(\"{what}\");"),
             Language::CSharp => format!("throw new ArgumentException(\"{what}\");"),
             Language::Ruby => format!("raise ArgumentError, \"{what}\""),
+            Language::Php => format!("throw new \\InvalidArgumentException(\"{what}\");"),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 format!("throw new Error(\"{what}\");")
             }
@@ -839,6 +879,8 @@ impl FileGen {
                 format!("elif {cond}")
             } else if self.ruby() {
                 format!("elsif {cond}")
+            } else if self.php() && self.rng.chance(85) {
+                format!("elseif {}", self.paren(&cond))
             } else {
                 format!("else if {}", self.paren(&cond))
             };
@@ -875,6 +917,7 @@ impl FileGen {
 
     fn for_loop(&mut self, depth: u32) {
         let var = ["i", "j", "k", "n"][self.f.loop_depth.min(3) as usize];
+        let var = &self.var(var);
         let bound = self.readable();
         let header = match self.lang {
             Language::Rust => format!("for {var} in 0..{bound}"),
@@ -890,6 +933,8 @@ impl FileGen {
             }
             Language::Ruby if self.rng.chance(50) => format!("(0...{bound}).each do |{var}|"),
             Language::Ruby => format!("for {var} in 0...{bound}"),
+            Language::Php if self.rng.chance(25) => format!("foreach (range(1, {bound}) as {var})"),
+            Language::Php => format!("for ({var} = 0; {var} < {bound}; {var}++)"),
         };
         self.open(&header);
         self.with_loop_var(var, depth);
@@ -950,6 +995,7 @@ impl FileGen {
                 self.indent -= 1;
                 self.close();
             }
+            Language::Php if self.rng.chance(40) => self.php_match(&subject, cases),
             Language::Rust => {
                 self.open(&format!("match {subject}"));
                 for c in 0..cases {
@@ -991,6 +1037,36 @@ impl FileGen {
                 self.close();
             }
         }
+    }
+
+    /// `$x = match (…) { 0 => …, default => … };`, or `match (true)` over conditions: arms are
+    /// expressions, so nothing nests.
+    fn php_match(&mut self, subject: &str, cases: usize) {
+        let name = self.fresh_local();
+        let on_true = self.rng.chance(30);
+        let subject = if on_true { "true" } else { subject };
+        self.line(&format!("{name} = match ({subject}) {{"));
+        self.indent += 1;
+        for c in 0..cases {
+            let pattern = if on_true {
+                self.condition()
+            } else if c + 1 == cases && self.rng.chance(30) {
+                format!("{c}, {}", c + 10)
+            } else {
+                c.to_string()
+            };
+            let value = self.arith();
+            self.line(&format!("{pattern} => {value},"));
+        }
+        let fallback = if self.rng.chance(25) {
+            "throw new \\InvalidArgumentException(\"unexpected value\")".to_string()
+        } else {
+            self.operand()
+        };
+        self.line(&format!("default => {fallback},"));
+        self.indent -= 1;
+        self.line("};");
+        self.vars.push((name, true));
     }
 
     fn try_block(&mut self, depth: u32) {
@@ -1069,6 +1145,8 @@ impl FileGen {
                         Language::CSharp => "catch (Exception)",
                         Language::Cpp if c == 0 => "catch (const std::out_of_range& e)",
                         Language::Cpp => "catch (const std::exception& e)",
+                        Language::Php if c == 0 => "catch (\\InvalidArgumentException $e)",
+                        Language::Php => "catch (\\RuntimeException | \\LogicException $e)",
                         _ => "catch (err)",
                     };
                     if c == 1 && matches!(self.lang, Language::JavaScript | Language::TypeScript) {
@@ -1094,7 +1172,7 @@ impl FileGen {
         let items = if self.f.method {
             self.field("items")
         } else {
-            "items".to_string()
+            self.var("items")
         };
         let header = match self.lang {
             Language::Rust => format!("{items}.iter().for_each(|item| {{"),
@@ -1109,6 +1187,13 @@ impl FileGen {
             }
             Language::Go => "visit(items, func(item int) {".to_string(),
             Language::Ruby => format!("{items}.each do |item|"),
+            Language::Php if self.rng.chance(50) => {
+                self.open(&format!("foreach ({items} as $item)"));
+                self.with_loop_var("$item", depth);
+                self.close();
+                return;
+            }
+            Language::Php => return self.php_closure(&items, depth),
             Language::Python => {
                 self.open(&format!("for item in {items}"));
                 self.with_loop_var("item", depth);
@@ -1138,6 +1223,43 @@ impl FileGen {
         });
     }
 
+    /// `array_walk($items, function (int $item) use (&$acc, $limit) { … });`: the body sees
+    /// what the closure captures, and `$this`.
+    fn php_closure(&mut self, items: &str, depth: u32) {
+        let outer = std::mem::take(&mut self.vars);
+        let mut uses: Vec<String> = Vec::new();
+        let mut captured: Vec<(String, bool)> = Vec::new();
+        if outer.iter().any(|v| v.0 == "$acc") {
+            uses.push("&$acc".to_string());
+            captured.push(("$acc".to_string(), true));
+        }
+        for _ in 0..self.rng.range(0, 2.min(outer.len())) {
+            let v = outer[self.rng.below(outer.len())].clone();
+            if !captured.iter().any(|c| c.0 == v.0) {
+                uses.push(v.0.clone());
+                captured.push((v.0, false));
+            }
+        }
+        let uses = if uses.is_empty() {
+            String::new()
+        } else {
+            format!(" use ({})", uses.join(", "))
+        };
+        self.line(&format!(
+            "array_walk({items}, function (int $item){uses} {{"
+        ));
+        self.indent += 1;
+        let saved = self.f.loop_depth;
+        self.f.loop_depth = 0; // `break` does not cross a function boundary
+        self.vars = captured;
+        self.vars.push(("$item".to_string(), false));
+        self.nested(depth);
+        self.vars = outer;
+        self.f.loop_depth = saved;
+        self.indent -= 1;
+        self.line("});");
+    }
+
     fn lambda(&mut self) {
         let name = self.fresh_local();
         let k = self.rng.range(2, 9);
@@ -1154,6 +1276,16 @@ impl FileGen {
             Language::CSharp => format!("Func<int, int> {name} = v => v * {k} + {other};"),
             Language::Cpp => format!("auto {name} = [&](int v) {{ return v * {k} + {other}; }};"),
             Language::Ruby => format!("{name} = ->(v) {{ v * {k} + {other} }}"),
+            Language::Php if self.rng.chance(50) => {
+                format!("{name} = fn (int $v): int => $v * {k} + {other};")
+            }
+            // `$this` is bound in a closure by itself; a variable has to be captured.
+            Language::Php if other.starts_with("$this") || !other.starts_with('$') => {
+                format!("{name} = function (int $v): int {{ return $v * {k} + {other}; }};")
+            }
+            Language::Php => format!(
+                "{name} = function (int $v) use ({other}): int {{ return $v * {k} + {other}; }};"
+            ),
             Language::C => {
                 let value = self.arith();
                 return self.declare(&name, &value);
@@ -1187,7 +1319,7 @@ impl FileGen {
         let mut names: Vec<String> = Vec::new();
         while names.len() < n {
             let p = self.rng.pick(PARAMS);
-            let p = ident(&[p], self.case());
+            let p = self.var(&ident(&[p], self.case()));
             if !names.contains(&p) {
                 names.push(p);
             }
@@ -1203,7 +1335,9 @@ impl FileGen {
             _ => "",
         };
         let prefix = match self.lang {
-            Language::Java | Language::C | Language::Cpp | Language::CSharp => "int ",
+            Language::Java | Language::C | Language::Cpp | Language::CSharp | Language::Php => {
+                "int "
+            }
             _ => "",
         };
         let mut out: Vec<String> = params.iter().map(|p| format!("{prefix}{p}{ty}")).collect();
@@ -1211,7 +1345,11 @@ impl FileGen {
         if let Some(last) = out.last_mut() {
             if matches!(
                 self.lang,
-                Language::Python | Language::JavaScript | Language::TypeScript | Language::Ruby
+                Language::Python
+                    | Language::JavaScript
+                    | Language::TypeScript
+                    | Language::Ruby
+                    | Language::Php
             ) && self.rng.chance(20)
             {
                 last.push_str(" = 1");
@@ -1242,8 +1380,8 @@ impl FileGen {
         }
         let plist = self.param_list(&params);
         let header = self.signature(&name, owner, exported, fallible, &plist);
-        if self.lang == Language::C {
-            // K&R-ish: the brace of a function on its own line.
+        if matches!(self.lang, Language::C | Language::Php) {
+            // K&R-ish (PSR-12 in PHP): the brace of a function on its own line.
             self.line(&header);
             self.line("{");
             self.indent += 1;
@@ -1271,7 +1409,10 @@ impl FileGen {
                 self.indent += 1;
                 self.line("return -1;");
             }
-            _ => self.ret("acc"),
+            _ => {
+                let acc = self.var("acc");
+                self.ret(&acc);
+            }
         }
         if header.ends_with("=>") {
             // An arrow function bound to a `const` ends its declaration.
@@ -1334,6 +1475,15 @@ impl FileGen {
             }
             Language::Ruby if plist.is_empty() => format!("def {name}"),
             Language::Ruby => format!("def {name}({plist})"),
+            Language::Php => match owner {
+                Some(_) => {
+                    let vis = self
+                        .rng
+                        .pick(&["public ", "public ", "private ", "protected "]);
+                    format!("{vis}function {name}({plist}): int")
+                }
+                None => format!("function {name}({plist}): int"),
+            },
             Language::Go => {
                 let ret = if fallible { "(int, error)" } else { "int" };
                 match owner {
@@ -1397,7 +1547,8 @@ impl FileGen {
         if self.lang == Language::C {
             self.line("struct state state = {0};");
         }
-        self.declare("acc", &init);
+        let acc = self.var("acc");
+        self.declare(&acc, &init);
     }
 
     fn header(&mut self, package: &str) {
@@ -1452,6 +1603,19 @@ impl FileGen {
                 String::new(),
                 "require \"json\"".into(),
                 format!("require_relative \"{package}/helpers\""),
+            ],
+            Language::Php => vec![
+                "<?php".into(),
+                String::new(),
+                "declare(strict_types=1);".into(),
+                String::new(),
+                format!("namespace App\\{};", ident(&[package], Case::Pascal)),
+                String::new(),
+                format!(
+                    "use App\\Support\\{};",
+                    ident(&[package, "helpers"], Case::Pascal)
+                ),
+                "use Psr\\Log\\LoggerInterface;".into(),
             ],
             Language::CSharp => vec![
                 "using System;".into(),
@@ -1518,6 +1682,7 @@ impl FileGen {
             Language::Java => self.type_java(&ty, &fields, methods),
             Language::CSharp => self.type_csharp(&ty, &fields, methods),
             Language::Ruby => self.type_ruby(&ty, &fields, methods),
+            Language::Php => self.type_php(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
         }
@@ -1692,6 +1857,48 @@ impl FileGen {
         self.close();
     }
 
+    fn type_php(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        let kind = if self.rng.chance(60) {
+            "final class"
+        } else {
+            "class"
+        };
+        self.line(&format!("{kind} {ty}"));
+        self.line("{");
+        self.indent += 1;
+        for f in fields {
+            self.line(&format!("private int ${f} = 0;"));
+        }
+        self.line("/** @var list<int> */");
+        self.line("private array $items = [];");
+        self.line("");
+        self.line(
+            "public function __construct(private readonly LoggerInterface $logger, int $limit = 0)",
+        );
+        self.line("{");
+        self.indent += 1;
+        self.line(&format!("$this->{} = $limit;", fields[0]));
+        self.close();
+        if self.rng.chance(50) {
+            self.line("");
+            let f = &fields[0];
+            self.line(&format!(
+                "public function {}(): int",
+                ident(&["get", f], Case::Camel)
+            ));
+            self.line("{");
+            self.indent += 1;
+            self.line(&format!("return $this->{f} > 0 ? $this->{f} : 0;"));
+            self.close();
+        }
+        for _ in 0..methods {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.close();
+    }
+
     fn type_c(&mut self, ty: &str, fields: &[String], methods: usize) {
         self.open(&format!("struct {ty}"));
         for f in fields {
@@ -1747,7 +1954,7 @@ impl FileGen {
         let stem = {
             let (v, n) = (self.rng.pick(VERBS), self.rng.pick(NOUNS));
             match self.lang {
-                Language::Java | Language::CSharp => {
+                Language::Java | Language::CSharp | Language::Php => {
                     ident(&[v, n, &format!("{}", self.index)], Case::Pascal)
                 }
                 Language::Go | Language::Rust | Language::Python | Language::C | Language::Ruby => {

@@ -20,6 +20,7 @@ mod go;
 mod ids;
 mod java;
 mod javascript;
+mod php;
 mod python;
 mod ruby;
 mod rust;
@@ -39,11 +40,12 @@ pub enum Language {
     Cpp,
     CSharp,
     Ruby,
+    Php,
 }
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 11] = [
+    pub const ALL: [Language; 12] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -55,6 +57,7 @@ impl Language {
         Language::Cpp,
         Language::CSharp,
         Language::Ruby,
+        Language::Php,
     ];
 
     /// The language of a path, by its extension; `None` for files we do not analyse.
@@ -81,6 +84,7 @@ impl Language {
             }
             "cs" => Language::CSharp,
             "rb" | "rake" | "gemspec" | "ru" => Language::Ruby,
+            "php" => Language::Php,
             _ => return None,
         })
     }
@@ -108,6 +112,7 @@ impl Language {
             Language::Cpp => "cpp",
             Language::CSharp => "csharp",
             Language::Ruby => "ruby",
+            Language::Php => "php",
         }
     }
 
@@ -125,6 +130,7 @@ impl Language {
             Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
             Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
             Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+            Language::Php => tree_sitter_php::LANGUAGE_PHP.into(),
         }
     }
 
@@ -168,6 +174,7 @@ impl Language {
         static CSHARP: LazyLock<csharp::CSharp> =
             LazyLock::new(|| csharp::CSharp::new(Language::CSharp));
         static RUBY: LazyLock<ruby::Ruby> = LazyLock::new(|| ruby::Ruby::new(Language::Ruby));
+        static PHP: LazyLock<php::Php> = LazyLock::new(|| php::Php::new(Language::Php));
         match (self, grammar) {
             (Language::Rust, _) => &*RUST,
             (Language::Python, _) => &*PYTHON,
@@ -181,6 +188,7 @@ impl Language {
             (Language::Cpp, _) => &*CPP,
             (Language::CSharp, _) => &*CSHARP,
             (Language::Ruby, _) => &*RUBY,
+            (Language::Php, _) => &*PHP,
         }
     }
 }
@@ -442,6 +450,7 @@ mod tests {
             ("a.gemspec", Some(Language::Ruby)),
             ("Rakefile", Some(Language::Ruby)),
             ("app/Gemfile", Some(Language::Ruby)),
+            ("src/Http/Kernel.php", Some(Language::Php)),
             ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),
