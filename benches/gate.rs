@@ -321,6 +321,7 @@ fn small_file(k: usize) -> (String, String) {
         Language::CSharp => ("csharp", "cs"),
         Language::Ruby => ("ruby", "rb"),
         Language::Php => ("php", "php"),
+        Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     };
     let path = format!("src/{dir}/m{:03}/f{k:06}.{ext}", (k / 8) % 500);
     let mut text = fill(small_template(language), k, k % 13);
@@ -398,6 +399,7 @@ fn small_template(language: Language) -> &'static str {
              public function score(int $limit): int\n    {\n        if (strlen($this->name) > $limit) {\n            \
              return $limit;\n        }\n        return strlen($this->name) + {N};\n    }\n}\n"
         }
+        Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     }
 }
 
@@ -448,5 +450,6 @@ fn new_function(language: Language) -> &'static str {
              if ($x > {N} && $x % 2 === 0) {\n            $total += $x;\n        } elseif ($x < 0) {\n            \
              $total -= 1;\n        }\n    }\n    return $total;\n}\n"
         }
+        Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     }
 }

@@ -19,6 +19,7 @@ import difflib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -46,12 +47,13 @@ def _lizard_file(path):
     TypeScript/JSX readers), so a failure is reported, not fatal."""
     import lizard
     try:
-        if path.endswith(".svelte"):
-            # lizard has no Svelte reader; its Vue reader (TypeScript rules over the `<script>`
-            # blocks, line numbers kept) reads a Svelte component's scripts as it reads Vue's.
+        if path.endswith((".vue", ".svelte")):
+            # lizard's Vue reader loses lines in templates (a tag holding `=>` or spanning lines
+            # shifts every later function), and it has no Svelte reader: give it the component's
+            # `<script>` blocks as a script of their language, everything else blanked, lines kept.
             with open(path, encoding="utf-8", errors="replace") as fh:
-                code = fh.read()
-            info = lizard.FileAnalyzer(lizard.get_extensions([])).analyze_source_code(path[:-7] + ".vue", code)
+                code, ext = component_scripts(fh.read())
+            info = lizard.FileAnalyzer(lizard.get_extensions([])).analyze_source_code(path + ext, code)
         else:
             info = lizard.analyze_file(path)
     except Exception as e:  # noqa: BLE001 - lizard's own parser faults
@@ -61,6 +63,29 @@ def _lizard_file(path):
             # lizard's C# reader reports the code outside any function as `*global*`: no function.
             if f.name != "*global*"]
     return path, rows, None
+
+
+SCRIPT_BLOCK = re.compile(r"<script\b([^>]*)>(.*?)</script", re.I | re.S)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def component_scripts(text):
+    """A component's `<script>` blocks with everything around them blanked (newlines kept), and
+    the extension lizard should read them by (`.ts` when a block says `lang="ts"`)."""
+    kept = [" " if c != "\n" else c for c in text]
+    ext = ".js"
+    hidden = [(m.start(), m.end()) for m in HTML_COMMENT.finditer(text)]
+    for m in SCRIPT_BLOCK.finditer(text):
+        if any(a <= m.start() < b for a, b in hidden):
+            continue
+        attrs = m.group(1)
+        if re.search(r"""type\s*=\s*["']?application/(ld\+)?json""", attrs, re.I):
+            continue
+        lang = re.search(r"""lang\s*=\s*["']?(\w+)""", attrs, re.I)
+        if lang and lang.group(1).lower() in ("ts", "typescript", "tsx"):
+            ext = ".ts" if lang.group(1).lower() != "tsx" else ".tsx"
+        kept[m.start(2):m.end(2)] = text[m.start(2):m.end(2)]
+    return "".join(kept), ext
 
 
 # How far apart two start lines may be for one function: a few decorator / annotation lines when

@@ -636,3 +636,50 @@ fn adding_an_annotation_or_decorator_does_not_make_a_function_changed() {
     git(dir, &["add", "K.java"]);
     assert_eq!(check(dir, &[]).status.code(), Some(1));
 }
+
+/// A component's script is gated like any source file, its findings at the component's own
+/// lines; a template edit alone changes no function.
+#[test]
+fn a_vue_component_is_gated_by_its_script_at_its_own_lines() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let ifs: String = (0..12)
+        .map(|i| format!("  if (x === {i}) return {i}\n"))
+        .collect();
+    let component = format!(
+        "<template>\n  <p v-if=\"a && b || c\">{{{{ pick(1) }}}}</p>\n</template>\n\n<script setup lang=\"ts\">\nfunction pick(x: number): number {{\n{ifs}  return -1\n}}\n</script>\n"
+    );
+    stage(dir, "src/Pick.vue", component.as_bytes());
+    let out = check(dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(
+        rules(&report),
+        [("pick".into(), "cyclomatic".into(), "fail".into())]
+    );
+    let f = &report["findings"][0];
+    assert_eq!(
+        (f["path"].as_str(), f["line"].as_u64()),
+        (Some("src/Pick.vue"), Some(6))
+    );
+    assert_eq!(f["value"], 13.0);
+    assert_eq!(report["files"][0]["language"], "vue");
+
+    // Commit it as known debt; then a template-only edit changes no function: new mode passes.
+    git(dir, &["commit", "-q", "--no-verify", "-m", "pick"]);
+    let edited = component.replace("a && b || c", "a && b || c || d && e");
+    stage(dir, "src/Pick.vue", edited.as_bytes());
+    let out = check(dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

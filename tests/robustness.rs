@@ -68,6 +68,34 @@ fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
     );
     let ok = php.functions.iter().find(|f| f.name == "ok").expect("ok");
     assert_eq!(ok.cyclomatic, 2);
+
+    // A component: an error in one script block is reported at the component's own line, the
+    // other block is still measured, and the template's `if (` is not code.
+    let vue = analyze(
+        b"<template>\n  <p>if (</p>\n</template>\n<script>\nfunction ok(a) { return a && 1 }\n</script>\n<script setup>\nconst broken = (\n</script>\n",
+        Language::Vue,
+    );
+    assert_eq!(vue.diagnostics.len(), 1, "{:?}", vue.diagnostics);
+    assert!(
+        vue.diagnostics[0]
+            .line
+            .is_some_and(|l| (8..=9).contains(&l)),
+        "{:?}",
+        vue.diagnostics
+    );
+    let ok = vue.functions.iter().find(|f| f.name == "ok").expect("ok");
+    assert_eq!((ok.start_line, ok.cyclomatic), (5, 2));
+    // Unterminated tags and blocks: no panic, the script up to the end is measured.
+    for src in [
+        &b"<script lang=\"ts\">function f(a: number) { if (a) {} }"[..],
+        b"<script",
+        b"<script lang=\"ts",
+        b"<!-- <script>",
+        b"</script><script>",
+    ] {
+        let m = analyze(src, Language::Svelte);
+        assert!(m.score.is_finite());
+    }
 }
 
 /// 10,000 levels: nested blocks, nested conditions, nested parentheses and nested functions.
@@ -191,6 +219,13 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                 ")".repeat(DEPTH)
             ),
         ),
+        (
+            Language::Vue,
+            format!(
+                "<template><p/></template>\n<script>\nfunction f(a) {{ {} }}\n</script>\n",
+                "if (a) { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
     ];
     for (language, src) in cases {
         let m = analyze(src.as_bytes(), language);
@@ -229,6 +264,11 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                 }
                 _ => assert_eq!(m.functions.len(), DEPTH, "one entry per block"),
             },
+            Language::Vue => {
+                let f = &m.functions[0];
+                assert_eq!((f.start_line, f.cyclomatic as usize), (3, DEPTH + 1));
+                assert_eq!(f.max_nesting as usize, DEPTH);
+            }
             Language::Php => match m.functions[0].name.as_str() {
                 "f" => {
                     assert_eq!(m.functions[0].cyclomatic as usize, DEPTH + 1);

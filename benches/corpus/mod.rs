@@ -331,6 +331,7 @@ impl FileGen {
             Language::CSharp => "cs",
             Language::Ruby => "rb",
             Language::Php => "php",
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
 
@@ -701,6 +702,7 @@ impl FileGen {
                 format!("error_log(sprintf(\"{quoted}{words}: %d\", {with_value}))")
             }
             Language::Php => format!("error_log(\"{quoted}{words}: \" . {with_value})"),
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
 
@@ -728,6 +730,7 @@ impl FileGen {
             Language::CSharp => format!("var {name} = {value};"),
             Language::Ruby => format!("{name} = {value}"),
             Language::Php => format!("{name} = {value};"),
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
         self.vars.push((name.to_string(), true));
@@ -935,6 +938,7 @@ impl FileGen {
             Language::Ruby => format!("for {var} in 0...{bound}"),
             Language::Php if self.rng.chance(25) => format!("foreach (range(1, {bound}) as {var})"),
             Language::Php => format!("for ({var} = 0; {var} < {bound}; {var}++)"),
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.open(&header);
         self.with_loop_var(var, depth);
@@ -1069,6 +1073,23 @@ impl FileGen {
         self.vars.push((name, true));
     }
 
+    /// The first or a later `catch` (`except`) clause of a `try`.
+    fn catch_clause(&self, first: bool) -> &'static str {
+        match self.lang {
+            Language::Python if first => "except (ValueError, KeyError) as exc",
+            Language::Python => "except OSError",
+            Language::Java if first => "catch (IllegalStateException e)",
+            Language::Java => "catch (RuntimeException e)",
+            Language::CSharp if first => "catch (InvalidOperationException e)",
+            Language::CSharp => "catch (Exception)",
+            Language::Cpp if first => "catch (const std::out_of_range& e)",
+            Language::Cpp => "catch (const std::exception& e)",
+            Language::Php if first => "catch (\\InvalidArgumentException $e)",
+            Language::Php => "catch (\\RuntimeException | \\LogicException $e)",
+            _ => "catch (err)",
+        }
+    }
+
     fn try_block(&mut self, depth: u32) {
         let arg = self.readable();
         let load = self.fn_name(false);
@@ -1136,19 +1157,7 @@ impl FileGen {
                 self.nested(depth);
                 let clauses = if self.rng.chance(20) { 2 } else { 1 };
                 for c in 0..clauses {
-                    let clause = match self.lang {
-                        Language::Python if c == 0 => "except (ValueError, KeyError) as exc",
-                        Language::Python => "except OSError",
-                        Language::Java if c == 0 => "catch (IllegalStateException e)",
-                        Language::Java => "catch (RuntimeException e)",
-                        Language::CSharp if c == 0 => "catch (InvalidOperationException e)",
-                        Language::CSharp => "catch (Exception)",
-                        Language::Cpp if c == 0 => "catch (const std::out_of_range& e)",
-                        Language::Cpp => "catch (const std::exception& e)",
-                        Language::Php if c == 0 => "catch (\\InvalidArgumentException $e)",
-                        Language::Php => "catch (\\RuntimeException | \\LogicException $e)",
-                        _ => "catch (err)",
-                    };
+                    let clause = self.catch_clause(c == 0);
                     if c == 1 && matches!(self.lang, Language::JavaScript | Language::TypeScript) {
                         break;
                     }
@@ -1206,6 +1215,7 @@ impl FileGen {
                 self.close();
                 return;
             }
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&header);
         self.indent += 1;
@@ -1290,6 +1300,7 @@ impl FileGen {
                 let value = self.arith();
                 return self.declare(&name, &value);
             }
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
         let arg = self.readable();
@@ -1442,22 +1453,12 @@ impl FileGen {
         };
         match self.lang {
             Language::Rust => {
-                let recv = if owner.is_some() {
-                    with_self(if self.rng.chance(50) {
-                        "&self"
-                    } else {
-                        "&mut self"
-                    })
-                } else {
-                    plist.to_string()
+                let recv = match owner {
+                    Some(_) if self.rng.chance(50) => with_self("&self"),
+                    Some(_) => with_self("&mut self"),
+                    None => plist.to_string(),
                 };
-                let ret = if fallible {
-                    "Result<i64, String>"
-                } else {
-                    "i64"
-                };
-                let vis = if exported { "pub " } else { "" };
-                format!("{vis}fn {name}({recv}) -> {ret}")
+                rust_signature(name, &recv, exported, fallible)
             }
             Language::Python => {
                 if owner.is_some() && self.rng.chance(10) {
@@ -1514,6 +1515,7 @@ impl FileGen {
                 Some(t) if t.contains("::") => format!("int {t}{name}({plist})"),
                 _ => format!("int {name}({plist})"),
             },
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
 
@@ -1644,6 +1646,7 @@ impl FileGen {
                 String::new(),
                 format!("namespace {package} {{"),
             ],
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         for l in lines {
             self.line(&l);
@@ -1685,6 +1688,7 @@ impl FileGen {
             Language::Php => self.type_php(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
+            Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
         self.fields.clear();
     }
@@ -2013,4 +2017,15 @@ impl FileGen {
             text,
         }
     }
+}
+
+/// A Rust function's signature over its receiver and parameters `recv`.
+fn rust_signature(name: &str, recv: &str, exported: bool, fallible: bool) -> String {
+    let ret = if fallible {
+        "Result<i64, String>"
+    } else {
+        "i64"
+    };
+    let vis = if exported { "pub " } else { "" };
+    format!("{vis}fn {name}({recv}) -> {ret}")
 }

@@ -14,12 +14,12 @@ mod walk;
 use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
-use tree_sitter::Parser;
+use tree_sitter::{Parser, Tree};
 
 pub use metrics::duplication::Duplication;
 pub use metrics::tdg::Grade;
 
-use crate::lang::Language;
+use crate::lang::{Language, Spec};
 
 /// Measurements of one function.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,26 +123,18 @@ impl Analyzer {
     /// Measures `src` as `language`.
     pub fn analyze(&mut self, src: &[u8], language: Language) -> FileMetrics {
         let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
-        let parser = self.parser(language);
-        // No timeout or cancellation flag is set, so parse always returns a tree; keep the
-        // fallback anyway rather than trusting that across tree-sitter upgrades.
-        let Some(mut tree) = parser.parse(src, None) else {
-            return FileMetrics::unparsed(language, "the parser returned no tree");
-        };
-        let mut spec = language.spec();
-        // Some grammars reject valid code that a related grammar reads (see
-        // `Language::fallback_grammar`): when the first reading has errors and the other has none,
-        // measure the other, with this language's rules.
-        if tree.root_node().has_error() {
-            if let Some(other) = language.fallback_grammar() {
-                if let Some(t) = self.parser(other).parse(src, None) {
-                    if !t.root_node().has_error() {
-                        tree = t;
-                        spec = language.spec_over(other);
-                    }
-                }
+        let (tree, spec) = match self.read(src, language) {
+            Ok(Some(read)) => read,
+            // A component without a script: nothing to measure, and nothing wrong.
+            Ok(None) => return FileMetrics::empty(language, Vec::new()),
+            Err(why) => {
+                let diagnostic = Diagnostic {
+                    line: None,
+                    message: why.to_string(),
+                };
+                return FileMetrics::empty(language, vec![diagnostic]);
             }
-        }
+        };
         let out = walk::walk(&tree, src, spec);
         let mut functions = out.functions;
         functions.sort_by(|a, b| {
@@ -177,6 +169,68 @@ impl Analyzer {
         }
     }
 
+    /// The tree to measure `src` by, and the rules to read it with: the language's own grammar
+    /// over the whole file, or, for a component (`.vue`, `.svelte`), its script language's grammar
+    /// over its `<script>` blocks only (`None` when it has none).
+    fn read(
+        &mut self,
+        src: &[u8],
+        language: Language,
+    ) -> Result<Option<(Tree, &'static dyn Spec)>, &'static str> {
+        let (grammar, ranges) = if language.is_component() {
+            let scripts = crate::lang::scripts(src);
+            if scripts.ranges.is_empty() {
+                return Ok(None);
+            }
+            (scripts.language, scripts.ranges)
+        } else {
+            (language, Vec::new())
+        };
+        let tree = self.parse(grammar, src, &ranges)?;
+        let rules = if language.is_component() {
+            grammar
+        } else {
+            language
+        };
+        // Some grammars reject valid code that a related grammar reads (see
+        // `Language::fallback_grammar`): when the first reading has errors and the other has none,
+        // measure the other, with this language's rules.
+        if tree.root_node().has_error() {
+            if let Some(other) = grammar.fallback_grammar() {
+                if let Ok(t) = self.parse(other, src, &ranges) {
+                    if !t.root_node().has_error() {
+                        return Ok(Some((t, rules.spec_over(other))));
+                    }
+                }
+            }
+        }
+        Ok(Some((tree, rules.spec())))
+    }
+
+    /// `src` parsed as `grammar`, over `ranges` only when there are any. The parser is left
+    /// reading whole files again.
+    fn parse(
+        &mut self,
+        grammar: Language,
+        src: &[u8],
+        ranges: &[tree_sitter::Range],
+    ) -> Result<Tree, &'static str> {
+        let parser = self.parser(grammar);
+        if !ranges.is_empty() {
+            parser
+                .set_included_ranges(ranges)
+                .map_err(|_| "the script blocks could not be read")?;
+        }
+        // No timeout or cancellation flag is set, so parse always returns a tree; keep the
+        // fallback anyway rather than trusting that across tree-sitter upgrades.
+        let tree = parser.parse(src, None);
+        if !ranges.is_empty() {
+            // Empty ranges: the whole document. Cannot fail.
+            let _ = parser.set_included_ranges(&[]);
+        }
+        tree.ok_or("the parser returned no tree")
+    }
+
     fn parser(&mut self, language: Language) -> &mut Parser {
         let slot = Language::ALL
             .iter()
@@ -193,8 +247,10 @@ impl Analyzer {
 }
 
 impl FileMetrics {
-    /// Nothing could be measured: the score is what the formula gives for no measurements.
-    fn unparsed(language: Language, why: &str) -> Self {
+    /// Nothing measured (a component without a script, or a file the parser gave no tree
+    /// for, then with a diagnostic saying so): the score is what the formula gives for no
+    /// measurements.
+    fn empty(language: Language, diagnostics: Vec<Diagnostic>) -> Self {
         let score = metrics::tdg::score(&metrics::tdg::Inputs {
             functions: &[],
             code_lines: 0,
@@ -209,10 +265,7 @@ impl FileMetrics {
             functions: Vec::new(),
             satd: Vec::new(),
             duplication: Duplication::default(),
-            diagnostics: vec![Diagnostic {
-                line: None,
-                message: why.to_string(),
-            }],
+            diagnostics,
         }
     }
 }
@@ -240,6 +293,33 @@ mod tests {
         assert_eq!(base, reformatted);
         assert_ne!(base[0].1, changed[0].1);
         assert_eq!(base[1], changed[1], "an untouched neighbour keeps its hash");
+    }
+
+    /// A component is read over its script blocks only; the parser it borrowed reads whole
+    /// files again afterwards.
+    #[test]
+    fn a_component_leaves_its_script_parser_reading_whole_files() {
+        let mut analyzer = Analyzer::new();
+        let vue = b"<template><p v-if=\"a && b\">x</p></template>\n<script>\nfunction f(a) { return a || 1 }\n</script>\n";
+        let m = analyzer.analyze(vue, Language::Vue);
+        assert_eq!(m.language, Language::Vue);
+        assert_eq!(
+            m.functions
+                .iter()
+                .map(|f| (f.name.as_str(), f.start_line, f.cyclomatic))
+                .collect::<Vec<_>>(),
+            [("f", 3, 2)]
+        );
+        assert_eq!(m.code_lines, 1, "only the script's line is code");
+        let js = analyzer.analyze(b"function g() {}\nfunction h() {}\n", Language::JavaScript);
+        assert_eq!(
+            js.functions.len(),
+            2,
+            "the JavaScript parser reads the whole file"
+        );
+        let none = analyzer.analyze(b"<template><p>no script</p></template>", Language::Svelte);
+        assert!(none.functions.is_empty() && none.diagnostics.is_empty());
+        assert_eq!(none.code_lines, 0);
     }
 
     #[test]

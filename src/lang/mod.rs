@@ -9,10 +9,12 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
+pub use component::{scripts, Scripts};
 pub use detect::{depends_on_content, detect};
 pub use ids::{Common, Field, Kinds, Vocabulary};
 
 mod c;
+mod component;
 mod cpp;
 mod csharp;
 mod detect;
@@ -41,11 +43,15 @@ pub enum Language {
     CSharp,
     Ruby,
     Php,
+    /// A Vue single-file component: its `<script>` blocks, as JavaScript or TypeScript.
+    Vue,
+    /// A Svelte component: its `<script>` blocks, as JavaScript or TypeScript.
+    Svelte,
 }
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 12] = [
+    pub const ALL: [Language; 14] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -58,6 +64,8 @@ impl Language {
         Language::CSharp,
         Language::Ruby,
         Language::Php,
+        Language::Vue,
+        Language::Svelte,
     ];
 
     /// The language of a path, by its extension; `None` for files we do not analyse.
@@ -85,6 +93,8 @@ impl Language {
             "cs" => Language::CSharp,
             "rb" | "rake" | "gemspec" | "ru" => Language::Ruby,
             "php" => Language::Php,
+            "vue" => Language::Vue,
+            "svelte" => Language::Svelte,
             _ => return None,
         })
     }
@@ -113,6 +123,8 @@ impl Language {
             Language::CSharp => "csharp",
             Language::Ruby => "ruby",
             Language::Php => "php",
+            Language::Vue => "vue",
+            Language::Svelte => "svelte",
         }
     }
 
@@ -131,6 +143,9 @@ impl Language {
             Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
             Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
             Language::Php => tree_sitter_php::LANGUAGE_PHP.into(),
+            // A component's scripts are read with their own language's grammar
+            // (`component::scripts`); this is the one of a `<script>` without `lang`.
+            Language::Vue | Language::Svelte => tree_sitter_javascript::LANGUAGE.into(),
         }
     }
 
@@ -144,6 +159,12 @@ impl Language {
             Language::JavaScript => Some(Language::Tsx),
             _ => None,
         }
+    }
+
+    /// Whether files of this language are components whose `<script>` blocks are what is
+    /// measured (`component::scripts`), each read as the JavaScript or TypeScript it is.
+    pub fn is_component(self) -> bool {
+        matches!(self, Language::Vue | Language::Svelte)
     }
 
     /// How this language's node kinds map onto constructs, over its own grammar's trees.
@@ -189,6 +210,8 @@ impl Language {
             (Language::CSharp, _) => &*CSHARP,
             (Language::Ruby, _) => &*RUBY,
             (Language::Php, _) => &*PHP,
+            // A component is measured by its scripts' own rules (`Analyzer::read`).
+            (Language::Vue | Language::Svelte, _) => &*JAVASCRIPT,
         }
     }
 }
@@ -451,6 +474,8 @@ mod tests {
             ("Rakefile", Some(Language::Ruby)),
             ("app/Gemfile", Some(Language::Ruby)),
             ("src/Http/Kernel.php", Some(Language::Php)),
+            ("src/App.vue", Some(Language::Vue)),
+            ("src/routes/+page.svelte", Some(Language::Svelte)),
             ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),
