@@ -2,7 +2,7 @@
 //! own `git diff --stat` of the same change.
 //!
 //! The repository is generated once per run into a temporary directory with the git CLI
-//! (`git fast-import`, then a checkout): [`FILES`] small source files across the eight languages,
+//! (`git fast-import`, then a checkout): [`FILES`] small source files across the corpus languages (`corpus::LANGUAGES`),
 //! plus 20 full-size files from the shared corpus (`benches/corpus`). Two commits: the second
 //! (HEAD) edits 10 of the full-size files; the index then stages an edit of the other 10. Each edit
 //! changes an existing function and appends a new one.
@@ -321,6 +321,7 @@ fn small_file(k: usize) -> (String, String) {
         Language::CSharp => ("csharp", "cs"),
         Language::Ruby => ("ruby", "rb"),
         Language::Php => ("php", "php"),
+        Language::Kotlin => ("kotlin", "kt"),
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     };
     let path = format!("src/{dir}/m{:03}/f{k:06}.{ext}", (k / 8) % 500);
@@ -399,6 +400,11 @@ fn small_template(language: Language) -> &'static str {
              public function score(int $limit): int\n    {\n        if (strlen($this->name) > $limit) {\n            \
              return $limit;\n        }\n        return strlen($this->name) + {N};\n    }\n}\n"
         }
+        Language::Kotlin => {
+            "// Module {K}.\npackage m{K}\n\nclass Item(private val name: String) {\n    \
+             fun score(limit: Int): Int {\n        if (name.length > limit) {\n            \
+             return limit\n        }\n        return name.length + {N}\n    }\n}\n"
+        }
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     }
 }
@@ -449,6 +455,11 @@ fn new_function(language: Language) -> &'static str {
             "\nfunction tally{K}(array $xs): int\n{\n    $total = 0;\n    foreach ($xs as $x) {\n        \
              if ($x > {N} && $x % 2 === 0) {\n            $total += $x;\n        } elseif ($x < 0) {\n            \
              $total -= 1;\n        }\n    }\n    return $total;\n}\n"
+        }
+        Language::Kotlin => {
+            "\nfun tally{K}(xs: List<Int>): Int {\n    var total = 0\n    for (x in xs) {\n        \
+             if (x > {N} && x % 2 == 0) {\n            total += x\n        } else if (x < 0) {\n            \
+             total -= 1\n        }\n    }\n    return total\n}\n"
         }
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     }

@@ -69,6 +69,18 @@ fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
     let ok = php.functions.iter().find(|f| f.name == "ok").expect("ok");
     assert_eq!(ok.cyclomatic, 2);
 
+    // Kotlin: a broken function between two good ones.
+    let kt = analyze(
+        b"fun ok(a: Boolean) = a && true\n\nfun bad( {\n\nfun later(b: Int?) = b ?: 0\n",
+        Language::Kotlin,
+    );
+    assert!(
+        !kt.diagnostics.is_empty(),
+        "Kotlin syntax errors are reported"
+    );
+    let ok = kt.functions.iter().find(|f| f.name == "ok").expect("ok");
+    assert_eq!(ok.cyclomatic, 2);
+
     // A component: an error in one script block is reported at the component's own line, the
     // other block is still measured, and the template's `if (` is not code.
     let vue = analyze(
@@ -220,6 +232,22 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
             ),
         ),
         (
+            Language::Kotlin,
+            format!(
+                "fun f(a: Boolean) {{ {} }}",
+                "if (a) { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Lambdas in lambdas in a function: all fold into it, the elvis its one decision.
+            Language::Kotlin,
+            format!(
+                "fun g(a: Int?) = {}a ?: 0{}",
+                "run { ".repeat(DEPTH),
+                " }".repeat(DEPTH)
+            ),
+        ),
+        (
             Language::Vue,
             format!(
                 "<template><p/></template>\n<script>\nfunction f(a) {{ {} }}\n</script>\n",
@@ -264,6 +292,16 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                 }
                 _ => assert_eq!(m.functions.len(), DEPTH, "one entry per block"),
             },
+            Language::Kotlin => {
+                let f = &m.functions[0];
+                match f.name.as_str() {
+                    "f" => {
+                        assert_eq!(f.cyclomatic as usize, DEPTH + 1);
+                        assert_eq!(f.max_nesting as usize, DEPTH);
+                    }
+                    _ => assert_eq!((m.functions.len(), f.cyclomatic), (1, 2)),
+                }
+            }
             Language::Vue => {
                 let f = &m.functions[0];
                 assert_eq!((f.start_line, f.cyclomatic as usize), (3, DEPTH + 1));

@@ -19,11 +19,11 @@ use debtgate::lang::Language;
 /// The seed the bench and the side-by-side script use.
 pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 
-/// Lines per language in the standard corpus: 11 × 50,000 = 550,000 lines.
+/// Lines per language in the standard corpus: 12 × 50,000 = 600,000 lines.
 pub const LINES_PER_LANGUAGE: usize = 50_000;
 
 /// The languages generated, one directory each.
-pub const LANGUAGES: [Language; 11] = [
+pub const LANGUAGES: [Language; 12] = [
     Language::Rust,
     Language::Python,
     Language::JavaScript,
@@ -35,6 +35,7 @@ pub const LANGUAGES: [Language; 11] = [
     Language::CSharp,
     Language::Ruby,
     Language::Php,
+    Language::Kotlin,
 ];
 
 /// One generated file.
@@ -331,6 +332,7 @@ impl FileGen {
             Language::CSharp => "cs",
             Language::Ruby => "rb",
             Language::Php => "php",
+            Language::Kotlin => "kt",
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -357,6 +359,11 @@ impl FileGen {
         self.lang == Language::Php
     }
 
+    /// No `;`, `val` / `var`, `when`, lambdas in braces, `$` string templates.
+    fn kotlin(&self) -> bool {
+        self.lang == Language::Kotlin
+    }
+
     /// A variable's name as it is written: `$total` in PHP, `total` elsewhere.
     fn var(&self, name: &str) -> String {
         if self.php() {
@@ -378,12 +385,13 @@ impl FileGen {
                 | Language::Cpp
                 | Language::CSharp
                 | Language::Php
+                | Language::Kotlin
         )
     }
 
     fn semi(&self) -> &'static str {
         match self.lang {
-            Language::Python | Language::Go | Language::Ruby => "",
+            Language::Python | Language::Go | Language::Ruby | Language::Kotlin => "",
             _ => ";",
         }
     }
@@ -470,6 +478,8 @@ impl FileGen {
         }
         let line = if self.python() || self.ruby() || (self.php() && self.rng.chance(15)) {
             format!("# {text}")
+        } else if self.kotlin() && self.rng.chance(15) {
+            format!("/* {text} */")
         } else {
             format!("// {text}")
         };
@@ -534,7 +544,7 @@ impl FileGen {
             Language::Rust | Language::Python => format!("self.{name}({args})"),
             Language::Go => format!("r.{name}({args})"),
             Language::C => format!("{name}(self, {args})"),
-            Language::Cpp | Language::Ruby => format!("{name}({args})"),
+            Language::Cpp | Language::Ruby | Language::Kotlin => format!("{name}({args})"),
             Language::Php => format!("$this->{name}({args})"),
             _ => format!("this.{name}({args})"),
         }
@@ -659,6 +669,11 @@ impl FileGen {
                 let v = self.readable();
                 Some(format!("{v} ?? {b}"))
             }
+            Language::Kotlin if self.rng.chance(35) => {
+                let (name, v) = (self.fn_name(false), self.readable());
+                Some(format!("{name}OrNull({v}) ?: {b}"))
+            }
+            Language::Kotlin => Some(format!("if ({c}) {a} else {b}")),
             _ => Some(format!("{c} ? {a} : {b}")),
         }
     }
@@ -702,6 +717,7 @@ impl FileGen {
                 format!("error_log(sprintf(\"{quoted}{words}: %d\", {with_value}))")
             }
             Language::Php => format!("error_log(\"{quoted}{words}: \" . {with_value})"),
+            Language::Kotlin => self.kotlin_string(&format!("{quoted}{words}"), with_value),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -730,6 +746,7 @@ impl FileGen {
             Language::CSharp => format!("var {name} = {value};"),
             Language::Ruby => format!("{name} = {value}"),
             Language::Php => format!("{name} = {value};"),
+            Language::Kotlin => format!("var {name} = {value}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -740,7 +757,9 @@ impl FileGen {
         let line = match self.lang {
             Language::Rust if self.f.fallible => format!("return Ok({value});"),
             Language::Go if self.f.fallible => format!("return {value}, nil"),
-            Language::Python | Language::Go | Language::Ruby => format!("return {value}"),
+            Language::Python | Language::Go | Language::Ruby | Language::Kotlin => {
+                format!("return {value}")
+            }
             _ => format!("return {value};"),
         };
         self.line(&line);
@@ -760,6 +779,7 @@ impl FileGen {
             Language::CSharp => format!("throw new ArgumentException(\"{what}\");"),
             Language::Ruby => format!("raise ArgumentError, \"{what}\""),
             Language::Php => format!("throw new \\InvalidArgumentException(\"{what}\");"),
+            Language::Kotlin => format!("throw IllegalArgumentException(\"{what}\")"),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 format!("throw new Error(\"{what}\");")
             }
@@ -938,6 +958,7 @@ impl FileGen {
             Language::Ruby => format!("for {var} in 0...{bound}"),
             Language::Php if self.rng.chance(25) => format!("foreach (range(1, {bound}) as {var})"),
             Language::Php => format!("for ({var} = 0; {var} < {bound}; {var}++)"),
+            Language::Kotlin => self.kotlin_range(var, &bound),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.open(&header);
@@ -956,6 +977,9 @@ impl FileGen {
         } else {
             cond
         };
+        if self.kotlin() && self.rng.chance(30) {
+            return self.kotlin_do_while(&guard, &cond, depth);
+        }
         let header = match self.lang {
             Language::Go => format!("for {cond}"),
             _ => format!("while {}", self.paren(&cond)),
@@ -1000,6 +1024,7 @@ impl FileGen {
                 self.close();
             }
             Language::Php if self.rng.chance(40) => self.php_match(&subject, cases),
+            Language::Kotlin => self.kotlin_when(&subject, cases, depth),
             Language::Rust => {
                 self.open(&format!("match {subject}"));
                 for c in 0..cases {
@@ -1086,6 +1111,8 @@ impl FileGen {
             Language::Cpp => "catch (const std::exception& e)",
             Language::Php if first => "catch (\\InvalidArgumentException $e)",
             Language::Php => "catch (\\RuntimeException | \\LogicException $e)",
+            Language::Kotlin if first => "catch (e: IllegalArgumentException)",
+            Language::Kotlin => "catch (e: IllegalStateException)",
             _ => "catch (err)",
         }
     }
@@ -1203,6 +1230,11 @@ impl FileGen {
                 return;
             }
             Language::Php => return self.php_closure(&items, depth),
+            Language::Kotlin if self.rng.chance(30) => {
+                let k = self.rng.range(0, 9);
+                format!("{items}.filter {{ it > {k} }}.forEach {{ item ->")
+            }
+            Language::Kotlin => format!("{items}.forEach {{ item ->"),
             Language::Python => {
                 self.open(&format!("for item in {items}"));
                 self.with_loop_var("item", depth);
@@ -1229,6 +1261,7 @@ impl FileGen {
         self.line(match self.lang {
             Language::Go => "})",
             Language::Ruby => "end",
+            Language::Kotlin => "}",
             _ => "});",
         });
     }
@@ -1300,6 +1333,10 @@ impl FileGen {
                 let value = self.arith();
                 return self.declare(&name, &value);
             }
+            Language::Kotlin if self.rng.chance(50) => {
+                return self.kotlin_pipeline(&name, k, &other);
+            }
+            Language::Kotlin => format!("val {name} = {{ v: Int -> v * {k} + {other} }}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -1343,6 +1380,7 @@ impl FileGen {
             Language::Rust => ": i64",
             Language::TypeScript | Language::Tsx => ": number",
             Language::Go => " int",
+            Language::Kotlin => ": Int",
             _ => "",
         };
         let prefix = match self.lang {
@@ -1361,6 +1399,7 @@ impl FileGen {
                     | Language::TypeScript
                     | Language::Ruby
                     | Language::Php
+                    | Language::Kotlin
             ) && self.rng.chance(20)
             {
                 last.push_str(" = 1");
@@ -1485,6 +1524,7 @@ impl FileGen {
                 }
                 None => format!("function {name}({plist}): int"),
             },
+            Language::Kotlin => self.kotlin_signature(name, owner.is_some(), exported, plist),
             Language::Go => {
                 let ret = if fallible { "(int, error)" } else { "int" };
                 match owner {
@@ -1492,15 +1532,7 @@ impl FileGen {
                     None => format!("func {name}({plist}) {ret}"),
                 }
             }
-            Language::Java | Language::CSharp => {
-                let vis = self.rng.pick(&["public ", "private ", "protected ", ""]);
-                let stat = if owner.is_none() { "static " } else { "" };
-                if self.lang == Language::CSharp {
-                    format!("{vis}{stat}int {}({plist})", ident(&[name], Case::Pascal))
-                } else {
-                    format!("{vis}{stat}int {name}({plist})")
-                }
-            }
+            Language::Java | Language::CSharp => self.java_signature(name, owner.is_some(), plist),
             Language::C => {
                 let recv = match owner {
                     Some(t) => with_self(&format!("struct {t} *self")),
@@ -1516,6 +1548,17 @@ impl FileGen {
                 _ => format!("int {name}({plist})"),
             },
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
+        }
+    }
+
+    /// Java and C# signatures: a visibility, `static` outside a type, PascalCase in C#.
+    fn java_signature(&mut self, name: &str, method: bool, plist: &str) -> String {
+        let vis = self.rng.pick(&["public ", "private ", "protected ", ""]);
+        let stat = if method { "" } else { "static " };
+        if self.lang == Language::CSharp {
+            format!("{vis}{stat}int {}({plist})", ident(&[name], Case::Pascal))
+        } else {
+            format!("{vis}{stat}int {name}({plist})")
         }
     }
 
@@ -1619,6 +1662,7 @@ impl FileGen {
                 ),
                 "use Psr\\Log\\LoggerInterface;".into(),
             ],
+            Language::Kotlin => kotlin_header(package),
             Language::CSharp => vec![
                 "using System;".into(),
                 "using System.Collections.Generic;".into(),
@@ -1686,6 +1730,7 @@ impl FileGen {
             Language::CSharp => self.type_csharp(&ty, &fields, methods),
             Language::Ruby => self.type_ruby(&ty, &fields, methods),
             Language::Php => self.type_php(&ty, &fields, methods),
+            Language::Kotlin => self.type_kotlin(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
@@ -1903,6 +1948,206 @@ impl FileGen {
         self.close();
     }
 
+    // ---- Kotlin ------------------------------------------------------------------------------
+
+    /// `logger.debug("…: $x")`, `"…: ${this.limit}"`, `"…: ${a + 2}"`; `println` at times outside
+    /// a class.
+    fn kotlin_string(&mut self, text: &str, value: &str) -> String {
+        let simple = value.starts_with(|c: char| c.is_ascii_alphabetic())
+            && value.chars().all(|c| c.is_ascii_alphanumeric());
+        let template = if simple && self.rng.chance(70) {
+            format!("${value}")
+        } else if self.rng.chance(30) {
+            let k = self.rng.range(1, 9);
+            format!("${{{value} + {k}}}")
+        } else if simple {
+            format!("${value}")
+        } else {
+            format!("${{{value}}}")
+        };
+        let sink = if self.f.method || self.rng.chance(60) {
+            "logger.debug"
+        } else {
+            "println"
+        };
+        format!("{sink}(\"{text}: {template}\")")
+    }
+
+    /// The header of a `for` over a range: `0 until n`, `1..n`, `n downTo 0`, `step 2`.
+    fn kotlin_range(&mut self, var: &str, bound: &str) -> String {
+        match self.rng.below(10) {
+            0..=5 => format!("for ({var} in 0 until {bound})"),
+            6 | 7 => format!("for ({var} in 1..{bound})"),
+            8 => format!("for ({var} in {bound} downTo 0)"),
+            _ => format!("for ({var} in 0 until {bound} step 2)"),
+        }
+    }
+
+    /// `do { … } while (…)` over the guard a `while` would have counted with.
+    fn kotlin_do_while(&mut self, guard: &str, cond: &str, depth: u32) {
+        self.open("do");
+        self.f.loop_depth += 1;
+        self.nested(depth);
+        self.f.loop_depth -= 1;
+        self.stmt(&format!("{guard} += 1"));
+        self.indent -= 1;
+        self.line(&format!("}} while ({cond})"));
+    }
+
+    /// A `when` entry's condition on the subject: `2`, `3, 13`, `in 3..5`.
+    fn when_pattern(&mut self, c: usize, cases: usize) -> String {
+        match self.rng.below(10) {
+            0 | 1 if c + 1 == cases => format!("{c}, {}", c + 10),
+            2 | 3 if c > 0 => format!("in {c}..{}", c + 2),
+            _ => c.to_string(),
+        }
+    }
+
+    /// `when (x % 4) {` with one entry per line, blocks or single statements, and an `else`;
+    /// or a `when` that yields a value.
+    fn kotlin_when(&mut self, subject: &str, cases: usize, depth: u32) {
+        if self.rng.chance(35) {
+            return self.kotlin_when_value(subject, cases);
+        }
+        self.open(&format!("when ({subject})"));
+        for c in 0..cases {
+            let pattern = self.when_pattern(c, cases);
+            match self.assignable() {
+                Some(target) if self.rng.chance(25) => {
+                    let value = self.arith();
+                    self.line(&format!("{pattern} -> {target} += {value}"));
+                }
+                _ => {
+                    self.open(&format!("{pattern} ->"));
+                    self.nested(depth);
+                    self.close();
+                }
+            }
+        }
+        self.open("else ->");
+        self.nested(depth);
+        self.close();
+        self.close();
+    }
+
+    /// `val x = when (…) { 0 -> …; else -> … }`, or a `when` without subject over conditions:
+    /// entries are expressions, so nothing nests.
+    fn kotlin_when_value(&mut self, subject: &str, cases: usize) {
+        let name = self.fresh_local();
+        let on_conditions = self.rng.chance(30);
+        let head = if on_conditions {
+            "when".to_string()
+        } else {
+            format!("when ({subject})")
+        };
+        self.open(&format!("val {name} = {head}"));
+        for c in 0..cases {
+            let pattern = if on_conditions {
+                self.condition()
+            } else {
+                self.when_pattern(c, cases)
+            };
+            let value = self.arith();
+            self.line(&format!("{pattern} -> {value}"));
+        }
+        let fallback = if self.rng.chance(25) {
+            "throw IllegalStateException(\"unexpected value\")".to_string()
+        } else {
+            self.operand()
+        };
+        self.line(&format!("else -> {fallback}"));
+        self.close();
+        self.vars.push((name, false));
+    }
+
+    /// `val x = items.filter { v -> v > 3 }.sumOf { it * 2 }`: collection calls with lambdas,
+    /// named parameters or `it`.
+    fn kotlin_pipeline(&mut self, name: &str, k: usize, other: &str) {
+        let items = if self.f.method {
+            self.field("items")
+        } else {
+            "items".to_string()
+        };
+        let line = match self.rng.below(3) {
+            0 => format!("val {name} = {items}.map {{ it * {k} }}.sum() + {other}"),
+            1 => format!("val {name} = {items}.filter {{ x -> x > {other} }}.size"),
+            _ => format!(
+                "val {name} = {items}.filter {{ x -> x % {k} == 0 }}.sumOf {{ it + {other} }}"
+            ),
+        };
+        self.line(&line);
+        self.vars.push((name.to_string(), false));
+    }
+
+    /// `fun name(a: Int, b: Int = 1): Int`, private or internal at times, with a `label: String`
+    /// now and then.
+    fn kotlin_signature(
+        &mut self,
+        name: &str,
+        method: bool,
+        exported: bool,
+        plist: &str,
+    ) -> String {
+        let vis = match (method, exported) {
+            (true, _) => self.rng.pick(&["", "", "private ", "internal "]),
+            (false, true) => "",
+            (false, false) => "private ",
+        };
+        let plist = match plist {
+            _ if !self.rng.chance(15) => plist.to_string(),
+            "" => "label: String".to_string(),
+            _ => format!("label: String, {plist}"),
+        };
+        format!("{vis}fun {name}({plist}): Int")
+    }
+
+    fn type_kotlin(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        let kind = self
+            .rng
+            .pick(&["class", "class", "open class", "internal class"]);
+        let first = &fields[0];
+        self.line(&format!("{kind} {ty}("));
+        self.indent += 1;
+        self.line(&format!("private val {first}: Int,"));
+        self.line("private val name: String = \"\",");
+        self.indent -= 1;
+        self.line(") {");
+        self.indent += 1;
+        for f in &fields[1..] {
+            self.line(&format!("private var {f}: Int = 0"));
+        }
+        self.line("private val items = mutableListOf<Int>()");
+        if self.rng.chance(30) {
+            self.line("");
+            self.open("init");
+            self.line(&format!(
+                "require({first} >= 0) {{ \"{first} must not be negative\" }}"
+            ));
+            self.close();
+        }
+        if self.rng.chance(50) {
+            self.line("");
+            self.line("val isEmpty: Boolean");
+            self.indent += 1;
+            self.line("get() = items.isEmpty()");
+            self.indent -= 1;
+        }
+        for _ in 0..methods {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        if self.rng.chance(30) {
+            self.line("");
+            self.open("companion object");
+            self.line("private const val DEFAULT_LIMIT = 16");
+            self.line("");
+            self.line(&format!("fun withDefaults(): {ty} = {ty}(DEFAULT_LIMIT)"));
+            self.close();
+        }
+        self.close();
+    }
+
     fn type_c(&mut self, ty: &str, fields: &[String], methods: usize) {
         self.open(&format!("struct {ty}"));
         for f in fields {
@@ -1958,7 +2203,7 @@ impl FileGen {
         let stem = {
             let (v, n) = (self.rng.pick(VERBS), self.rng.pick(NOUNS));
             match self.lang {
-                Language::Java | Language::CSharp | Language::Php => {
+                Language::Java | Language::CSharp | Language::Php | Language::Kotlin => {
                     ident(&[v, n, &format!("{}", self.index)], Case::Pascal)
                 }
                 Language::Go | Language::Rust | Language::Python | Language::C | Language::Ruby => {
@@ -2017,6 +2262,22 @@ impl FileGen {
             text,
         }
     }
+}
+
+/// The lines a Kotlin file starts with: its package, imports and logger.
+fn kotlin_header(package: &str) -> Vec<String> {
+    vec![
+        format!("package com.example.{package}"),
+        String::new(),
+        format!(
+            "import com.example.{package}.helpers.{}",
+            ident(&[package, "helpers"], Case::Pascal)
+        ),
+        "import kotlin.math.max".into(),
+        "import org.slf4j.LoggerFactory".into(),
+        String::new(),
+        format!("private val logger = LoggerFactory.getLogger(\"com.example.{package}\")"),
+    ]
 }
 
 /// A Rust function's signature over its receiver and parameters `recv`.

@@ -54,7 +54,16 @@ struct Frame {
     /// sequence rather than starting one. Tracked here because `Node::parent` walks down from
     /// the root: asking it per node is quadratic on deeply nested expressions.
     continues_logical: bool,
+    /// This node's kind id, and the kind of the last of its children visited so far
+    /// ([`NO_KIND`] before the first): what [`Spec::part`] reads in grammars without fields
+    /// for the parts of a structure (`Node::prev_sibling` would walk down from the root).
+    kind: u16,
+    last_child: u16,
 }
+
+/// No kind: tree-sitter's kind ids stop short of it (`u16::MAX` is its `ERROR`, never a child
+/// we ask about, as an `ERROR` parent is never a control structure).
+const NO_KIND: u16 = u16::MAX;
 
 /// Errors reported per file are capped: a minified file full of errors needs one line, not 10,000.
 const MAX_SYNTAX_DIAGNOSTICS: usize = 20;
@@ -149,7 +158,7 @@ impl<'t> Walker<'_, 't> {
         let kind = node.kind_id();
         if self.common.is_comment(kind) {
             satd::scan(node, self.src, &mut self.out.satd);
-            self.frames.push(Frame::plain(Construct::None));
+            self.frames.push(Frame::plain(Construct::None, kind));
             self.ancestors.push(node);
             return false;
         }
@@ -185,15 +194,18 @@ impl<'t> Walker<'_, 't> {
         let construct = self.spec.construct(node, kind, &self.ancestors, self.src);
         let parent = self.frames.last().copied();
         // Only a node under a control structure needs its field (asking the cursor costs).
-        let field = match parent {
-            Some(p) if nesting::reads_field(p.construct) => {
-                cursor.field_id().map_or(0, |f| f.get())
-            }
-            _ => 0,
-        };
         let position = match parent {
             Some(p) if nesting::reads_field(p.construct) => {
-                nesting::position(self.spec, p.construct, field, node, self.src, construct)
+                let field = cursor.field_id().map_or(0, |f| f.get());
+                // A grammar without fields for a structure's parts names them here.
+                let part = if field == 0 {
+                    let previous = Some(p.last_child).filter(|k| *k != NO_KIND);
+                    self.spec.part(p.kind, previous, node.is_named())
+                } else {
+                    None
+                };
+                let at = nesting::At { field, part };
+                nesting::position(self.spec, p.construct, at, node, self.src, construct)
             }
             _ => nesting::Position::default(),
         };
@@ -241,12 +253,17 @@ impl<'t> Walker<'_, 't> {
             opened_scope,
             step,
             wraps_else_if: position.wraps_else_if,
+            kind,
+            last_child: NO_KIND,
         });
         !leaf
     }
 
     fn exit(&mut self) {
         let frame = self.frames.pop().expect("every exit follows an enter");
+        if let Some(parent) = self.frames.last_mut() {
+            parent.last_child = frame.kind;
+        }
         self.in_annotation -= usize::from(frame.annotation);
         self.ancestors.pop();
         if frame.opened_function {
@@ -415,7 +432,7 @@ fn qualify(
 }
 
 impl Frame {
-    fn plain(construct: Construct) -> Self {
+    fn plain(construct: Construct, kind: u16) -> Self {
         Frame {
             construct,
             opened_function: false,
@@ -424,6 +441,8 @@ impl Frame {
             wraps_else_if: false,
             annotation: false,
             continues_logical: false,
+            kind,
+            last_child: NO_KIND,
         }
     }
 }

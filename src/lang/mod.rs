@@ -22,6 +22,7 @@ mod go;
 mod ids;
 mod java;
 mod javascript;
+mod kotlin;
 mod php;
 mod python;
 mod ruby;
@@ -43,6 +44,7 @@ pub enum Language {
     CSharp,
     Ruby,
     Php,
+    Kotlin,
     /// A Vue single-file component: its `<script>` blocks, as JavaScript or TypeScript.
     Vue,
     /// A Svelte component: its `<script>` blocks, as JavaScript or TypeScript.
@@ -51,7 +53,7 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 14] = [
+    pub const ALL: [Language; 15] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -64,6 +66,7 @@ impl Language {
         Language::CSharp,
         Language::Ruby,
         Language::Php,
+        Language::Kotlin,
         Language::Vue,
         Language::Svelte,
     ];
@@ -95,6 +98,7 @@ impl Language {
             "php" => Language::Php,
             "vue" => Language::Vue,
             "svelte" => Language::Svelte,
+            "kt" | "kts" => Language::Kotlin,
             _ => return None,
         })
     }
@@ -125,6 +129,7 @@ impl Language {
             Language::Php => "php",
             Language::Vue => "vue",
             Language::Svelte => "svelte",
+            Language::Kotlin => "kotlin",
         }
     }
 
@@ -146,6 +151,7 @@ impl Language {
             // A component's scripts are read with their own language's grammar
             // (`component::scripts`); this is the one of a `<script>` without `lang`.
             Language::Vue | Language::Svelte => tree_sitter_javascript::LANGUAGE.into(),
+            Language::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
         }
     }
 
@@ -196,6 +202,8 @@ impl Language {
             LazyLock::new(|| csharp::CSharp::new(Language::CSharp));
         static RUBY: LazyLock<ruby::Ruby> = LazyLock::new(|| ruby::Ruby::new(Language::Ruby));
         static PHP: LazyLock<php::Php> = LazyLock::new(|| php::Php::new(Language::Php));
+        static KOTLIN: LazyLock<kotlin::Kotlin> =
+            LazyLock::new(|| kotlin::Kotlin::new(Language::Kotlin));
         match (self, grammar) {
             (Language::Rust, _) => &*RUST,
             (Language::Python, _) => &*PYTHON,
@@ -212,6 +220,7 @@ impl Language {
             (Language::Php, _) => &*PHP,
             // A component is measured by its scripts' own rules (`Analyzer::read`).
             (Language::Vue | Language::Svelte, _) => &*JAVASCRIPT,
+            (Language::Kotlin, _) => &*KOTLIN,
         }
     }
 }
@@ -253,6 +262,18 @@ pub enum Construct {
     Lambda,
     /// A call, by callee name (recursion detection).
     Call,
+}
+
+/// A part of a control structure, for grammars that name it by no field (Kotlin's
+/// `if_expression` holds its branches as plain children): see [`Spec::part`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The branch an `if` takes when its condition holds.
+    Consequence,
+    /// What follows its `else`.
+    Alternative,
+    /// A loop's body.
+    Body,
 }
 
 /// A function entry found in the tree.
@@ -319,6 +340,14 @@ pub trait Spec: Sync {
 
     /// What `node` (of kind `kind`) counts as; `ancestors` as for [`Spec::function`].
     fn construct(&self, node: Node, kind: u16, ancestors: &[Node], src: &[u8]) -> Construct;
+
+    /// Which part of its parent structure a child without a field is, in a grammar that names
+    /// the parts by no field: `parent` is the structure's kind id, `previous` the kind of the
+    /// child before this one (`None` for the first), `named` whether this child is a named
+    /// node. Asked only for children of control structures.
+    fn part(&self, _parent: u16, _previous: Option<u16>, _named: bool) -> Option<Part> {
+        None
+    }
 
     /// The callee name of a call node, for recursion detection.
     fn callee<'s>(&self, _node: Node, _src: &'s [u8]) -> Option<&'s str> {
@@ -476,6 +505,8 @@ mod tests {
             ("src/Http/Kernel.php", Some(Language::Php)),
             ("src/App.vue", Some(Language::Vue)),
             ("src/routes/+page.svelte", Some(Language::Svelte)),
+            ("src/main/kotlin/App.kt", Some(Language::Kotlin)),
+            ("build.gradle.kts", Some(Language::Kotlin)),
             ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),

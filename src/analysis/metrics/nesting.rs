@@ -10,7 +10,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::{first_named, Construct, Spec};
+use crate::lang::{first_named, Construct, Part, Spec};
 
 /// What entering one node adds to the enclosing function's counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,11 +67,19 @@ pub(crate) fn reads_field(parent: Construct) -> bool {
     )
 }
 
-/// Where `node` (in field `field` of its parent, 0 for none) sits in its parent structure.
+/// Where a node stands in its parent: its field (0 for none), and, in a grammar that gives a
+/// structure's parts no fields, the part its spec says it is ([`Spec::part`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At {
+    pub field: u16,
+    pub part: Option<Part>,
+}
+
+/// Where `node` (at `at` in its parent) sits in its parent structure.
 pub(crate) fn position(
     spec: &dyn Spec,
     parent: Construct,
-    field: u16,
+    at: At,
     node: Node,
     src: &[u8],
     construct: Construct,
@@ -81,25 +89,29 @@ pub(crate) fn position(
         step: s,
         ..Position::default()
     };
+    let field = at.field;
+    let consequence = field == common.consequence.id() || at.part == Some(Part::Consequence);
+    let alternative_part = field == common.alternative.id() || at.part == Some(Part::Alternative);
     match parent {
         Construct::If | Construct::ElseIf => {
-            if field == common.consequence.id() {
+            if consequence {
                 step(BODY)
-            } else if field == common.alternative.id() {
+            } else if alternative_part {
                 alternative(spec, node, src, construct)
             } else {
                 Position::default()
             }
         }
-        Construct::Loop | Construct::UnconditionalLoop if field == common.body.id() => step(BODY),
+        Construct::Loop | Construct::UnconditionalLoop
+            if field == common.body.id() || at.part == Some(Part::Body) =>
+        {
+            step(BODY)
+        }
         Construct::Switch | Construct::Match(_) | Construct::Catch if !common.is_head(field) => {
             step(BODY)
         }
         Construct::Ternary
-            if (field == 0
-                || field == common.consequence.id()
-                || field == common.alternative.id())
-                && node.is_named() =>
+            if (field == 0 || consequence || alternative_part) && node.is_named() =>
         {
             step(BODY)
         }
