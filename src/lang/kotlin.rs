@@ -25,8 +25,8 @@
 use tree_sitter::Node;
 
 use super::{
-    callback_name, named_children, operators, source, text, Common, Construct, Field, FunctionDecl,
-    Kinds, Language, Operators, Part, Spec, Vocabulary,
+    callback_name, literal_folds, named_children, operators, source, text, Common, Construct,
+    Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Part, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -189,25 +189,22 @@ impl Kotlin {
     /// inside another lambda entry folds unless its call is labelled by a string (`it("parses")
     /// { }`). Looks at most [`FUNCTION_REACH`] ancestors up.
     fn folds(&self, ancestors: &[Node]) -> bool {
-        let mut in_lambda = false;
-        for a in ancestors.iter().rev().take(FUNCTION_REACH) {
-            match self.kinds.of(*a) {
-                K::Function
-                | K::SecondaryConstructor
-                | K::Init
-                | K::Getter
-                | K::Setter
-                | K::AnonymousFunction => return true,
-                K::Scope | K::Companion | K::ObjectLiteral => break,
-                K::Lambda => in_lambda = true,
-                _ => {}
-            }
-        }
-        in_lambda
-            && self
-                .call_of(ancestors)
+        let of = |a: Node| match self.kinds.of(a) {
+            K::Function
+            | K::SecondaryConstructor
+            | K::Init
+            | K::Getter
+            | K::Setter
+            | K::AnonymousFunction => Enclosing::Function,
+            K::Scope | K::Companion | K::ObjectLiteral => Enclosing::Boundary,
+            K::Lambda => Enclosing::Literal,
+            _ => Enclosing::Other,
+        };
+        literal_folds(ancestors, FUNCTION_REACH, of, || {
+            self.call_of(ancestors)
                 .and_then(|call| self.label(call))
                 .is_none()
+        })
     }
 
     /// The call a lambda is passed to: the `annotated_lambda` of a trailing lambda (its call

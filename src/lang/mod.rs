@@ -408,6 +408,45 @@ pub(crate) fn squeeze(s: &str, max: usize) -> String {
     out
 }
 
+/// What an ancestor is to a function literal (a block, closure or lambda) asking whether it
+/// folds into the entry it is written in: see [`literal_folds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Enclosing {
+    /// A function-like entry: a literal inside it folds.
+    Function,
+    /// A class-like scope: nothing above it encloses the literal.
+    Boundary,
+    /// Another function literal.
+    Literal,
+    Other,
+}
+
+/// Whether a function literal folds into the entry it is written in, by the rule Ruby, PHP and
+/// Kotlin share. Inside a function (an [`Enclosing::Function`] among its `ancestors` before any
+/// [`Enclosing::Boundary`]) it always does, as lizard folds it. Outside any, at file or class
+/// level, it is an entry: nothing else would count its decisions. Inside another literal that is
+/// such an entry (a spec's `describe`), it is an entry again when its call labels it
+/// (`it "works" do`, `it('works', fn () => …)`, `unlabelled` false), and folds otherwise (an
+/// iteration inside a test). Looks at most `reach` ancestors up, so literals nested thousands deep
+/// cost linear time, not quadratic.
+pub(crate) fn literal_folds(
+    ancestors: &[Node],
+    reach: usize,
+    of: impl Fn(Node) -> Enclosing,
+    unlabelled: impl FnOnce() -> bool,
+) -> bool {
+    let mut in_literal = false;
+    for a in ancestors.iter().rev().take(reach) {
+        match of(*a) {
+            Enclosing::Function => return true,
+            Enclosing::Boundary => break,
+            Enclosing::Literal => in_literal = true,
+            Enclosing::Other => {}
+        }
+    }
+    in_literal && unlabelled()
+}
+
 /// The named children of a node, comments excluded.
 pub(crate) fn named_children<'t, 'c>(
     common: &'c Common,

@@ -21,8 +21,8 @@
 use tree_sitter::Node;
 
 use super::{
-    callback_name, named_children, operators, source, text, Common, Construct, Field, FunctionDecl,
-    Kinds, Language, Operators, Spec, Vocabulary,
+    callback_name, literal_folds, named_children, operators, source, text, Common, Construct,
+    Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -172,20 +172,17 @@ impl Php {
     /// it otherwise (`array_map(fn ($x) => …, $xs)`). Looks at most [`FUNCTION_REACH`]
     /// ancestors up, so closures nested thousands deep cost linear time, not quadratic.
     fn folds(&self, ancestors: &[Node]) -> bool {
-        let mut in_closure = false;
-        for a in ancestors.iter().rev().take(FUNCTION_REACH) {
-            match self.kinds.of(*a) {
-                K::Function | K::Method => return true,
-                K::Scope | K::AnonymousClass => break,
-                K::Closure => in_closure = true,
-                _ => {}
-            }
-        }
-        in_closure
-            && self
-                .call_of(ancestors)
+        let of = |a: Node| match self.kinds.of(a) {
+            K::Function | K::Method => Enclosing::Function,
+            K::Scope | K::AnonymousClass => Enclosing::Boundary,
+            K::Closure => Enclosing::Literal,
+            _ => Enclosing::Other,
+        };
+        literal_folds(ancestors, FUNCTION_REACH, of, || {
+            self.call_of(ancestors)
                 .and_then(|call| self.label(call))
                 .is_none()
+        })
     }
 
     /// The call a closure is an argument of: `argument` ← `arguments` ← the call.

@@ -19,8 +19,9 @@
 use tree_sitter::Node;
 
 use super::{
-    callback_name, logical_operator, named_children, operators, source, text, Common, Construct,
-    Field, FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
+    callback_name, literal_folds, logical_operator, named_children, operators, source, text,
+    Common, Construct, Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Spec,
+    Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -157,20 +158,17 @@ impl Ruby {
     /// Looks at most [`METHOD_REACH`] ancestors up, so blocks nested thousands deep cost linear
     /// time, not quadratic.
     fn folds(&self, node: Node, ancestors: &[Node]) -> bool {
-        let mut in_block = false;
-        for a in ancestors.iter().rev().take(METHOD_REACH) {
-            match self.kinds.of(*a) {
-                K::Method | K::SingletonMethod => return true,
-                K::Scope | K::SingletonClass => break,
-                K::Block | K::Lambda => in_block = true,
-                _ => {}
-            }
-        }
-        in_block
-            && self
-                .call_of(node, ancestors)
+        let of = |a: Node| match self.kinds.of(a) {
+            K::Method | K::SingletonMethod => Enclosing::Function,
+            K::Scope | K::SingletonClass => Enclosing::Boundary,
+            K::Block | K::Lambda => Enclosing::Literal,
+            _ => Enclosing::Other,
+        };
+        literal_folds(ancestors, METHOD_REACH, of, || {
+            self.call_of(node, ancestors)
                 .and_then(|call| self.label(call))
                 .is_none()
+        })
     }
 
     /// The call a block is attached to (its `block`), or a lambda passed to (an argument).
