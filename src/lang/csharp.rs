@@ -17,8 +17,8 @@
 use tree_sitter::Node;
 
 use super::{
-    field_text, named_children, operators, text, Common, Construct, Field, FunctionDecl, Kinds,
-    Language, Operators, Spec, Vocabulary,
+    field_text, lookup, named_children, operators, text, Common, Construct, Field, FunctionDecl,
+    Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -149,9 +149,7 @@ impl CSharp {
         let g = &language.grammar();
         CSharp {
             common: Common::new(g, &WORDS),
-            kinds: Kinds::new(g, K::Other, |name| {
-                NAMED.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-            }),
+            kinds: Kinds::new(g, K::Other, lookup(NAMED)),
             logical: operators(g, &[("&&", "&&"), ("||", "||")]),
             coalescing: operators(g, &[("??", "??"), ("??=", "??=")]),
             name: Field::new(g, "name"),

@@ -64,6 +64,13 @@ impl<T: Copy> Kinds<T> {
     }
 }
 
+/// The tag a table of `(kind name, tag)` pairs gives a name, for [`Kinds::new`] and
+/// [`Kinds::named`]: languages keep long name lists as tables (a `match` that long would be one
+/// of the most complex functions here).
+pub fn lookup<'a, T: Copy>(table: &'a [(&'a str, T)]) -> impl Fn(&str) -> Option<T> + 'a {
+    move |name| table.iter().find(|(n, _)| *n == name).map(|(_, tag)| *tag)
+}
+
 /// One field of one grammar, resolved once. A field the grammar lacks is [`Field::ABSENT`]: it
 /// matches no child and no cursor position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,8 +25,8 @@
 use tree_sitter::Node;
 
 use super::{
-    callback_name, literal_folds, named_children, operators, source, text, Common, Construct,
-    Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Part, Spec, Vocabulary,
+    callback_name, literal_folds, lookup, named_children, operators, source, text, Common,
+    Construct, Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Part, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -152,12 +152,8 @@ impl Kotlin {
         let g = &language.grammar();
         Kotlin {
             common: Common::new(g, &WORDS),
-            kinds: Kinds::named(g, K::Other, |name| {
-                NAMED.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-            }),
-            tokens: Kinds::new(g, K::Other, |name| {
-                TOKENS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-            }),
+            kinds: Kinds::named(g, K::Other, lookup(NAMED)),
+            tokens: Kinds::new(g, K::Other, lookup(TOKENS)),
             logical: operators(g, &[("&&", "&&"), ("||", "||")]),
             elvis: operators(g, &[("?:", "?:")]),
             name: Field::new(g, "name"),

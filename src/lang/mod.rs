@@ -11,7 +11,7 @@ use tree_sitter::Node;
 
 pub use component::{scripts, Scripts};
 pub use detect::{depends_on_content, detect};
-pub use ids::{Common, Field, Kinds, Vocabulary};
+pub use ids::{lookup, Common, Field, Kinds, Vocabulary};
 
 mod c;
 mod component;

@@ -21,8 +21,8 @@
 use tree_sitter::Node;
 
 use super::{
-    callback_name, literal_folds, named_children, operators, source, text, Common, Construct,
-    Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
+    callback_name, literal_folds, lookup, named_children, operators, source, text, Common,
+    Construct, Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Spec, Vocabulary,
 };
 
 /// The node kinds this file tells apart.
@@ -140,9 +140,7 @@ impl Php {
         Php {
             common: Common::new(g, &WORDS),
             // Named kinds only: `string` and `match` are also keywords.
-            kinds: Kinds::named(g, K::Other, |name| {
-                NAMED.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-            }),
+            kinds: Kinds::named(g, K::Other, lookup(NAMED)),
             // `and` / `or` are `&&` / `||` with another precedence: one sequence either way.
             logical: operators(
                 g,

@@ -19,8 +19,8 @@
 use tree_sitter::Node;
 
 use super::{
-    callback_name, literal_folds, logical_operator, named_children, operators, source, text,
-    Common, Construct, Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Spec,
+    callback_name, literal_folds, logical_operator, lookup, named_children, operators, source,
+    text, Common, Construct, Enclosing, Field, FunctionDecl, Kinds, Language, Operators, Spec,
     Vocabulary,
 };
 
@@ -122,9 +122,7 @@ impl Ruby {
         let g = &language.grammar();
         Ruby {
             common: Common::new(g, &WORDS),
-            kinds: Kinds::named(g, K::Other, |name| {
-                NAMED.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-            }),
+            kinds: Kinds::named(g, K::Other, lookup(NAMED)),
             // `and` / `or` are `&&` / `||` with another precedence: one sequence either way.
             logical: operators(
                 g,
