@@ -322,6 +322,7 @@ fn small_file(k: usize) -> (String, String) {
         Language::Ruby => ("ruby", "rb"),
         Language::Php => ("php", "php"),
         Language::Kotlin => ("kotlin", "kt"),
+        Language::Swift => ("swift", "swift"),
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     };
     let path = format!("src/{dir}/m{:03}/f{k:06}.{ext}", (k / 8) % 500);
@@ -405,6 +406,12 @@ fn small_template(language: Language) -> &'static str {
              fun score(limit: Int): Int {\n        if (name.length > limit) {\n            \
              return limit\n        }\n        return name.length + {N}\n    }\n}\n"
         }
+        Language::Swift => {
+            "// Module {K}.\nimport Foundation\n\nfinal class Item{K} {\n    private let name: String\n\n    \
+             init(name: String) {\n        self.name = name\n    }\n\n    \
+             func score(limit: Int) -> Int {\n        if name.count > limit {\n            \
+             return limit\n        }\n        return name.count + {N}\n    }\n}\n"
+        }
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     }
 }
@@ -459,6 +466,11 @@ fn new_function(language: Language) -> &'static str {
         Language::Kotlin => {
             "\nfun tally{K}(xs: List<Int>): Int {\n    var total = 0\n    for (x in xs) {\n        \
              if (x > {N} && x % 2 == 0) {\n            total += x\n        } else if (x < 0) {\n            \
+             total -= 1\n        }\n    }\n    return total\n}\n"
+        }
+        Language::Swift => {
+            "\nfunc tally{K}(_ xs: [Int]) -> Int {\n    var total = 0\n    for x in xs {\n        \
+             if x > {N} && x % 2 == 0 {\n            total += x\n        } else if x < 0 {\n            \
              total -= 1\n        }\n    }\n    return total\n}\n"
         }
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),

@@ -28,7 +28,7 @@ EXT = {
     ".rs": "rust", ".py": "python", ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript",
     ".ts": "typescript", ".tsx": "tsx", ".go": "go", ".java": "java", ".c": "c", ".h": "c",
     ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp", ".cs": "csharp", ".rb": "ruby", ".php": "php",
-    ".vue": "vue", ".svelte": "svelte", ".kt": "kotlin", ".kts": "kotlin",
+    ".vue": "vue", ".svelte": "svelte", ".kt": "kotlin", ".kts": "kotlin", ".swift": "swift",
 }
 
 

@@ -81,6 +81,25 @@ fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
     let ok = kt.functions.iter().find(|f| f.name == "ok").expect("ok");
     assert_eq!(ok.cyclomatic, 2);
 
+    // Swift: a broken function between two good ones. The empty tuple `()`, which
+    // tree-sitter-swift reads as a force-unwrap missing its operand, is no error.
+    let swift = analyze(
+        b"func ok(a: Bool) -> Bool { a && true }\n\nfunc bad( {\n\nfunc later(b: Int?) -> Int { b ?? 0 }\n",
+        Language::Swift,
+    );
+    assert!(
+        !swift.diagnostics.is_empty(),
+        "Swift syntax errors are reported"
+    );
+    let ok = swift.functions.iter().find(|f| f.name == "ok").expect("ok");
+    assert_eq!(ok.cyclomatic, 2);
+    let unit = analyze(
+        b"func f(p: P) {\n    p.succeed(())\n    p.succeed(( ))\n    return .success(())\n}\n",
+        Language::Swift,
+    );
+    assert_eq!(unit.diagnostics, [], "the empty tuple is valid Swift");
+    assert_eq!(unit.functions.len(), 1);
+
     // A component: an error in one script block is reported at the component's own line, the
     // other block is still measured, and the template's `if (` is not code.
     let vue = analyze(
@@ -248,6 +267,29 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
             ),
         ),
         (
+            Language::Swift,
+            format!(
+                "func f(a: Bool) {{ {} }}",
+                "if a { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Labelled closures in closures outside any function: each is an entry of its own.
+            Language::Swift,
+            format!("{}{}", "it(\"x\") { ".repeat(DEPTH), "}".repeat(DEPTH)),
+        ),
+        (
+            // Closures in closures in a function, and a run of `&&` the grammar nests to the
+            // right through comparisons: all fold into it, one boolean sequence.
+            Language::Swift,
+            format!(
+                "func g(a: Int) -> Bool {{ {}{}{} }}",
+                "run { ".repeat(DEPTH),
+                "a > 0 && ".repeat(DEPTH) + "true",
+                " }".repeat(DEPTH)
+            ),
+        ),
+        (
             Language::Vue,
             format!(
                 "<template><p/></template>\n<script>\nfunction f(a) {{ {} }}\n</script>\n",
@@ -300,6 +342,21 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                         assert_eq!(f.max_nesting as usize, DEPTH);
                     }
                     _ => assert_eq!((m.functions.len(), f.cyclomatic), (1, 2)),
+                }
+            }
+            Language::Swift => {
+                let f = &m.functions[0];
+                match f.name.as_str() {
+                    "f" => {
+                        assert_eq!(f.cyclomatic as usize, DEPTH + 1);
+                        assert_eq!(f.max_nesting as usize, DEPTH);
+                    }
+                    "g" => {
+                        assert_eq!((m.functions.len(), f.cyclomatic as usize), (1, DEPTH + 1));
+                        // Nesting DEPTH (the closures) + 0 for the run itself: one increment.
+                        assert_eq!(f.cognitive, 1);
+                    }
+                    _ => assert_eq!(m.functions.len(), DEPTH, "one entry per closure"),
                 }
             }
             Language::Vue => {

@@ -19,11 +19,11 @@ use debtgate::lang::Language;
 /// The seed the bench and the side-by-side script use.
 pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 
-/// Lines per language in the standard corpus: 12 × 50,000 = 600,000 lines.
+/// Lines per language in the standard corpus: 13 × 50,000 = 650,000 lines.
 pub const LINES_PER_LANGUAGE: usize = 50_000;
 
 /// The languages generated, one directory each.
-pub const LANGUAGES: [Language; 12] = [
+pub const LANGUAGES: [Language; 13] = [
     Language::Rust,
     Language::Python,
     Language::JavaScript,
@@ -36,6 +36,7 @@ pub const LANGUAGES: [Language; 12] = [
     Language::Ruby,
     Language::Php,
     Language::Kotlin,
+    Language::Swift,
 ];
 
 /// One generated file.
@@ -250,7 +251,7 @@ struct FnCtx {
     name: String,
     /// Inside a type: fields are reachable through the receiver.
     method: bool,
-    /// Rust `Result` / Go `(int, error)` return.
+    /// Rust `Result` / Go `(int, error)` return / Swift `throws`.
     fallible: bool,
     loop_depth: u32,
 }
@@ -333,6 +334,7 @@ impl FileGen {
             Language::Ruby => "rb",
             Language::Php => "php",
             Language::Kotlin => "kt",
+            Language::Swift => "swift",
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -364,6 +366,12 @@ impl FileGen {
         self.lang == Language::Kotlin
     }
 
+    /// No `;`, no parentheses around conditions, `guard`, `repeat`, closures with `in`, `\(x)`
+    /// string interpolation.
+    fn swift(&self) -> bool {
+        self.lang == Language::Swift
+    }
+
     /// A variable's name as it is written: `$total` in PHP, `total` elsewhere.
     fn var(&self, name: &str) -> String {
         if self.php() {
@@ -391,7 +399,11 @@ impl FileGen {
 
     fn semi(&self) -> &'static str {
         match self.lang {
-            Language::Python | Language::Go | Language::Ruby | Language::Kotlin => "",
+            Language::Python
+            | Language::Go
+            | Language::Ruby
+            | Language::Kotlin
+            | Language::Swift => "",
             _ => ";",
         }
     }
@@ -478,7 +490,7 @@ impl FileGen {
         }
         let line = if self.python() || self.ruby() || (self.php() && self.rng.chance(15)) {
             format!("# {text}")
-        } else if self.kotlin() && self.rng.chance(15) {
+        } else if (self.kotlin() || self.swift()) && self.rng.chance(15) {
             format!("/* {text} */")
         } else {
             format!("// {text}")
@@ -491,7 +503,9 @@ impl FileGen {
         let mut body: Vec<String> = (0..lines).map(|_| self.sentence(4, 11)).collect();
         body[0] = format!("{name}: {}", body[0]);
         match self.lang {
-            Language::Rust => body.iter().for_each(|l| self.line(&format!("/// {l}"))),
+            Language::Rust | Language::Swift => {
+                body.iter().for_each(|l| self.line(&format!("/// {l}")))
+            }
             Language::Go => body.iter().for_each(|l| self.line(&format!("// {l}"))),
             Language::Ruby => body.iter().for_each(|l| self.line(&format!("# {l}"))),
             Language::Python => {} // docstrings go inside the body
@@ -526,7 +540,7 @@ impl FileGen {
 
     fn field(&self, name: &str) -> String {
         match self.lang {
-            Language::Rust | Language::Python => format!("self.{name}"),
+            Language::Rust | Language::Python | Language::Swift => format!("self.{name}"),
             Language::Go => format!("r.{name}"),
             Language::C => format!("self->{name}"),
             Language::Cpp => format!("{name}_"),
@@ -544,7 +558,9 @@ impl FileGen {
             Language::Rust | Language::Python => format!("self.{name}({args})"),
             Language::Go => format!("r.{name}({args})"),
             Language::C => format!("{name}(self, {args})"),
-            Language::Cpp | Language::Ruby | Language::Kotlin => format!("{name}({args})"),
+            Language::Cpp | Language::Ruby | Language::Kotlin | Language::Swift => {
+                format!("{name}({args})")
+            }
             Language::Php => format!("$this->{name}({args})"),
             _ => format!("this.{name}({args})"),
         }
@@ -674,6 +690,10 @@ impl FileGen {
                 Some(format!("{name}OrNull({v}) ?: {b}"))
             }
             Language::Kotlin => Some(format!("if ({c}) {a} else {b}")),
+            Language::Swift if self.rng.chance(30) => {
+                let v = self.readable();
+                Some(format!("cache[{v}] ?? {b}"))
+            }
             _ => Some(format!("{c} ? {a} : {b}")),
         }
     }
@@ -718,6 +738,7 @@ impl FileGen {
             }
             Language::Php => format!("error_log(\"{quoted}{words}: \" . {with_value})"),
             Language::Kotlin => self.kotlin_string(&format!("{quoted}{words}"), with_value),
+            Language::Swift => self.swift_string(&format!("{quoted}{words}"), with_value),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -746,7 +767,7 @@ impl FileGen {
             Language::CSharp => format!("var {name} = {value};"),
             Language::Ruby => format!("{name} = {value}"),
             Language::Php => format!("{name} = {value};"),
-            Language::Kotlin => format!("var {name} = {value}"),
+            Language::Kotlin | Language::Swift => format!("var {name} = {value}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -757,9 +778,11 @@ impl FileGen {
         let line = match self.lang {
             Language::Rust if self.f.fallible => format!("return Ok({value});"),
             Language::Go if self.f.fallible => format!("return {value}, nil"),
-            Language::Python | Language::Go | Language::Ruby | Language::Kotlin => {
-                format!("return {value}")
-            }
+            Language::Python
+            | Language::Go
+            | Language::Ruby
+            | Language::Kotlin
+            | Language::Swift => format!("return {value}"),
             _ => format!("return {value};"),
         };
         self.line(&line);
@@ -780,6 +803,10 @@ impl FileGen {
             Language::Ruby => format!("raise ArgumentError, \"{what}\""),
             Language::Php => format!("throw new \\InvalidArgumentException(\"{what}\");"),
             Language::Kotlin => format!("throw IllegalArgumentException(\"{what}\")"),
+            Language::Swift if self.f.fallible => {
+                format!("throw ValidationError.invalidInput(\"{what}\")")
+            }
+            Language::Swift => format!("preconditionFailure(\"{what}\")"),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 format!("throw new Error(\"{what}\");")
             }
@@ -919,7 +946,11 @@ impl FileGen {
 
     fn guard(&mut self) {
         let cond = self.condition();
-        let header = format!("if {}", self.paren(&cond));
+        let header = if self.swift() && self.rng.chance(60) {
+            format!("guard {cond} else")
+        } else {
+            format!("if {}", self.paren(&cond))
+        };
         self.open(&header);
         if self.rng.chance(50) {
             self.fail("invalid input");
@@ -959,6 +990,7 @@ impl FileGen {
             Language::Php if self.rng.chance(25) => format!("foreach (range(1, {bound}) as {var})"),
             Language::Php => format!("for ({var} = 0; {var} < {bound}; {var}++)"),
             Language::Kotlin => self.kotlin_range(var, &bound),
+            Language::Swift => self.swift_range(var, &bound),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.open(&header);
@@ -977,8 +1009,8 @@ impl FileGen {
         } else {
             cond
         };
-        if self.kotlin() && self.rng.chance(30) {
-            return self.kotlin_do_while(&guard, &cond, depth);
+        if (self.kotlin() || self.swift()) && self.rng.chance(30) {
+            return self.do_while(&guard, &cond, depth);
         }
         let header = match self.lang {
             Language::Go => format!("for {cond}"),
@@ -990,6 +1022,18 @@ impl FileGen {
         self.f.loop_depth -= 1;
         self.stmt(&format!("{guard} += 1"));
         self.close();
+    }
+
+    /// Kotlin's `do { … } while (…)`, Swift's `repeat { … } while …`, over the guard a `while`
+    /// would have counted with.
+    fn do_while(&mut self, guard: &str, cond: &str, depth: u32) {
+        self.open(if self.swift() { "repeat" } else { "do" });
+        self.f.loop_depth += 1;
+        self.nested(depth);
+        self.f.loop_depth -= 1;
+        self.stmt(&format!("{guard} += 1"));
+        self.indent -= 1;
+        self.line(&format!("}} while {}", self.paren(cond)));
     }
 
     fn switch(&mut self, depth: u32) {
@@ -1025,6 +1069,7 @@ impl FileGen {
             }
             Language::Php if self.rng.chance(40) => self.php_match(&subject, cases),
             Language::Kotlin => self.kotlin_when(&subject, cases, depth),
+            Language::Swift => self.swift_switch(&subject, cases, depth),
             Language::Rust => {
                 self.open(&format!("match {subject}"));
                 for c in 0..cases {
@@ -1130,12 +1175,7 @@ impl FileGen {
             Language::Rust => {
                 let call = self.receiver_call(&load, &arg);
                 self.open(&format!("if let Some(found) = {call}"));
-                self.vars.push(("found".to_string(), false));
-                self.nested(depth);
-                self.vars.pop();
-                self.reopen("else");
-                self.nested(depth);
-                self.close();
+                self.found_or_else(depth);
             }
             Language::Go if self.f.fallible => {
                 let call = self.receiver_call(&load, &arg);
@@ -1163,6 +1203,7 @@ impl FileGen {
                 self.nested(depth);
                 self.close();
             }
+            Language::Swift => self.swift_do(&load, &arg, depth),
             Language::Ruby => {
                 self.open("begin");
                 let call = self.receiver_call(&load, &arg);
@@ -1202,6 +1243,16 @@ impl FileGen {
         }
     }
 
+    /// The body of an `if let` that binds `found`, then its `else`.
+    fn found_or_else(&mut self, depth: u32) {
+        self.vars.push(("found".to_string(), false));
+        self.nested(depth);
+        self.vars.pop();
+        self.reopen("else");
+        self.nested(depth);
+        self.close();
+    }
+
     /// A callback with a block body (a nested function literal in JS/TS/Go, a lambda in Java and
     /// C++, a closure in Rust); Python and C get a plain loop instead.
     fn callback(&mut self, depth: u32) {
@@ -1235,6 +1286,11 @@ impl FileGen {
                 format!("{items}.filter {{ it > {k} }}.forEach {{ item ->")
             }
             Language::Kotlin => format!("{items}.forEach {{ item ->"),
+            Language::Swift if self.rng.chance(30) => {
+                let k = self.rng.range(0, 9);
+                format!("{items}.filter {{ $0 > {k} }}.forEach {{ item in")
+            }
+            Language::Swift => format!("{items}.forEach {{ item in"),
             Language::Python => {
                 self.open(&format!("for item in {items}"));
                 self.with_loop_var("item", depth);
@@ -1261,7 +1317,7 @@ impl FileGen {
         self.line(match self.lang {
             Language::Go => "})",
             Language::Ruby => "end",
-            Language::Kotlin => "}",
+            Language::Kotlin | Language::Swift => "}",
             _ => "});",
         });
     }
@@ -1337,6 +1393,10 @@ impl FileGen {
                 return self.kotlin_pipeline(&name, k, &other);
             }
             Language::Kotlin => format!("val {name} = {{ v: Int -> v * {k} + {other} }}"),
+            Language::Swift if self.rng.chance(50) => {
+                return self.swift_pipeline(&name, k, &other);
+            }
+            Language::Swift => format!("let {name} = {{ (v: Int) -> Int in v * {k} + {other} }}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -1380,13 +1440,14 @@ impl FileGen {
             Language::Rust => ": i64",
             Language::TypeScript | Language::Tsx => ": number",
             Language::Go => " int",
-            Language::Kotlin => ": Int",
+            Language::Kotlin | Language::Swift => ": Int",
             _ => "",
         };
         let prefix = match self.lang {
             Language::Java | Language::C | Language::Cpp | Language::CSharp | Language::Php => {
                 "int "
             }
+            Language::Swift => "_ ",
             _ => "",
         };
         let mut out: Vec<String> = params.iter().map(|p| format!("{prefix}{p}{ty}")).collect();
@@ -1400,6 +1461,7 @@ impl FileGen {
                     | Language::Ruby
                     | Language::Php
                     | Language::Kotlin
+                    | Language::Swift
             ) && self.rng.chance(20)
             {
                 last.push_str(" = 1");
@@ -1416,7 +1478,8 @@ impl FileGen {
 
     fn function_named(&mut self, name: String, owner: Option<&str>, exported: bool) {
         let params = self.params();
-        let fallible = matches!(self.lang, Language::Rust | Language::Go) && self.rng.chance(25);
+        let fallible = matches!(self.lang, Language::Rust | Language::Go | Language::Swift)
+            && self.rng.chance(25);
         self.f = FnCtx {
             name: name.clone(),
             method: owner.is_some(),
@@ -1499,17 +1562,7 @@ impl FileGen {
                 };
                 rust_signature(name, &recv, exported, fallible)
             }
-            Language::Python => {
-                if owner.is_some() && self.rng.chance(10) {
-                    self.line("@functools.lru_cache(maxsize=None)");
-                }
-                let recv = if owner.is_some() {
-                    with_self("self")
-                } else {
-                    plist.to_string()
-                };
-                format!("def {name}({recv})")
-            }
+            Language::Python => self.python_signature(name, owner.is_some(), plist),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 self.script_signature(name, owner, plist)
             }
@@ -1525,6 +1578,9 @@ impl FileGen {
                 None => format!("function {name}({plist}): int"),
             },
             Language::Kotlin => self.kotlin_signature(name, owner.is_some(), exported, plist),
+            Language::Swift => {
+                self.swift_signature(name, owner.is_some(), exported, fallible, plist)
+            }
             Language::Go => {
                 let ret = if fallible { "(int, error)" } else { "int" };
                 match owner {
@@ -1548,6 +1604,18 @@ impl FileGen {
                 _ => format!("int {name}({plist})"),
             },
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
+        }
+    }
+
+    /// `def name(self, …)`, a method `@functools.lru_cache`d now and then.
+    fn python_signature(&mut self, name: &str, method: bool, plist: &str) -> String {
+        if method && self.rng.chance(10) {
+            self.line("@functools.lru_cache(maxsize=None)");
+        }
+        match (method, plist) {
+            (false, _) => format!("def {name}({plist})"),
+            (true, "") => format!("def {name}(self)"),
+            (true, _) => format!("def {name}(self, {plist})"),
         }
     }
 
@@ -1663,6 +1731,7 @@ impl FileGen {
                 "use Psr\\Log\\LoggerInterface;".into(),
             ],
             Language::Kotlin => kotlin_header(package),
+            Language::Swift => swift_header(package),
             Language::CSharp => vec![
                 "using System;".into(),
                 "using System.Collections.Generic;".into(),
@@ -1731,6 +1800,7 @@ impl FileGen {
             Language::Ruby => self.type_ruby(&ty, &fields, methods),
             Language::Php => self.type_php(&ty, &fields, methods),
             Language::Kotlin => self.type_kotlin(&ty, &fields, methods),
+            Language::Swift => self.type_swift(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
@@ -1983,17 +2053,6 @@ impl FileGen {
         }
     }
 
-    /// `do { … } while (…)` over the guard a `while` would have counted with.
-    fn kotlin_do_while(&mut self, guard: &str, cond: &str, depth: u32) {
-        self.open("do");
-        self.f.loop_depth += 1;
-        self.nested(depth);
-        self.f.loop_depth -= 1;
-        self.stmt(&format!("{guard} += 1"));
-        self.indent -= 1;
-        self.line(&format!("}} while ({cond})"));
-    }
-
     /// A `when` entry's condition on the subject: `2`, `3, 13`, `in 3..5`.
     fn when_pattern(&mut self, c: usize, cases: usize) -> String {
         match self.rng.below(10) {
@@ -2148,6 +2207,235 @@ impl FileGen {
         self.close();
     }
 
+    // ---- Swift -------------------------------------------------------------------------------
+
+    /// `logger.debug("…: \(x)")`, `"…: \(x + 2)"`; `print` at times outside a type.
+    fn swift_string(&mut self, text: &str, value: &str) -> String {
+        let interpolated = if self.rng.chance(25) {
+            let k = self.rng.range(1, 9);
+            format!("\\({value} + {k})")
+        } else {
+            format!("\\({value})")
+        };
+        let sink = if self.f.method || self.rng.chance(60) {
+            self.rng
+                .pick(&["logger.debug", "logger.debug", "logger.info"])
+        } else {
+            "print"
+        };
+        format!("{sink}(\"{text}: {interpolated}\")")
+    }
+
+    /// The header of a `for … in` over a range: `0..<n`, `1...n`, `stride(…)`, `.reversed()`.
+    fn swift_range(&mut self, var: &str, bound: &str) -> String {
+        match self.rng.below(10) {
+            0..=5 => format!("for {var} in 0..<{bound}"),
+            6 | 7 => format!("for {var} in 1...{bound}"),
+            8 => format!("for {var} in stride(from: 0, to: {bound}, by: 2)"),
+            _ => format!("for {var} in (0..<{bound}).reversed()"),
+        }
+    }
+
+    /// A `case`'s pattern on the subject: `2`, `3, 13`, `2...4`, `let n where n > 3`.
+    fn case_pattern(&mut self, c: usize, cases: usize) -> String {
+        match self.rng.below(10) {
+            0 | 1 if c + 1 == cases => format!("{c}, {}", c + 10),
+            2 | 3 if c > 0 => format!("{c}...{}", c + 2),
+            4 if c + 1 == cases => format!("let n where n > {c}"),
+            _ => c.to_string(),
+        }
+    }
+
+    /// `switch x % 4 {` with its `case` labels at the `switch`'s indentation, one-line cases or
+    /// blocks, no `break`, and a `default`.
+    fn swift_switch(&mut self, subject: &str, cases: usize, depth: u32) {
+        self.line(&format!("switch {subject} {{"));
+        for c in 0..cases {
+            let pattern = self.case_pattern(c, cases);
+            match self.assignable() {
+                Some(target) if self.rng.chance(20) => {
+                    let value = self.arith();
+                    self.line(&format!("case {pattern}: {target} += {value}"));
+                }
+                _ => {
+                    self.line(&format!("case {pattern}:"));
+                    self.indent += 1;
+                    self.nested(depth);
+                    self.indent -= 1;
+                }
+            }
+        }
+        self.line("default:");
+        self.indent += 1;
+        self.nested(depth);
+        self.indent -= 1;
+        self.line("}");
+    }
+
+    /// `do { try … } catch let error as … { } catch { }`, at times with a `defer`; or an
+    /// `if let x = try? …`; or, in a throwing function, a `let x = try …` that passes errors on.
+    fn swift_do(&mut self, load: &str, arg: &str, depth: u32) {
+        let call = self.receiver_call(load, arg);
+        match self.rng.below(10) {
+            0..=2 if self.f.fallible => {
+                let name = self.fresh_local();
+                self.line(&format!("let {name} = try {call}"));
+                self.vars.push((name, false));
+                return;
+            }
+            3 | 4 => {
+                self.open(&format!("if let found = try? {call}"));
+                self.found_or_else(depth);
+                return;
+            }
+            _ => {}
+        }
+        self.open("do");
+        if self.rng.chance(20) {
+            self.line("defer { release() }");
+        }
+        self.line(&format!("try {call}"));
+        self.nested(depth);
+        if self.rng.chance(30) {
+            self.reopen("catch let error as DecodingError");
+            self.line(&format!("logger.error(\"{load} failed: \\(error)\")"));
+            self.nested(depth);
+        }
+        self.reopen("catch");
+        self.nested(depth);
+        self.close();
+    }
+
+    /// `let x = items.filter { $0 > 3 }.map { $0 * 2 }.reduce(0, +)`: collection calls with
+    /// closures, named parameters or `$0`.
+    fn swift_pipeline(&mut self, name: &str, k: usize, other: &str) {
+        let items = if self.f.method {
+            self.field("items")
+        } else {
+            "items".to_string()
+        };
+        let line = match self.rng.below(3) {
+            0 => format!("let {name} = {items}.map {{ $0 * {k} }}.reduce(0, +) + {other}"),
+            1 => format!("let {name} = {items}.filter {{ x in x > {other} }}.count"),
+            _ => format!(
+                "let {name} = {items}.filter {{ $0 % {k} == 0 }}.map {{ $0 + {other} }}.reduce(0, +)"
+            ),
+        };
+        self.line(&line);
+        self.vars.push((name.to_string(), false));
+    }
+
+    /// `func name(_ a: Int, _ b: Int = 1) throws -> Int`, private or fileprivate at times,
+    /// `@discardableResult` now and then.
+    fn swift_signature(
+        &mut self,
+        name: &str,
+        method: bool,
+        exported: bool,
+        fallible: bool,
+        plist: &str,
+    ) -> String {
+        if self.rng.chance(8) {
+            self.line("@discardableResult");
+        }
+        let vis = match (method, exported) {
+            (true, _) => self.rng.pick(&["", "", "private ", "fileprivate "]),
+            (false, true) => "public ",
+            (false, false) => self.rng.pick(&["", "private "]),
+        };
+        let throws = if fallible { " throws" } else { "" };
+        format!("{vis}func {name}({plist}){throws} -> Int")
+    }
+
+    /// A class or struct: its stored properties (one with a `didSet` at times), an `init`, a
+    /// computed property, methods, some of them in an `extension`, and at times a
+    /// `CustomStringConvertible` conformance.
+    fn type_swift(&mut self, ty: &str, fields: &[String], methods: usize) {
+        self.doc(ty);
+        let kind = self
+            .rng
+            .pick(&["final class", "final class", "class", "struct"]);
+        let first = &fields[0];
+        self.open(&format!("{kind} {ty}"));
+        self.line(&format!("private let {first}: Int"));
+        for f in &fields[1..] {
+            self.swift_stored(f);
+        }
+        self.line("private var items: [Int] = []");
+        self.line("");
+        self.open(&format!("init({first}: Int)"));
+        self.line(&format!("self.{first} = {first}"));
+        self.close();
+        self.swift_computed(first);
+        let inside = if methods > 1 && self.rng.chance(40) {
+            self.rng.range(1, methods - 1)
+        } else {
+            methods
+        };
+        for _ in 0..inside {
+            self.line("");
+            self.function(Some(ty), true);
+        }
+        self.close();
+        if inside < methods {
+            self.line("");
+            self.open(&format!("extension {ty}"));
+            for m in inside..methods {
+                if m > inside {
+                    self.line("");
+                }
+                self.function(Some(ty), true);
+            }
+            self.close();
+        }
+        if self.rng.chance(30) {
+            self.line("");
+            self.open(&format!("extension {ty}: CustomStringConvertible"));
+            self.open("var description: String");
+            self.line(&format!("\"{ty}(\\({first}))\""));
+            self.close();
+            self.close();
+        }
+    }
+
+    /// `private var count: Int = 0`, with a `didSet` that clamps it at times.
+    fn swift_stored(&mut self, field: &str) {
+        if !self.rng.chance(20) {
+            self.line(&format!("private var {field}: Int = 0"));
+            return;
+        }
+        self.open(&format!("private var {field}: Int = 0"));
+        self.open("didSet");
+        self.open(&format!("if {field} < 0"));
+        self.line(&format!("{field} = oldValue"));
+        self.close();
+        self.close();
+        self.close();
+    }
+
+    /// A computed property at times: `var isEmpty: Bool { items.isEmpty }`, or one with a
+    /// `return` and a ternary.
+    fn swift_computed(&mut self, first: &str) {
+        match self.rng.below(4) {
+            0 => {
+                self.line("");
+                self.open("var isEmpty: Bool");
+                self.line("items.isEmpty");
+                self.close();
+            }
+            1 => {
+                self.line("");
+                self.open(&format!(
+                    "var {}: Int",
+                    ident(&["effective", first], Case::Camel)
+                ));
+                self.line(&format!("return {first} > 0 ? {first} : 0"));
+                self.close();
+            }
+            _ => {}
+        }
+    }
+
     fn type_c(&mut self, ty: &str, fields: &[String], methods: usize) {
         self.open(&format!("struct {ty}"));
         for f in fields {
@@ -2203,9 +2491,11 @@ impl FileGen {
         let stem = {
             let (v, n) = (self.rng.pick(VERBS), self.rng.pick(NOUNS));
             match self.lang {
-                Language::Java | Language::CSharp | Language::Php | Language::Kotlin => {
-                    ident(&[v, n, &format!("{}", self.index)], Case::Pascal)
-                }
+                Language::Java
+                | Language::CSharp
+                | Language::Php
+                | Language::Kotlin
+                | Language::Swift => ident(&[v, n, &format!("{}", self.index)], Case::Pascal),
                 Language::Go | Language::Rust | Language::Python | Language::C | Language::Ruby => {
                     format!("{v}_{n}_{}", self.index)
                 }
@@ -2277,6 +2567,20 @@ fn kotlin_header(package: &str) -> Vec<String> {
         "import org.slf4j.LoggerFactory".into(),
         String::new(),
         format!("private val logger = LoggerFactory.getLogger(\"com.example.{package}\")"),
+    ]
+}
+
+/// The lines a Swift file starts with: its imports, logger and error type.
+fn swift_header(package: &str) -> Vec<String> {
+    vec![
+        "import Foundation".into(),
+        "import Logging".into(),
+        String::new(),
+        format!("private let logger = Logger(label: \"com.example.{package}\")"),
+        String::new(),
+        "enum ValidationError: Error {".into(),
+        "    case invalidInput(String)".into(),
+        "}".into(),
     ]
 }
 

@@ -200,7 +200,7 @@ impl<'t> Walker<'_, 't> {
                 // A grammar without fields for a structure's parts names them here.
                 let part = if field == 0 {
                     let previous = Some(p.last_child).filter(|k| *k != NO_KIND);
-                    self.spec.part(p.kind, previous, node.is_named())
+                    self.spec.part(p.kind, previous, kind, node.is_named())
                 } else {
                     None
                 };
@@ -243,7 +243,7 @@ impl<'t> Walker<'_, 't> {
         let starts_sequence = !parent.is_some_and(|p| p.continues_logical);
         self.count(node, construct, is_else_if, starts_sequence);
         let continues_logical = matches!(construct, Construct::Logical(_))
-            || (self.common.is_parenthesized(kind) && !starts_sequence);
+            || (self.common.continues_sequence(kind) && !starts_sequence);
         self.ancestors.push(node);
         self.frames.push(Frame {
             annotation,
@@ -352,6 +352,9 @@ impl<'t> Walker<'_, 't> {
 
     fn note_syntax(&mut self, node: Node) {
         if !(node.is_error() || node.is_missing()) {
+            return;
+        }
+        if node.is_missing() && self.spec.recovers(node, &self.ancestors, self.src) {
             return;
         }
         self.syntax_errors += 1;

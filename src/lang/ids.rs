@@ -142,6 +142,10 @@ pub struct Vocabulary {
     pub left: &'static str,
     pub right: &'static str,
     pub operator: &'static str,
+    /// Binary expressions of a grammar that leaves operator precedence unresolved (Swift's
+    /// nests each operator's right side: `a > 0 && b` is `a > (0 && b)`): transparent to
+    /// boolean sequences, as parentheses are, so `a > 0 && b > 0 && c` is one run of `&&`.
+    pub operator_chains: &'static [&'static str],
 }
 
 impl Vocabulary {
@@ -170,6 +174,7 @@ impl Vocabulary {
         left: "left",
         right: "right",
         operator: "operator",
+        operator_chains: &[],
     };
 }
 
@@ -191,6 +196,7 @@ const COMMENT: u8 = 1;
 const ANNOTATION: u8 = 2;
 const PARENTHESIZED: u8 = 4;
 const ELSE_WRAPPER: u8 = 8;
+const OPERATOR_CHAIN: u8 = 16;
 
 impl Common {
     pub fn new(grammar: &Grammar, words: &Vocabulary) -> Self {
@@ -207,6 +213,9 @@ impl Common {
             }
             if words.else_wrappers.contains(&name) {
                 f |= ELSE_WRAPPER;
+            }
+            if words.operator_chains.contains(&name) {
+                f |= OPERATOR_CHAIN;
             }
             Some(f)
         });
@@ -242,6 +251,18 @@ impl Common {
     #[inline]
     pub fn is_parenthesized(&self, id: u16) -> bool {
         self.flags.get(id) & PARENTHESIZED != 0
+    }
+
+    /// A binary expression of an [operator chain](Vocabulary::operator_chains).
+    #[inline]
+    pub fn is_operator_chain(&self, id: u16) -> bool {
+        self.flags.get(id) & OPERATOR_CHAIN != 0
+    }
+
+    /// Whether a boolean sequence runs on through this kind: parentheses, an operator chain.
+    #[inline]
+    pub fn continues_sequence(&self, id: u16) -> bool {
+        self.flags.get(id) & (PARENTHESIZED | OPERATOR_CHAIN) != 0
     }
 
     #[inline]

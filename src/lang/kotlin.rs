@@ -425,7 +425,7 @@ impl Spec for Kotlin {
         }
     }
 
-    fn part(&self, parent: u16, previous: Option<u16>, named: bool) -> Option<Part> {
+    fn part(&self, parent: u16, previous: Option<u16>, _kind: u16, named: bool) -> Option<Part> {
         if !named {
             return None;
         }

@@ -27,6 +27,7 @@ mod php;
 mod python;
 mod ruby;
 mod rust;
+mod swift;
 mod typescript;
 
 /// A language debtgate measures.
@@ -45,6 +46,7 @@ pub enum Language {
     Ruby,
     Php,
     Kotlin,
+    Swift,
     /// A Vue single-file component: its `<script>` blocks, as JavaScript or TypeScript.
     Vue,
     /// A Svelte component: its `<script>` blocks, as JavaScript or TypeScript.
@@ -53,7 +55,7 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 15] = [
+    pub const ALL: [Language; 16] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -67,6 +69,7 @@ impl Language {
         Language::Ruby,
         Language::Php,
         Language::Kotlin,
+        Language::Swift,
         Language::Vue,
         Language::Svelte,
     ];
@@ -99,6 +102,7 @@ impl Language {
             "vue" => Language::Vue,
             "svelte" => Language::Svelte,
             "kt" | "kts" => Language::Kotlin,
+            "swift" => Language::Swift,
             _ => return None,
         })
     }
@@ -130,6 +134,7 @@ impl Language {
             Language::Vue => "vue",
             Language::Svelte => "svelte",
             Language::Kotlin => "kotlin",
+            Language::Swift => "swift",
         }
     }
 
@@ -152,6 +157,7 @@ impl Language {
             // (`component::scripts`); this is the one of a `<script>` without `lang`.
             Language::Vue | Language::Svelte => tree_sitter_javascript::LANGUAGE.into(),
             Language::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
+            Language::Swift => tree_sitter_swift::LANGUAGE.into(),
         }
     }
 
@@ -204,6 +210,7 @@ impl Language {
         static PHP: LazyLock<php::Php> = LazyLock::new(|| php::Php::new(Language::Php));
         static KOTLIN: LazyLock<kotlin::Kotlin> =
             LazyLock::new(|| kotlin::Kotlin::new(Language::Kotlin));
+        static SWIFT: LazyLock<swift::Swift> = LazyLock::new(|| swift::Swift::new(Language::Swift));
         match (self, grammar) {
             (Language::Rust, _) => &*RUST,
             (Language::Python, _) => &*PYTHON,
@@ -221,6 +228,7 @@ impl Language {
             // A component is measured by its scripts' own rules (`Analyzer::read`).
             (Language::Vue | Language::Svelte, _) => &*JAVASCRIPT,
             (Language::Kotlin, _) => &*KOTLIN,
+            (Language::Swift, _) => &*SWIFT,
         }
     }
 }
@@ -343,10 +351,17 @@ pub trait Spec: Sync {
 
     /// Which part of its parent structure a child without a field is, in a grammar that names
     /// the parts by no field: `parent` is the structure's kind id, `previous` the kind of the
-    /// child before this one (`None` for the first), `named` whether this child is a named
-    /// node. Asked only for children of control structures.
-    fn part(&self, _parent: u16, _previous: Option<u16>, _named: bool) -> Option<Part> {
+    /// child before this one (`None` for the first), `kind` this child's and `named` whether it
+    /// is a named node. Asked only for children of control structures.
+    fn part(&self, _parent: u16, _previous: Option<u16>, _kind: u16, _named: bool) -> Option<Part> {
         None
+    }
+
+    /// Whether a MISSING node (`node`, under `ancestors`) is this grammar's known misreading of
+    /// valid code rather than a syntax error (tree-sitter-swift's empty tuple): asked only of
+    /// missing nodes, in trees with errors.
+    fn recovers(&self, _node: Node, _ancestors: &[Node], _src: &[u8]) -> bool {
+        false
     }
 
     /// The callee name of a call node, for recursion detection.
@@ -546,6 +561,7 @@ mod tests {
             ("src/routes/+page.svelte", Some(Language::Svelte)),
             ("src/main/kotlin/App.kt", Some(Language::Kotlin)),
             ("build.gradle.kts", Some(Language::Kotlin)),
+            ("Sources/App/Account.swift", Some(Language::Swift)),
             ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),

@@ -68,6 +68,14 @@ pub(crate) fn boolean_sequences(spec: &dyn Spec, root: Node, src: &[u8]) -> u32 
                     if let Some(left) = common.left.child(inner) {
                         stack.push(Item::Expand(left, inner));
                     }
+                } else if common.is_operator_chain(inner.kind_id()) {
+                    // `a > (0 && b)`: the run goes on through both sides.
+                    if let Some(right) = common.right.child(inner) {
+                        stack.push(Item::Expand(right, inner));
+                    }
+                    if let Some(left) = common.left.child(inner) {
+                        stack.push(Item::Expand(left, inner));
+                    }
                 }
             }
         }
