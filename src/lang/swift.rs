@@ -279,6 +279,18 @@ impl Swift {
         Some((call, suffix)).filter(|(c, _)| self.kinds.of(*c) == K::Call)
     }
 
+    /// Whether a closure is the block of a `defer` statement: the trailing closure of a call
+    /// of the bare identifier `defer`.
+    fn is_defer(&self, ancestors: &[Node], src: &[u8]) -> bool {
+        let [.., call, suffix] = ancestors else {
+            return false;
+        };
+        self.kinds.of(*suffix) == K::CallSuffix
+            && named_children(&self.common, *call).next().is_some_and(|c| {
+                self.kinds.of(c) == K::Identifier && &src[c.byte_range()] == b"defer"
+            })
+    }
+
     /// A call's first argument when it is a string literal: the label of its closure.
     fn label<'t>(&self, suffix: Node<'t>) -> Option<Node<'t>> {
         let arguments = named_children(&self.common, suffix)
@@ -438,7 +450,7 @@ impl Spec for Swift {
         }
     }
 
-    fn construct(&self, node: Node, kind: u16, ancestors: &[Node], _src: &[u8]) -> Construct {
+    fn construct(&self, node: Node, kind: u16, ancestors: &[Node], src: &[u8]) -> Construct {
         match self.kinds.get(kind) {
             K::If | K::Guard => Construct::If,
             K::For | K::While | K::Repeat => Construct::Loop,
@@ -459,6 +471,9 @@ impl Spec for Swift {
             {
                 Construct::Jump
             }
+            // `defer { … }` (the grammar reads it as a call with a trailing closure) runs its
+            // block at the end of the scope: the function's own code, not a closure.
+            K::Lambda if self.is_defer(ancestors, src) => Construct::None,
             K::Lambda if self.folds(ancestors) => Construct::Lambda,
             K::Call => Construct::Call,
             _ => Construct::None,
