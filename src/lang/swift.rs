@@ -72,6 +72,8 @@ enum K {
     Ternary,
     ControlTransfer,
     Call,
+    Try,
+    Await,
     CallSuffix,
     ValueArguments,
     ValueArgument,
@@ -119,6 +121,8 @@ const NAMED: &[(&str, K)] = &[
     ("ternary_expression", K::Ternary),
     ("control_transfer_statement", K::ControlTransfer),
     ("call_expression", K::Call),
+    ("try_expression", K::Try),
+    ("await_expression", K::Await),
     ("call_suffix", K::CallSuffix),
     ("value_arguments", K::ValueArguments),
     ("value_argument", K::ValueArgument),
@@ -301,22 +305,14 @@ impl Swift {
             .filter(|v| self.kinds.of(*v) == K::StringLiteral)
     }
 
-    /// The name of a closure entry: the property it initialises (directly, or called at once:
-    /// `lazy var x = { … }()`), else its call (`describe("parser") callback`), else
+    /// The name of a closure entry: the property it initialises ([`Swift::initialised`]), else
+    /// its call (`describe("parser") callback`), else
     /// `(anonymous)`.
     fn lambda_name(&self, node: Node, ancestors: &[Node], src: &[u8]) -> String {
-        let property = match ancestors {
-            [.., p] if self.kinds.of(*p) == K::Property => Some(*p),
-            [.., p, call]
-                if self.kinds.of(*p) == K::Property
-                    && self.kinds.of(*call) == K::Call
-                    && named_children(&self.common, *call).next() == Some(node) =>
-            {
-                Some(*p)
-            }
-            _ => None,
-        };
-        if let Some(name) = property.and_then(|p| self.property_name(p, src)) {
+        if let Some(name) = self
+            .initialised(node, ancestors)
+            .and_then(|p| self.property_name(p, src))
+        {
             return name;
         }
         self.call_of(ancestors)
@@ -329,6 +325,22 @@ impl Swift {
                 Some(callback_name(&source(callee, src), label.as_deref()))
             })
             .unwrap_or_else(|| "(anonymous)".to_owned())
+    }
+
+    /// The property a closure initialises: directly (`let f = { … }`), or called at once, through
+    /// `try` and `await` (`lazy var x = { … }()`, `let c = try { … }()`).
+    fn initialised<'t>(&self, node: Node<'t>, ancestors: &[Node<'t>]) -> Option<Node<'t>> {
+        let mut inner = node;
+        for a in ancestors.iter().rev() {
+            match self.kinds.of(*a) {
+                K::Property => return Some(*a),
+                K::Call if named_children(&self.common, *a).next() == Some(inner) => {}
+                K::Try | K::Await => {}
+                _ => return None,
+            }
+            inner = *a;
+        }
+        None
     }
 
     /// A property's name: the identifier its pattern binds (`var balance: Int`).
