@@ -27,6 +27,7 @@ mod php;
 mod python;
 mod ruby;
 mod rust;
+mod scala;
 mod typescript;
 
 /// A language debtgate measures.
@@ -45,6 +46,7 @@ pub enum Language {
     Ruby,
     Php,
     Kotlin,
+    Scala,
     /// A Vue single-file component: its `<script>` blocks, as JavaScript or TypeScript.
     Vue,
     /// A Svelte component: its `<script>` blocks, as JavaScript or TypeScript.
@@ -53,7 +55,7 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 15] = [
+    pub const ALL: [Language; 16] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -67,6 +69,7 @@ impl Language {
         Language::Ruby,
         Language::Php,
         Language::Kotlin,
+        Language::Scala,
         Language::Vue,
         Language::Svelte,
     ];
@@ -99,6 +102,7 @@ impl Language {
             "vue" => Language::Vue,
             "svelte" => Language::Svelte,
             "kt" | "kts" => Language::Kotlin,
+            "scala" | "sc" => Language::Scala,
             _ => return None,
         })
     }
@@ -130,6 +134,7 @@ impl Language {
             Language::Vue => "vue",
             Language::Svelte => "svelte",
             Language::Kotlin => "kotlin",
+            Language::Scala => "scala",
         }
     }
 
@@ -152,6 +157,7 @@ impl Language {
             // (`component::scripts`); this is the one of a `<script>` without `lang`.
             Language::Vue | Language::Svelte => tree_sitter_javascript::LANGUAGE.into(),
             Language::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
+            Language::Scala => tree_sitter_scala::LANGUAGE.into(),
         }
     }
 
@@ -204,6 +210,7 @@ impl Language {
         static PHP: LazyLock<php::Php> = LazyLock::new(|| php::Php::new(Language::Php));
         static KOTLIN: LazyLock<kotlin::Kotlin> =
             LazyLock::new(|| kotlin::Kotlin::new(Language::Kotlin));
+        static SCALA: LazyLock<scala::Scala> = LazyLock::new(|| scala::Scala::new(Language::Scala));
         match (self, grammar) {
             (Language::Rust, _) => &*RUST,
             (Language::Python, _) => &*PYTHON,
@@ -221,6 +228,7 @@ impl Language {
             // A component is measured by its scripts' own rules (`Analyzer::read`).
             (Language::Vue | Language::Svelte, _) => &*JAVASCRIPT,
             (Language::Kotlin, _) => &*KOTLIN,
+            (Language::Scala, _) => &*SCALA,
         }
     }
 }
@@ -435,9 +443,22 @@ pub(crate) fn literal_folds(
     of: impl Fn(Node) -> Enclosing,
     unlabelled: impl FnOnce() -> bool,
 ) -> bool {
+    literal_folds_by_parent(ancestors, reach, |a, _| of(a), unlabelled)
+}
+
+/// [`literal_folds`] for a grammar where what an ancestor is depends on its parent too: a Scala
+/// `{ … }` is a function literal as a call's argument (`test("x") { … }`) and a plain block
+/// elsewhere. `of` gets each ancestor and the one above it (`None` for the root).
+pub(crate) fn literal_folds_by_parent(
+    ancestors: &[Node],
+    reach: usize,
+    of: impl Fn(Node, Option<Node>) -> Enclosing,
+    unlabelled: impl FnOnce() -> bool,
+) -> bool {
     let mut in_literal = false;
-    for a in ancestors.iter().rev().take(reach) {
-        match of(*a) {
+    for i in (0..ancestors.len()).rev().take(reach) {
+        let parent = i.checked_sub(1).map(|p| ancestors[p]);
+        match of(ancestors[i], parent) {
             Enclosing::Function => return true,
             Enclosing::Boundary => break,
             Enclosing::Literal => in_literal = true,
@@ -546,6 +567,8 @@ mod tests {
             ("src/routes/+page.svelte", Some(Language::Svelte)),
             ("src/main/kotlin/App.kt", Some(Language::Kotlin)),
             ("build.gradle.kts", Some(Language::Kotlin)),
+            ("src/main/scala/Account.scala", Some(Language::Scala)),
+            ("build.sc", Some(Language::Scala)),
             ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),
