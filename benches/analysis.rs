@@ -1,4 +1,4 @@
-//! Cold analysis throughput on a generated corpus (`benches/corpus`): 12 languages × 50,000 lines.
+//! Cold analysis throughput on a generated corpus (`benches/corpus`): 13 languages × 50,000 lines.
 //!
 //! "Cold" means nothing is remembered between files or runs (no store); parsers are reused, as
 //! each worker thread reuses its own in `analyze_paths`. Counters: `item` = one source line,
@@ -38,7 +38,7 @@ static CORPUS: LazyLock<Vec<SourceFile>> = LazyLock::new(|| {
     corpus::generate(corpus::SEED, lines)
 });
 
-const LANGUAGES: [&str; 12] = [
+const LANGUAGES: [&str; 13] = [
     "rust",
     "python",
     "javascript",
@@ -51,6 +51,7 @@ const LANGUAGES: [&str; 12] = [
     "ruby",
     "php",
     "kotlin",
+    "scala",
 ];
 
 fn main() {

@@ -16,14 +16,16 @@ use std::path::Path;
 
 use debtgate::lang::Language;
 
+mod scala;
+
 /// The seed the bench and the side-by-side script use.
 pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 
-/// Lines per language in the standard corpus: 12 × 50,000 = 600,000 lines.
+/// Lines per language in the standard corpus: 13 × 50,000 = 650,000 lines.
 pub const LINES_PER_LANGUAGE: usize = 50_000;
 
 /// The languages generated, one directory each.
-pub const LANGUAGES: [Language; 12] = [
+pub const LANGUAGES: [Language; 13] = [
     Language::Rust,
     Language::Python,
     Language::JavaScript,
@@ -36,6 +38,7 @@ pub const LANGUAGES: [Language; 12] = [
     Language::Ruby,
     Language::Php,
     Language::Kotlin,
+    Language::Scala,
 ];
 
 /// One generated file.
@@ -333,6 +336,7 @@ impl FileGen {
             Language::Ruby => "rb",
             Language::Php => "php",
             Language::Kotlin => "kt",
+            Language::Scala => "scala",
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -364,6 +368,11 @@ impl FileGen {
         self.lang == Language::Kotlin
     }
 
+    /// No `;` and no `break` / `continue`; `match`, `case … =>`, `item =>` lambdas.
+    fn scala(&self) -> bool {
+        self.lang == Language::Scala
+    }
+
     /// A variable's name as it is written: `$total` in PHP, `total` elsewhere.
     fn var(&self, name: &str) -> String {
         if self.php() {
@@ -386,12 +395,14 @@ impl FileGen {
                 | Language::CSharp
                 | Language::Php
                 | Language::Kotlin
+                | Language::Scala
         )
     }
 
     fn semi(&self) -> &'static str {
         match self.lang {
             Language::Python | Language::Go | Language::Ruby | Language::Kotlin => "",
+            Language::Scala => "",
             _ => ";",
         }
     }
@@ -478,7 +489,7 @@ impl FileGen {
         }
         let line = if self.python() || self.ruby() || (self.php() && self.rng.chance(15)) {
             format!("# {text}")
-        } else if self.kotlin() && self.rng.chance(15) {
+        } else if (self.kotlin() || self.scala()) && self.rng.chance(15) {
             format!("/* {text} */")
         } else {
             format!("// {text}")
@@ -544,7 +555,9 @@ impl FileGen {
             Language::Rust | Language::Python => format!("self.{name}({args})"),
             Language::Go => format!("r.{name}({args})"),
             Language::C => format!("{name}(self, {args})"),
-            Language::Cpp | Language::Ruby | Language::Kotlin => format!("{name}({args})"),
+            Language::Cpp | Language::Ruby | Language::Kotlin | Language::Scala => {
+                format!("{name}({args})")
+            }
             Language::Php => format!("$this->{name}({args})"),
             _ => format!("this.{name}({args})"),
         }
@@ -673,7 +686,7 @@ impl FileGen {
                 let (name, v) = (self.fn_name(false), self.readable());
                 Some(format!("{name}OrNull({v}) ?: {b}"))
             }
-            Language::Kotlin => Some(format!("if ({c}) {a} else {b}")),
+            Language::Kotlin | Language::Scala => Some(format!("if ({c}) {a} else {b}")),
             _ => Some(format!("{c} ? {a} : {b}")),
         }
     }
@@ -718,6 +731,7 @@ impl FileGen {
             }
             Language::Php => format!("error_log(\"{quoted}{words}: \" . {with_value})"),
             Language::Kotlin => self.kotlin_string(&format!("{quoted}{words}"), with_value),
+            Language::Scala => self.scala_string(&format!("{quoted}{words}"), with_value),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -746,7 +760,7 @@ impl FileGen {
             Language::CSharp => format!("var {name} = {value};"),
             Language::Ruby => format!("{name} = {value}"),
             Language::Php => format!("{name} = {value};"),
-            Language::Kotlin => format!("var {name} = {value}"),
+            Language::Kotlin | Language::Scala => format!("var {name} = {value}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -757,9 +771,11 @@ impl FileGen {
         let line = match self.lang {
             Language::Rust if self.f.fallible => format!("return Ok({value});"),
             Language::Go if self.f.fallible => format!("return {value}, nil"),
-            Language::Python | Language::Go | Language::Ruby | Language::Kotlin => {
-                format!("return {value}")
-            }
+            Language::Python
+            | Language::Go
+            | Language::Ruby
+            | Language::Kotlin
+            | Language::Scala => format!("return {value}"),
             _ => format!("return {value};"),
         };
         self.line(&line);
@@ -780,6 +796,7 @@ impl FileGen {
             Language::Ruby => format!("raise ArgumentError, \"{what}\""),
             Language::Php => format!("throw new \\InvalidArgumentException(\"{what}\");"),
             Language::Kotlin => format!("throw IllegalArgumentException(\"{what}\")"),
+            Language::Scala => format!("throw new IllegalArgumentException(\"{what}\")"),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 format!("throw new Error(\"{what}\");")
             }
@@ -847,7 +864,7 @@ impl FileGen {
                 _ => self.comment(),
             },
             14 => self.lambda(),
-            15 if self.f.loop_depth > 0 => {
+            15 if self.f.loop_depth > 0 && !self.scala() => {
                 let cond = self.condition();
                 let cond = self.paren(&cond);
                 let jump = if self.rng.chance(50) {
@@ -959,6 +976,7 @@ impl FileGen {
             Language::Php if self.rng.chance(25) => format!("foreach (range(1, {bound}) as {var})"),
             Language::Php => format!("for ({var} = 0; {var} < {bound}; {var}++)"),
             Language::Kotlin => self.kotlin_range(var, &bound),
+            Language::Scala => self.scala_range(var, &bound),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.open(&header);
@@ -977,7 +995,7 @@ impl FileGen {
         } else {
             cond
         };
-        if self.kotlin() && self.rng.chance(30) {
+        if (self.kotlin() || self.scala()) && self.rng.chance(30) {
             return self.kotlin_do_while(&guard, &cond, depth);
         }
         let header = match self.lang {
@@ -1025,6 +1043,7 @@ impl FileGen {
             }
             Language::Php if self.rng.chance(40) => self.php_match(&subject, cases),
             Language::Kotlin => self.kotlin_when(&subject, cases, depth),
+            Language::Scala => self.scala_match(&subject, cases, depth),
             Language::Rust => {
                 self.open(&format!("match {subject}"));
                 for c in 0..cases {
@@ -1163,6 +1182,7 @@ impl FileGen {
                 self.nested(depth);
                 self.close();
             }
+            Language::Scala => self.scala_try(&load, &arg, depth),
             Language::Ruby => {
                 self.open("begin");
                 let call = self.receiver_call(&load, &arg);
@@ -1235,6 +1255,11 @@ impl FileGen {
                 format!("{items}.filter {{ it > {k} }}.forEach {{ item ->")
             }
             Language::Kotlin => format!("{items}.forEach {{ item ->"),
+            Language::Scala if self.rng.chance(30) => {
+                let k = self.rng.range(0, 9);
+                format!("{items}.filter(_ > {k}).foreach {{ item =>")
+            }
+            Language::Scala => format!("{items}.foreach {{ item =>"),
             Language::Python => {
                 self.open(&format!("for item in {items}"));
                 self.with_loop_var("item", depth);
@@ -1261,7 +1286,7 @@ impl FileGen {
         self.line(match self.lang {
             Language::Go => "})",
             Language::Ruby => "end",
-            Language::Kotlin => "}",
+            Language::Kotlin | Language::Scala => "}",
             _ => "});",
         });
     }
@@ -1337,6 +1362,10 @@ impl FileGen {
                 return self.kotlin_pipeline(&name, k, &other);
             }
             Language::Kotlin => format!("val {name} = {{ v: Int -> v * {k} + {other} }}"),
+            Language::Scala if self.rng.chance(30) => {
+                format!("val {name}: Int => Int = {{ case v if v > {k} => v * {k}; case v => v + {other} }}")
+            }
+            Language::Scala => format!("val {name} = (v: Int) => v * {k} + {other}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -1380,7 +1409,7 @@ impl FileGen {
             Language::Rust => ": i64",
             Language::TypeScript | Language::Tsx => ": number",
             Language::Go => " int",
-            Language::Kotlin => ": Int",
+            Language::Kotlin | Language::Scala => ": Int",
             _ => "",
         };
         let prefix = match self.lang {
@@ -1400,6 +1429,7 @@ impl FileGen {
                     | Language::Ruby
                     | Language::Php
                     | Language::Kotlin
+                    | Language::Scala
             ) && self.rng.chance(20)
             {
                 last.push_str(" = 1");
@@ -1525,6 +1555,7 @@ impl FileGen {
                 None => format!("function {name}({plist}): int"),
             },
             Language::Kotlin => self.kotlin_signature(name, owner.is_some(), exported, plist),
+            Language::Scala => self.scala_signature(name, owner.is_some(), plist),
             Language::Go => {
                 let ret = if fallible { "(int, error)" } else { "int" };
                 match owner {
@@ -1663,6 +1694,7 @@ impl FileGen {
                 "use Psr\\Log\\LoggerInterface;".into(),
             ],
             Language::Kotlin => kotlin_header(package),
+            Language::Scala => scala::scala_header(package),
             Language::CSharp => vec![
                 "using System;".into(),
                 "using System.Collections.Generic;".into(),
@@ -1731,6 +1763,7 @@ impl FileGen {
             Language::Ruby => self.type_ruby(&ty, &fields, methods),
             Language::Php => self.type_php(&ty, &fields, methods),
             Language::Kotlin => self.type_kotlin(&ty, &fields, methods),
+            Language::Scala => self.type_scala(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
@@ -2203,9 +2236,11 @@ impl FileGen {
         let stem = {
             let (v, n) = (self.rng.pick(VERBS), self.rng.pick(NOUNS));
             match self.lang {
-                Language::Java | Language::CSharp | Language::Php | Language::Kotlin => {
-                    ident(&[v, n, &format!("{}", self.index)], Case::Pascal)
-                }
+                Language::Java
+                | Language::CSharp
+                | Language::Php
+                | Language::Kotlin
+                | Language::Scala => ident(&[v, n, &format!("{}", self.index)], Case::Pascal),
                 Language::Go | Language::Rust | Language::Python | Language::C | Language::Ruby => {
                     format!("{v}_{n}_{}", self.index)
                 }
