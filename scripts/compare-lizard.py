@@ -11,6 +11,9 @@ exactly equal. A function only one tool found at a start line, and only the othe
 with the same end line or, failing that, the same name in the same order, is counted as "start differs" (a decorator or annotation line, usually),
 not as two misses; set-match% counts it as a miss. Files lizard fails to parse are left out and
 counted. `--show N` lists up to N disagreements per language (file:line, name, lizard, debtgate).
+For Scala, a differing function that holds a construct lizard's token reader misreads (a body on
+the lines after `=`, which lizard ends at its first line; `???`; …: `scala_misread`) is counted
+apart, by cause, and an abstract `def` lizard lists is a declaration.
 """
 import argparse
 import collections

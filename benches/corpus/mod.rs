@@ -1554,8 +1554,9 @@ impl FileGen {
                 }
                 None => format!("function {name}({plist}): int"),
             },
-            Language::Kotlin => self.kotlin_signature(name, owner.is_some(), exported, plist),
-            Language::Scala => self.scala_signature(name, owner.is_some(), plist),
+            Language::Kotlin | Language::Scala => {
+                self.jvm_signature(name, owner.is_some(), exported, plist)
+            }
             Language::Go => {
                 let ret = if fallible { "(int, error)" } else { "int" };
                 match owner {
@@ -1579,6 +1580,15 @@ impl FileGen {
                 _ => format!("int {name}({plist})"),
             },
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
+        }
+    }
+
+    /// Kotlin and Scala signatures (one arm of [`FileGen::signature`], which has many).
+    fn jvm_signature(&mut self, name: &str, method: bool, exported: bool, plist: &str) -> String {
+        if self.scala() {
+            self.scala_signature(name, method, plist)
+        } else {
+            self.kotlin_signature(name, method, exported, plist)
         }
     }
 
