@@ -29,11 +29,15 @@
 //! the `=` of a `def` unless a `{` comes first, so a body written on the lines after `=` (the
 //! usual Scala 3 style, and `def f(x: A) =` followed by a `match` in any version) is one line
 //! long to lizard, with decisions only from that line, the rest counted to the code around it;
-//! it takes every `?` for a conditional (`???` counts 3, a wildcard type `List[?]` 1), the `do`
-//! of `do … while` and of Scala 3's `while … do` and `for … do` for a second decision, and the
-//! `case` of a `case class` defined in a function for a branch; it misses the decisions of an
-//! interpolated `${…}`, and a `def` without parentheses (`def size: Int = …`) is no function to
-//! it. debtgate counts each loop once and a body as far as it goes.
+//! after a `= { … }` body it still counts the first token of the next line (a `case`, an `if`)
+//! to the function; it takes every `?` for a conditional (`???` counts 3, a wildcard type
+//! `List[?]` 1), the name of a `def &&` or `def ||` for a decision, the `do` of `do … while`
+//! and of Scala 3's `while … do` and `for … do` for a second decision, and the `case` of a
+//! `case class` defined in a function for a branch; it misses the decisions of an interpolated
+//! `${…}`; a `def` without parentheses (`def size: Int = …`) is no function to it, and inside
+//! a function one takes the rest of that function; an abstract `def` gets the next
+//! definition's body. debtgate counts each loop once and a body as far as it goes
+//! (docs/metrics.md has the numbers on cats and sbt).
 //!
 //! Parameters are those of every parameter clause but the contextual ones (`using`,
 //! `implicit`), which the compiler, not the caller, supplies.
