@@ -38,7 +38,7 @@ static CORPUS: LazyLock<Vec<SourceFile>> = LazyLock::new(|| {
     corpus::generate(corpus::SEED, lines)
 });
 
-const LANGUAGES: [&str; 13] = [
+const LANGUAGES: [&str; 14] = [
     "rust",
     "python",
     "javascript",
@@ -52,6 +52,7 @@ const LANGUAGES: [&str; 13] = [
     "php",
     "kotlin",
     "swift",
+    "scala",
 ];
 
 fn main() {

@@ -323,6 +323,7 @@ fn small_file(k: usize) -> (String, String) {
         Language::Php => ("php", "php"),
         Language::Kotlin => ("kotlin", "kt"),
         Language::Swift => ("swift", "swift"),
+        Language::Scala => ("scala", "scala"),
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     };
     let path = format!("src/{dir}/m{:03}/f{k:06}.{ext}", (k / 8) % 500);
@@ -412,6 +413,11 @@ fn small_template(language: Language) -> &'static str {
              func score(limit: Int) -> Int {\n        if name.count > limit {\n            \
              return limit\n        }\n        return name.count + {N}\n    }\n}\n"
         }
+        Language::Scala => {
+            "// Module {K}.\npackage m{K}\n\nclass Item(name: String) {\n  \
+             def score(limit: Int): Int = {\n    if (name.length > limit) {\n      \
+             return limit\n    }\n    name.length + {N}\n  }\n}\n"
+        }
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     }
 }
@@ -472,6 +478,11 @@ fn new_function(language: Language) -> &'static str {
             "\nfunc tally{K}(_ xs: [Int]) -> Int {\n    var total = 0\n    for x in xs {\n        \
              if x > {N} && x % 2 == 0 {\n            total += x\n        } else if x < 0 {\n            \
              total -= 1\n        }\n    }\n    return total\n}\n"
+        }
+        Language::Scala => {
+            "\ndef tally{K}(xs: List[Int]): Int = {\n  var total = 0\n  for (x <- xs) {\n    \
+             if (x > {N} && x % 2 == 0) {\n      total += x\n    } else if (x < 0) {\n      \
+             total -= 1\n    }\n  }\n  total\n}\n"
         }
         Language::Vue | Language::Svelte => unreachable!("components are not generated"),
     }

@@ -33,7 +33,7 @@ fi
 
 # Extensions both tools read (lizard's C-like, Java, JavaScript, TSX, Python, Go, Rust,
 # TypeScript and C# readers; debtgate's languages).
-EXTS="c h cc cpp cxx hh hpp java js cjs mjs jsx py go rs ts tsx cs rb php kt kts swift"
+EXTS="c h cc cpp cxx hh hpp java js cjs mjs jsx py go rs ts tsx cs rb php kt kts swift scala"
 
 # The interpreter itself, not a version-manager shim: a shim's start-up is not lizard's time.
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')

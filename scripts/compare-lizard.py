@@ -11,6 +11,9 @@ exactly equal. A function only one tool found at a start line, and only the othe
 with the same end line or, failing that, the same name in the same order, is counted as "start differs" (a decorator or annotation line, usually),
 not as two misses; set-match% counts it as a miss. Files lizard fails to parse are left out and
 counted. `--show N` lists up to N disagreements per language (file:line, name, lizard, debtgate).
+For Scala, a differing function that holds a construct lizard's token reader misreads (a body on
+the lines after `=`, which lizard ends at its first line; `???`; …: `scala_misread`) is counted
+apart, by cause, and an abstract `def` lizard lists is a declaration.
 """
 import argparse
 import collections
@@ -29,6 +32,7 @@ EXT = {
     ".ts": "typescript", ".tsx": "tsx", ".go": "go", ".java": "java", ".c": "c", ".h": "c",
     ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".hh": "cpp", ".cs": "csharp", ".rb": "ruby", ".php": "php",
     ".vue": "vue", ".svelte": "svelte", ".kt": "kotlin", ".kts": "kotlin", ".swift": "swift",
+    ".scala": "scala", ".sc": "scala",
 }
 
 
@@ -178,6 +182,14 @@ def pair_moved(l, o):
 
 def compare_file(path, l, o, s, diffs):
     """Counts one file's agreement into `s` and its disagreements into `diffs`."""
+    scala = path.endswith(".scala")
+    if scala:
+        # lizard's Scala reader takes an abstract `def` for a function and gives it the body of
+        # the next definition: a declaration, out of the pairing.
+        for line in [k for k, a in l.items() if k not in o and is_scala_declaration(path, a)]:
+            del l[line]
+            s["lizard_only"] += 1
+            s["lizard_only_declaration"] += 1
     moved = pair_moved(l, o)
     moved_o = set(moved.values())
     for line in sorted(set(l) | set(o)):
@@ -187,7 +199,12 @@ def compare_file(path, l, o, s, diffs):
             if a["ccn"] == b["ccn"]:
                 s["equal"] += 1
             else:
-                diffs.append(f"  {path}:{line} {b['long_name']}: lizard {a['ccn']}, debtgate {b['ccn']}")
+                why = scala_misread(path, b, o) if scala else None
+                if why:
+                    s["misread"] += 1
+                    s["misread: " + why] += 1
+                diffs.append(f"  {path}:{line} {b['long_name']}: lizard {a['ccn']}, debtgate {b['ccn']}"
+                             + (f" (lizard {why})" if why else ""))
         elif a and line in moved:
             b = o[moved[line]]
             s["start_differs"] += 1
@@ -233,6 +250,116 @@ def is_declaration(path, f):
     return "{" not in text and text.rstrip().endswith(";")
 
 
+def source_lines(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.readlines()
+    except OSError:
+        return []
+
+
+SCALA_DEF_START = re.compile(r"^\s*(def|val|var|lazy|override|final|private|protected|implicit|type|case|@|//|/\*|\*|\}|$)")
+
+
+def scala_header(lines, start):
+    """How a Scala `def` at `start` (1-based) goes on after its name: `("=", row, rest)` at the
+    `=` that starts its body (`rest` the rest of that line), `("{", row, "")` at a procedure
+    body, `("decl", row, "")` where a line starts with the next definition first."""
+    depth, first = 0, True
+    for row in range(start - 1, min(len(lines), start + 30)):
+        line = lines[row].split("//", 1)[0]
+        if not first and depth == 0 and SCALA_DEF_START.match(line):
+            return "decl", row, ""
+        if first:
+            at = line.find("def ")
+            line, first = (line[at + 4:] if at >= 0 else line), False
+        for k, c in enumerate(line):
+            if c in "([":
+                depth += 1
+            elif c in ")]":
+                depth -= 1
+            elif depth == 0 and c == "{":
+                return "{", row, ""
+            elif (depth == 0 and c == "=" and line[k + 1:k + 2] not in ("=", ">")
+                  and line[k - 1:k] not in ("=", "!", "<", ">", ":")):
+                return "=", row, line[k + 1:].strip()
+    return "decl", start - 1, ""
+
+
+def is_scala_declaration(path, f):
+    """Whether a function lizard lists in a Scala file is an abstract `def` (no `=`, no body)."""
+    return scala_header(source_lines(path), f["start"])[0] == "decl"
+
+
+def scala_cut(lines, f):
+    """Whether lizard ends this `def` at the first line of its body: after `=`, lizard's function
+    ends at the next line break unless a `{` comes before it."""
+    how, row, rest = scala_header(lines, f["start"])
+    return how == "=" and (rest == "" or ("{" not in rest and f["end"] > row + 1))
+
+
+SCALA_DECISION = re.compile(r"\s*(if|for|while|case|catch|do)\b|\s*(&&|\|\||\?)")
+
+
+def scala_takes_next(lines, f):
+    """Whether lizard counts to this `def` the first token of the line after it: after `=` it
+    ends the function at the first token on a new line, but counts that token first."""
+    if scala_header(lines, f["start"])[0] != "=":
+        return False
+    for line in lines[f["end"]:f["end"] + 20]:
+        code = line.split("//", 1)[0]
+        if code.strip():
+            return bool(SCALA_DECISION.match(code))
+    return False
+
+
+SCALA_DEF_NAME = re.compile(r"\bdef\s+(`[^`]*`|[A-Za-z_$][\w$]*(?:_[^\s\w(\[:=]+)?|[^\s\w(\[:=`]+)\s*(\S?)")
+
+
+def scala_unlisted(lines, f):
+    """Whether this `def` has no parameter list (`def size = …`): lizard lists no function for
+    it, but takes it for a function that never ends, which gets every decision after it up to
+    the end of the function around it."""
+    m = SCALA_DEF_NAME.search(lines[f["start"] - 1]) if f["start"] <= len(lines) else None
+    return bool(m) and m.group(2) not in ("(", "[")
+
+
+SCALA_MISREADS = [
+    # lizard counts every `?` as a conditional: `???`, wildcard types `F[?]`, operators `?<`.
+    ("counts ?", re.compile(r"\?")),
+    # the `do` of `do … while`, and of Scala 3's `while … do` / `for … do`, as a second decision.
+    ("counts do", re.compile(r"\bdo\b")),
+    ("counts case class", re.compile(r"\bcase\s+(class|object)\b")),
+    # decisions inside `${…}` are part of a string token to lizard.
+    ("misses ${…}", re.compile(r"\$\{[^}]*(\bif\b|\bmatch\b|&&|\|\|)")),
+]
+
+
+def scala_misread(path, f, ours):
+    """Why lizard's cyclomatic for a Scala function differs, when the function holds a construct
+    its token reader misreads (module doc of src/lang/scala.rs), else None."""
+    lines = source_lines(path)
+    if scala_cut(lines, f):
+        return "ends it at the first line of its body"
+    if scala_takes_next(lines, f):
+        return "counts a decision on the line after it"
+    inner = [g for k, g in ours.items() if f["start"] < k <= f["end"] and g["end"] <= f["end"]]
+    if any(scala_cut(lines, g) or scala_takes_next(lines, g) or scala_unlisted(lines, g)
+           for g in inner):
+        return "counts its decisions to an inner def"
+    if scala_unlisted(lines, f):
+        return "gives it the rest of the function around it"
+    name = SCALA_DEF_NAME.search(lines[f["start"] - 1])
+    if name and re.search(r"&&|\|\||\?", name.group(1)):
+        return "counts its name (&&, ||, ?) as decisions"
+    text = "".join(lines[f["start"] - 1:f["end"]])
+    text = re.sub(r'"(\\.|[^"\\\n])*"', '""', re.sub(r"//[^\n]*", "", text)) if "${" not in text else text
+    for why, pattern in SCALA_MISREADS:
+        if pattern.search(text):
+            return why
+    return None
+
+
 def compare(liz, lizard_failed, ours, only_lang):
     stats = collections.defaultdict(collections.Counter)
     diffs = collections.defaultdict(list)
@@ -274,6 +401,13 @@ def print_table(stats):
                   f"statements, calls or keywords it names as functions and {s['lizard_only_declaration']} are "
                   f"declarations without a body; debtgate finds {100*found/max(1,real):.1f}% "
                   f"of lizard's other {real} functions ({100*found/max(1,lizards):.1f}% of all it lists)")
+        if s["misread"]:
+            unequal = s["common"] - s["equal"]
+            print(f"{lang}: of {unequal} common functions with unequal ccn, {s['misread']} hold a construct "
+                  f"lizard's token reader misreads; equal among the other common functions: "
+                  f"{100*s['equal']/max(1,s['common']-s['misread']):.1f}%")
+            for key in sorted(k for k in s if k.startswith("misread: ")):
+                print(f"{lang}:   {s[key]:>6}  lizard {key[len('misread: '):]}")
         if s["lizard_failed_files"]:
             print(f"{lang}: {s['lizard_failed_files']} file(s) left out, lizard failed to parse them")
 

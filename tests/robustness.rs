@@ -100,6 +100,18 @@ fn syntax_errors_become_diagnostics_and_the_rest_is_still_measured() {
     assert_eq!(unit.diagnostics, [], "the empty tuple is valid Swift");
     assert_eq!(unit.functions.len(), 1);
 
+    // Scala: a broken method between two good ones.
+    let scala = analyze(
+        b"object K {\n  def ok(a: Boolean) = a && true\n  def bad( = {\n  def later(b: Int) = if (b > 0) 1 else 0\n}\n",
+        Language::Scala,
+    );
+    assert!(
+        !scala.diagnostics.is_empty(),
+        "Scala syntax errors are reported"
+    );
+    let ok = scala.functions.iter().find(|f| f.name == "ok").expect("ok");
+    assert_eq!(ok.cyclomatic, 2);
+
     // A component: an error in one script block is reported at the component's own line, the
     // other block is still measured, and the template's `if (` is not code.
     let vue = analyze(
@@ -290,6 +302,31 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
             ),
         ),
         (
+            Language::Scala,
+            format!(
+                "object K {{ def f(a: Boolean) = {{ {} }} }}",
+                "if (a) { ".repeat(DEPTH) + &"}".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Lambdas in lambdas in a function: all fold into it, the `&&` its one decision.
+            Language::Scala,
+            format!(
+                "def g(a: Boolean) = {}a && true{}",
+                "run { x => ".repeat(DEPTH),
+                " }".repeat(DEPTH)
+            ),
+        ),
+        (
+            // Labelled blocks in blocks outside any function: each is an entry of its own.
+            Language::Scala,
+            format!(
+                "class S {{ {}1{} }}",
+                "test(\"x\") { ".repeat(DEPTH),
+                " }".repeat(DEPTH)
+            ),
+        ),
+        (
             Language::Vue,
             format!(
                 "<template><p/></template>\n<script>\nfunction f(a) {{ {} }}\n</script>\n",
@@ -357,6 +394,17 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_anything() {
                         assert_eq!(f.cognitive, 1);
                     }
                     _ => assert_eq!(m.functions.len(), DEPTH, "one entry per closure"),
+                }
+            }
+            Language::Scala => {
+                let f = &m.functions[0];
+                match f.name.as_str() {
+                    "f" => {
+                        assert_eq!(f.cyclomatic as usize, DEPTH + 1);
+                        assert_eq!(f.max_nesting as usize, DEPTH);
+                    }
+                    "g" => assert_eq!((m.functions.len(), f.cyclomatic), (1, 2)),
+                    _ => assert_eq!(m.functions.len(), DEPTH, "one entry per block"),
                 }
             }
             Language::Vue => {

@@ -16,6 +16,8 @@ use std::path::Path;
 
 use debtgate::lang::Language;
 
+mod scala;
+
 /// The seed the bench and the side-by-side script use.
 pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 
@@ -23,7 +25,7 @@ pub const SEED: u64 = 0x00de_b7ea_7e5e_ed01;
 pub const LINES_PER_LANGUAGE: usize = 50_000;
 
 /// The languages generated, one directory each.
-pub const LANGUAGES: [Language; 13] = [
+pub const LANGUAGES: [Language; 14] = [
     Language::Rust,
     Language::Python,
     Language::JavaScript,
@@ -37,6 +39,7 @@ pub const LANGUAGES: [Language; 13] = [
     Language::Php,
     Language::Kotlin,
     Language::Swift,
+    Language::Scala,
 ];
 
 /// One generated file.
@@ -335,6 +338,7 @@ impl FileGen {
             Language::Php => "php",
             Language::Kotlin => "kt",
             Language::Swift => "swift",
+            Language::Scala => "scala",
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -372,6 +376,11 @@ impl FileGen {
         self.lang == Language::Swift
     }
 
+    /// No `;` and no `break` / `continue`; `match`, `case … =>`, `item =>` lambdas.
+    fn scala(&self) -> bool {
+        self.lang == Language::Scala
+    }
+
     /// A variable's name as it is written: `$total` in PHP, `total` elsewhere.
     fn var(&self, name: &str) -> String {
         if self.php() {
@@ -394,6 +403,7 @@ impl FileGen {
                 | Language::CSharp
                 | Language::Php
                 | Language::Kotlin
+                | Language::Scala
         )
     }
 
@@ -403,7 +413,8 @@ impl FileGen {
             | Language::Go
             | Language::Ruby
             | Language::Kotlin
-            | Language::Swift => "",
+            | Language::Swift
+            | Language::Scala => "",
             _ => ";",
         }
     }
@@ -490,7 +501,7 @@ impl FileGen {
         }
         let line = if self.python() || self.ruby() || (self.php() && self.rng.chance(15)) {
             format!("# {text}")
-        } else if (self.kotlin() || self.swift()) && self.rng.chance(15) {
+        } else if (self.kotlin() || self.swift() || self.scala()) && self.rng.chance(15) {
             format!("/* {text} */")
         } else {
             format!("// {text}")
@@ -558,7 +569,11 @@ impl FileGen {
             Language::Rust | Language::Python => format!("self.{name}({args})"),
             Language::Go => format!("r.{name}({args})"),
             Language::C => format!("{name}(self, {args})"),
-            Language::Cpp | Language::Ruby | Language::Kotlin | Language::Swift => {
+            Language::Cpp
+            | Language::Ruby
+            | Language::Kotlin
+            | Language::Swift
+            | Language::Scala => {
                 format!("{name}({args})")
             }
             Language::Php => format!("$this->{name}({args})"),
@@ -689,7 +704,7 @@ impl FileGen {
                 let (name, v) = (self.fn_name(false), self.readable());
                 Some(format!("{name}OrNull({v}) ?: {b}"))
             }
-            Language::Kotlin => Some(format!("if ({c}) {a} else {b}")),
+            Language::Kotlin | Language::Scala => Some(format!("if ({c}) {a} else {b}")),
             Language::Swift if self.rng.chance(30) => {
                 let v = self.readable();
                 Some(format!("cache[{v}] ?? {b}"))
@@ -739,6 +754,7 @@ impl FileGen {
             Language::Php => format!("error_log(\"{quoted}{words}: \" . {with_value})"),
             Language::Kotlin => self.kotlin_string(&format!("{quoted}{words}"), with_value),
             Language::Swift => self.swift_string(&format!("{quoted}{words}"), with_value),
+            Language::Scala => self.scala_string(&format!("{quoted}{words}"), with_value),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         }
     }
@@ -767,7 +783,7 @@ impl FileGen {
             Language::CSharp => format!("var {name} = {value};"),
             Language::Ruby => format!("{name} = {value}"),
             Language::Php => format!("{name} = {value};"),
-            Language::Kotlin | Language::Swift => format!("var {name} = {value}"),
+            Language::Kotlin | Language::Swift | Language::Scala => format!("var {name} = {value}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -782,7 +798,8 @@ impl FileGen {
             | Language::Go
             | Language::Ruby
             | Language::Kotlin
-            | Language::Swift => format!("return {value}"),
+            | Language::Swift
+            | Language::Scala => format!("return {value}"),
             _ => format!("return {value};"),
         };
         self.line(&line);
@@ -807,6 +824,7 @@ impl FileGen {
                 format!("throw ValidationError.invalidInput(\"{what}\")")
             }
             Language::Swift => format!("preconditionFailure(\"{what}\")"),
+            Language::Scala => format!("throw new IllegalArgumentException(\"{what}\")"),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 format!("throw new Error(\"{what}\");")
             }
@@ -874,7 +892,7 @@ impl FileGen {
                 _ => self.comment(),
             },
             14 => self.lambda(),
-            15 if self.f.loop_depth > 0 => {
+            15 if self.f.loop_depth > 0 && !self.scala() => {
                 let cond = self.condition();
                 let cond = self.paren(&cond);
                 let jump = if self.rng.chance(50) {
@@ -991,6 +1009,7 @@ impl FileGen {
             Language::Php => format!("for ({var} = 0; {var} < {bound}; {var}++)"),
             Language::Kotlin => self.kotlin_range(var, &bound),
             Language::Swift => self.swift_range(var, &bound),
+            Language::Scala => self.scala_range(var, &bound),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.open(&header);
@@ -1009,7 +1028,7 @@ impl FileGen {
         } else {
             cond
         };
-        if (self.kotlin() || self.swift()) && self.rng.chance(30) {
+        if (self.kotlin() || self.swift() || self.scala()) && self.rng.chance(30) {
             return self.do_while(&guard, &cond, depth);
         }
         let header = match self.lang {
@@ -1024,7 +1043,7 @@ impl FileGen {
         self.close();
     }
 
-    /// Kotlin's `do { … } while (…)`, Swift's `repeat { … } while …`, over the guard a `while`
+    /// Kotlin's and Scala 2's `do { … } while (…)`, Swift's `repeat { … } while …`, over the guard a `while`
     /// would have counted with.
     fn do_while(&mut self, guard: &str, cond: &str, depth: u32) {
         self.open(if self.swift() { "repeat" } else { "do" });
@@ -1070,6 +1089,7 @@ impl FileGen {
             Language::Php if self.rng.chance(40) => self.php_match(&subject, cases),
             Language::Kotlin => self.kotlin_when(&subject, cases, depth),
             Language::Swift => self.swift_switch(&subject, cases, depth),
+            Language::Scala => self.scala_match(&subject, cases, depth),
             Language::Rust => {
                 self.open(&format!("match {subject}"));
                 for c in 0..cases {
@@ -1204,6 +1224,7 @@ impl FileGen {
                 self.close();
             }
             Language::Swift => self.swift_do(&load, &arg, depth),
+            Language::Scala => self.scala_try(&load, &arg, depth),
             Language::Ruby => {
                 self.open("begin");
                 let call = self.receiver_call(&load, &arg);
@@ -1291,6 +1312,11 @@ impl FileGen {
                 format!("{items}.filter {{ $0 > {k} }}.forEach {{ item in")
             }
             Language::Swift => format!("{items}.forEach {{ item in"),
+            Language::Scala if self.rng.chance(30) => {
+                let k = self.rng.range(0, 9);
+                format!("{items}.filter(_ > {k}).foreach {{ item =>")
+            }
+            Language::Scala => format!("{items}.foreach {{ item =>"),
             Language::Python => {
                 self.open(&format!("for item in {items}"));
                 self.with_loop_var("item", depth);
@@ -1317,7 +1343,7 @@ impl FileGen {
         self.line(match self.lang {
             Language::Go => "})",
             Language::Ruby => "end",
-            Language::Kotlin | Language::Swift => "}",
+            Language::Kotlin | Language::Swift | Language::Scala => "}",
             _ => "});",
         });
     }
@@ -1397,6 +1423,10 @@ impl FileGen {
                 return self.swift_pipeline(&name, k, &other);
             }
             Language::Swift => format!("let {name} = {{ (v: Int) -> Int in v * {k} + {other} }}"),
+            Language::Scala if self.rng.chance(30) => {
+                format!("val {name}: Int => Int = {{ case v if v > {k} => v * {k}; case v => v + {other} }}")
+            }
+            Language::Scala => format!("val {name} = (v: Int) => v * {k} + {other}"),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
         };
         self.line(&line);
@@ -1440,7 +1470,7 @@ impl FileGen {
             Language::Rust => ": i64",
             Language::TypeScript | Language::Tsx => ": number",
             Language::Go => " int",
-            Language::Kotlin | Language::Swift => ": Int",
+            Language::Kotlin | Language::Swift | Language::Scala => ": Int",
             _ => "",
         };
         let prefix = match self.lang {
@@ -1462,6 +1492,7 @@ impl FileGen {
                     | Language::Php
                     | Language::Kotlin
                     | Language::Swift
+                    | Language::Scala
             ) && self.rng.chance(20)
             {
                 last.push_str(" = 1");
@@ -1577,7 +1608,9 @@ impl FileGen {
                 }
                 None => format!("function {name}({plist}): int"),
             },
-            Language::Kotlin => self.kotlin_signature(name, owner.is_some(), exported, plist),
+            Language::Kotlin | Language::Scala => {
+                self.jvm_signature(name, owner.is_some(), exported, plist)
+            }
             Language::Swift => {
                 self.swift_signature(name, owner.is_some(), exported, fallible, plist)
             }
@@ -1616,6 +1649,15 @@ impl FileGen {
             (false, _) => format!("def {name}({plist})"),
             (true, "") => format!("def {name}(self)"),
             (true, _) => format!("def {name}(self, {plist})"),
+        }
+    }
+
+    /// Kotlin and Scala signatures (one arm of [`FileGen::signature`], which has many).
+    fn jvm_signature(&mut self, name: &str, method: bool, exported: bool, plist: &str) -> String {
+        if self.scala() {
+            self.scala_signature(name, method, plist)
+        } else {
+            self.kotlin_signature(name, method, exported, plist)
         }
     }
 
@@ -1732,6 +1774,7 @@ impl FileGen {
             ],
             Language::Kotlin => kotlin_header(package),
             Language::Swift => swift_header(package),
+            Language::Scala => scala::scala_header(package),
             Language::CSharp => vec![
                 "using System;".into(),
                 "using System.Collections.Generic;".into(),
@@ -1801,6 +1844,7 @@ impl FileGen {
             Language::Php => self.type_php(&ty, &fields, methods),
             Language::Kotlin => self.type_kotlin(&ty, &fields, methods),
             Language::Swift => self.type_swift(&ty, &fields, methods),
+            Language::Scala => self.type_scala(&ty, &fields, methods),
             Language::C => self.type_c(&ty, &fields, methods),
             Language::Cpp => self.type_cpp(&ty, &fields, methods),
             Language::Vue | Language::Svelte => unreachable!("components are not generated"),
@@ -2495,7 +2539,8 @@ impl FileGen {
                 | Language::CSharp
                 | Language::Php
                 | Language::Kotlin
-                | Language::Swift => ident(&[v, n, &format!("{}", self.index)], Case::Pascal),
+                | Language::Swift
+                | Language::Scala => ident(&[v, n, &format!("{}", self.index)], Case::Pascal),
                 Language::Go | Language::Rust | Language::Python | Language::C | Language::Ruby => {
                     format!("{v}_{n}_{}", self.index)
                 }

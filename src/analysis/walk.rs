@@ -298,13 +298,7 @@ impl<'t> Walker<'_, 't> {
             (&decl.name, decl.joint),
             self.spec.separator(),
         );
-        let end = node.end_position();
-        // A node that ends at column 0 ends with the newline of the line before.
-        let end_row = if end.column == 0 && end.row > decl.start_row {
-            end.row - 1
-        } else {
-            end.row
-        };
+        let end_row = last_row(node, self.src, self.common);
         self.scopes.push((decl.name.clone(), decl.joint));
         self.open.push(OpenFunction {
             name: decl.name,
@@ -383,6 +377,55 @@ impl<'t> Walker<'_, 't> {
         }
         self.out
     }
+}
+
+/// How far [`last_row`] descends: past any real nest of blocks that end together.
+const END_REACH: usize = 64;
+
+/// The last row of a function node's code. A node that ends at column 0 ends with the newline
+/// of the line before; one that ends in the indentation of a line ends where an
+/// indentation-based grammar (Scala 3's) found the dedent that closes it, at the start of the
+/// next line's code. Such a grammar also keeps the comments before that line (the next
+/// definition's) in the node: so the code of a node that ends so, or with a comment, ends where
+/// its last child with any text that is not a comment does, looked for at most [`END_REACH`]
+/// levels down (else the row before).
+fn last_row(node: Node, src: &[u8], common: &Common) -> usize {
+    let mut at = node;
+    for _ in 0..END_REACH {
+        let last = (0..at.child_count())
+            .rev()
+            .filter_map(|i| at.child(i))
+            .find(|c| c.end_byte() > c.start_byte());
+        let trailing_comment = last.is_some_and(|c| common.is_comment(c.kind_id()));
+        let after_code = at.end_position().column == 0 || ends_in_indentation(at, src);
+        if !(trailing_comment || after_code) {
+            break;
+        }
+        let code = (0..at.child_count())
+            .rev()
+            .filter_map(|i| at.child(i))
+            .find(|c| c.end_byte() > c.start_byte() && !common.is_comment(c.kind_id()));
+        match code {
+            Some(child) => at = child,
+            None => break,
+        }
+    }
+    let end = at.end_position();
+    let start = node.start_position().row;
+    if (end.column == 0 || ends_in_indentation(at, src)) && end.row > start {
+        end.row - 1
+    } else {
+        end.row
+    }
+}
+
+/// Whether a node ends after nothing but spaces and tabs on its last row.
+fn ends_in_indentation(node: Node, src: &[u8]) -> bool {
+    let (end, column) = (node.end_byte(), node.end_position().column);
+    column > 0
+        && src
+            .get(end.saturating_sub(column)..end)
+            .is_some_and(|line| line.iter().all(|b| matches!(b, b' ' | b'\t')))
 }
 
 /// The first 8 bytes of a function's token hash: enough to tell versions of one function apart.

@@ -27,6 +27,7 @@ mod php;
 mod python;
 mod ruby;
 mod rust;
+mod scala;
 mod swift;
 mod typescript;
 
@@ -47,6 +48,7 @@ pub enum Language {
     Php,
     Kotlin,
     Swift,
+    Scala,
     /// A Vue single-file component: its `<script>` blocks, as JavaScript or TypeScript.
     Vue,
     /// A Svelte component: its `<script>` blocks, as JavaScript or TypeScript.
@@ -55,7 +57,7 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order reports list them.
-    pub const ALL: [Language; 16] = [
+    pub const ALL: [Language; 17] = [
         Language::Rust,
         Language::Python,
         Language::JavaScript,
@@ -70,6 +72,7 @@ impl Language {
         Language::Php,
         Language::Kotlin,
         Language::Swift,
+        Language::Scala,
         Language::Vue,
         Language::Svelte,
     ];
@@ -103,6 +106,7 @@ impl Language {
             "svelte" => Language::Svelte,
             "kt" | "kts" => Language::Kotlin,
             "swift" => Language::Swift,
+            "scala" | "sc" => Language::Scala,
             _ => return None,
         })
     }
@@ -135,6 +139,7 @@ impl Language {
             Language::Svelte => "svelte",
             Language::Kotlin => "kotlin",
             Language::Swift => "swift",
+            Language::Scala => "scala",
         }
     }
 
@@ -158,6 +163,7 @@ impl Language {
             Language::Vue | Language::Svelte => tree_sitter_javascript::LANGUAGE.into(),
             Language::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
             Language::Swift => tree_sitter_swift::LANGUAGE.into(),
+            Language::Scala => tree_sitter_scala::LANGUAGE.into(),
         }
     }
 
@@ -211,6 +217,7 @@ impl Language {
         static KOTLIN: LazyLock<kotlin::Kotlin> =
             LazyLock::new(|| kotlin::Kotlin::new(Language::Kotlin));
         static SWIFT: LazyLock<swift::Swift> = LazyLock::new(|| swift::Swift::new(Language::Swift));
+        static SCALA: LazyLock<scala::Scala> = LazyLock::new(|| scala::Scala::new(Language::Scala));
         match (self, grammar) {
             (Language::Rust, _) => &*RUST,
             (Language::Python, _) => &*PYTHON,
@@ -229,6 +236,7 @@ impl Language {
             (Language::Vue | Language::Svelte, _) => &*JAVASCRIPT,
             (Language::Kotlin, _) => &*KOTLIN,
             (Language::Swift, _) => &*SWIFT,
+            (Language::Scala, _) => &*SCALA,
         }
     }
 }
@@ -450,9 +458,22 @@ pub(crate) fn literal_folds(
     of: impl Fn(Node) -> Enclosing,
     unlabelled: impl FnOnce() -> bool,
 ) -> bool {
+    literal_folds_by_parent(ancestors, reach, |a, _| of(a), unlabelled)
+}
+
+/// [`literal_folds`] for a grammar where what an ancestor is depends on its parent too: a Scala
+/// `{ … }` is a function literal as a call's argument (`test("x") { … }`) and a plain block
+/// elsewhere. `of` gets each ancestor and the one above it (`None` for the root).
+pub(crate) fn literal_folds_by_parent(
+    ancestors: &[Node],
+    reach: usize,
+    of: impl Fn(Node, Option<Node>) -> Enclosing,
+    unlabelled: impl FnOnce() -> bool,
+) -> bool {
     let mut in_literal = false;
-    for a in ancestors.iter().rev().take(reach) {
-        match of(*a) {
+    for i in (0..ancestors.len()).rev().take(reach) {
+        let parent = i.checked_sub(1).map(|p| ancestors[p]);
+        match of(ancestors[i], parent) {
             Enclosing::Function => return true,
             Enclosing::Boundary => break,
             Enclosing::Literal => in_literal = true,
@@ -562,6 +583,8 @@ mod tests {
             ("src/main/kotlin/App.kt", Some(Language::Kotlin)),
             ("build.gradle.kts", Some(Language::Kotlin)),
             ("Sources/App/Account.swift", Some(Language::Swift)),
+            ("src/main/scala/Account.scala", Some(Language::Scala)),
+            ("build.sc", Some(Language::Scala)),
             ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),
