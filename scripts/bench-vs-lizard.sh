@@ -3,7 +3,7 @@
 #
 #   scripts/bench-vs-lizard.sh [--no-generated] [DIR...]
 #
-# Measures the generated benchmark corpus (benches/corpus: 9 languages x 50,000 lines), per
+# Measures the generated benchmark corpus (benches/corpus: 14 languages x 50,000 lines), per
 # language and whole, then each DIR given. Only files both tools read are measured: they are
 # copied (layout kept, hidden paths skipped) into a scratch tree, so neither tool sees a file the
 # other does not. Per tree it prints lines, mean wall-clock and CPU seconds (user + system) and
@@ -32,7 +32,7 @@ if [ "${1:-}" = "--no-generated" ]; then
 fi
 
 # Extensions both tools read (lizard's C-like, Java, JavaScript, TSX, Python, Go, Rust,
-# TypeScript and C# readers; debtgate's languages).
+# TypeScript, C#, Ruby, PHP, Kotlin, Swift and Scala readers; debtgate's languages).
 EXTS="c h cc cpp cxx hh hpp java js cjs mjs jsx py go rs ts tsx cs rb php kt kts swift scala"
 
 # The interpreter itself, not a version-manager shim: a shim's start-up is not lizard's time.
