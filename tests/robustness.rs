@@ -495,3 +495,28 @@ fn huge_and_binary_files_are_listed_as_skipped_and_the_rest_is_measured() {
         .expect("reason")
         .starts_with("too large"));
 }
+
+/// tree-sitter-c reads a long run of declarations behind unknown macros (`API int (*f)(…) ATTR;`,
+/// as redis's `redismodule.h` has 700 of) followed by a function as one function definition
+/// spanning them all, the run as its declarator and an error node. The function is the one the
+/// error ends with: its name, its parameters and its first line, not the run's.
+#[test]
+fn a_run_of_macro_declarations_is_not_the_function_after_it() {
+    let params: Vec<String> = (0..8).map(|k| format!("PluginThing *arg{k}")).collect();
+    let mut src: String = (0..30)
+        .map(|i| {
+            format!(
+                "PLUGIN_API int (*Plugin_Call{i})({}) PLUGIN_ATTR;\n",
+                params.join(", ")
+            )
+        })
+        .collect();
+    src.push_str("\nstatic int Plugin_Init(PluginCtx *ctx, const char *name, int ver) {\n");
+    src.push_str("    if (ver > 1 && name) return 1;\n    return 0;\n}\n");
+    let m = analyze(src.as_bytes(), Language::C);
+    assert_eq!(m.functions.len(), 1, "{:?}", m.functions);
+    let f = &m.functions[0];
+    assert_eq!(f.name, "Plugin_Init");
+    assert_eq!((f.start_line, f.end_line, f.length), (32, 35, 4));
+    assert_eq!((f.params, f.cyclomatic), (3, 3));
+}

@@ -11,6 +11,10 @@
 //! - A "function definition" inside a statement is the grammar's reading of a macro followed by
 //!   a block (`Q_FOREVER {`, `FMT_CATCH(...) {`, `MACRO\n switch (x) {`): it is no function, and
 //!   when its name is `if`, `switch`, `while` or `for` it counts as that statement.
+//! - A long run of declarations behind unknown macros before a function (redis's
+//!   `REDISMODULE_API int (*f)(…) REDISMODULE_ATTR;` × 700) is read by the grammar as that
+//!   function's declarator, its real signature left in an error node: the function is the one
+//!   the error ends with ([`C::after_declarations`]).
 //!
 //! C++ (`cpp.rs`) extends these rules.
 
@@ -252,6 +256,9 @@ impl C {
             return None;
         }
         self.body.child(node)?;
+        if let Some(decl) = self.after_declarations(node, src) {
+            return Some(decl);
+        }
         let top = self.declarator.child(node)?;
         if let Some(decl) = self.conversion_operator(top, src, sep) {
             return Some(decl);
@@ -269,6 +276,54 @@ impl C {
             joint: None,
             params,
             start_row: name_node.start_position().row,
+        })
+    }
+
+    /// The function a definition really is when the grammar read a run of declarations before
+    /// it into the definition: tree-sitter-c gives up on a long run of declarations behind
+    /// unknown macros (redis's `REDISMODULE_API int (*RedisModule_…)(…) REDISMODULE_ATTR;` × 700)
+    /// and reads the run as the declarator of the function that follows, that function's own
+    /// signature ending up in an error node before its body. A declarator has no `;` in it, so
+    /// an error child holding one means this: the function is the first `name (` after the last
+    /// `;` of the error, its parameters what stands between those parentheses.
+    fn after_declarations(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+        let token = |n: Node, t: &[u8]| !n.is_named() && &src[n.byte_range()] == t;
+        let mut cursor = node.walk();
+        let error = node.children(&mut cursor).find(|c| c.is_error())?;
+        let mut cursor = error.walk();
+        let tokens: Vec<Node> = error.children(&mut cursor).collect();
+        let last_semicolon = tokens.iter().rposition(|t| token(*t, b";"))?;
+        let rest = &tokens[last_semicolon + 1..];
+        let at = rest
+            .windows(2)
+            .position(|w| self.kinds.of(w[0]) == K::Identifier && token(w[1], b"("))?;
+        let name = rest[at];
+        // Parameters: the commas at depth 1 between the `(` and its `)`, and `(void)` or `()`.
+        let (mut depth, mut commas, mut inside) = (0usize, 0u32, Vec::new());
+        for t in &rest[at + 1..] {
+            if token(*t, b"(") {
+                depth += 1;
+            } else if token(*t, b")") {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            } else if depth == 1 {
+                commas += u32::from(token(*t, b","));
+                inside.push(*t);
+            }
+        }
+        let params = match inside.as_slice() {
+            [] => 0,
+            [only] if &src[only.byte_range()] == b"void" => 0,
+            _ => commas + 1,
+        };
+        Some(FunctionDecl {
+            name: text(name, src),
+            qualifier: None,
+            joint: None,
+            params,
+            start_row: name.start_position().row,
         })
     }
 
