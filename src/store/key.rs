@@ -22,7 +22,9 @@ use crate::lang::Language;
 /// not see (a metric's definition, the SATD markers' meaning, the TDG formula, content-based
 /// language detection, the suppression scan...).
 /// 2: values hold an entry (facts and metrics), keys a path class instead of a language.
-pub const ANALYSER_VERSION: u32 = 2;
+/// 3: C's reading of a run of declarations before a function (`c.rs`, `after_declarations`), and
+/// the walk's last row of a function, for every language (`walk.rs`, `last_row`).
+pub const ANALYSER_VERSION: u32 = 3;
 
 /// A store key.
 pub type Key = [u8; 32];
