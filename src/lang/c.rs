@@ -287,6 +287,9 @@ impl C {
     /// an error child holding one means this: the function is the first `name (` after the last
     /// `;` of the error, its parameters what stands between those parentheses.
     fn after_declarations(&self, node: Node, src: &[u8]) -> Option<FunctionDecl> {
+        if !node.has_error() {
+            return None;
+        }
         let token = |n: Node, t: &[u8]| !n.is_named() && &src[n.byte_range()] == t;
         let mut cursor = node.walk();
         let error = node.children(&mut cursor).find(|c| c.is_error())?;
