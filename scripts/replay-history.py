@@ -374,8 +374,13 @@ def init_config(args, clone, start, out):
         git(clone, "worktree", "remove", "--force", work)
     with open(out, "w") as f:
         f.write(text)
-    chosen = [l for l in text.splitlines() if re.match(r"^(mode|ratchet|  \w+:\s*\{|min_grade)", l)]
-    print(f"init at {start[:10]}: " + "; ".join(l.strip() for l in chosen))
+    # mode, the ratchet tolerances, each metric's levels and min_grade, one line
+    chosen = [
+        l.strip()
+        for l in text.splitlines()
+        if re.match(r"^(mode|  \w+_tolerance:|  \w+:\s*\{|min_grade)", l)
+    ]
+    print(f"init at {start[:10]}: " + "; ".join(chosen))
     return out
 
 

@@ -215,7 +215,7 @@ fn metric_comment(m: &MetricProposal, flags: Flags) -> String {
 }
 
 /// `40: p99 (37) rounded up`, `15: the floor (p99 is 9)`, `none: …`.
-pub fn explain<T: std::fmt::Display + Copy>(d: &Derived<T>) -> String {
+pub fn explain<T: std::fmt::Display + Copy + PartialOrd>(d: &Derived<T>) -> String {
     let level = d.level.map_or_else(|| "none".to_owned(), |l| l.to_string());
     let at = d.at.map_or_else(String::new, |a| a.to_string());
     let from = if d.from == "worst" {
@@ -230,6 +230,11 @@ pub fn explain<T: std::fmt::Display + Copy>(d: &Derived<T>) -> String {
         Adjust::DefaultFail => format!("the default's fail level ({} is {at})", d.from),
         Adjust::Dropped => format!("at or above fail ({} is {at})", d.from),
         Adjust::Kept => "kept, nothing measured".to_owned(),
+        // A percentile under the ceiling whose friendly rounding would pass it (redis's p99
+        // cyclomatic 37 would round to 40): rounded up as far as the ceiling.
+        Adjust::Capped if d.at.zip(d.level).is_some_and(|(a, l)| a <= l) => {
+            format!("{from}, rounded up to the ceiling, 1.3 times the default's fail level")
+        }
         Adjust::Capped => format!(
             "the ceiling, 1.3 times the default's fail level ({} is {at})",
             d.from
