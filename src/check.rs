@@ -24,7 +24,7 @@ use crate::config::{
 };
 use crate::daemon::Measurer;
 use crate::fan_out;
-use crate::measure::Measure;
+use crate::measure::{self, Measure};
 use crate::plan::{self, FilePlan};
 use crate::policy::{self, Subject};
 use crate::report::{
@@ -85,6 +85,10 @@ pub enum CheckError {
     Baseline(#[from] baseline::BaselineError),
     #[error("a range always has a base commit")]
     RangeWithoutBase,
+    /// Changed files whose content the repository could not give: judging without them would
+    /// pass what nobody read.
+    #[error("{}", unread_message(.0))]
+    Unread(Vec<Unread>),
     #[error(
         "--shard splits a range or every file (--base, --ci or --all); the staged change and \
          --paths are judged whole"
@@ -182,6 +186,11 @@ pub fn check(opts: &CheckOptions) -> Result<Report, CheckError> {
     for j in judged {
         gathered.add(j, changes.source);
     }
+    if !gathered.unread.is_empty() {
+        let mut unread = std::mem::take(&mut gathered.unread);
+        unread.sort_by(|a, b| a.path.cmp(&b.path));
+        return Err(CheckError::Unread(unread));
+    }
     clock.lap(Stage::Judging);
 
     let mut notices: Vec<String> = loosened(&repo, &changes, &settings, opts)
@@ -249,6 +258,8 @@ struct Gathered {
     base_grades: BTreeMap<String, BaseGrade>,
     /// Baseline entries of the judged files that no longer match.
     stale: usize,
+    /// Sides that could not be read: the change cannot be judged.
+    unread: Vec<Unread>,
 }
 
 impl Gathered {
@@ -274,6 +285,7 @@ impl Gathered {
                 self.findings.extend(findings);
             }
             Judged::Skipped(n) => self.not_analysed.push(n),
+            Judged::Unread(u) => self.unread.push(u),
         }
     }
 }
@@ -458,9 +470,42 @@ enum Judged {
         base_grade: Option<BaseGrade>,
     },
     Skipped(NotAnalysed),
+    /// A side whose object could not be read ([`measure::unread_object`]).
+    Unread(Unread),
 }
 
-/// What judging one file needs; shared by every worker.
+/// A changed file's side the repository could not give.
+#[derive(Debug, Clone)]
+pub struct Unread {
+    pub path: String,
+    /// `head` or `base`.
+    pub side: &'static str,
+    /// What reading it said, after [`measure::UNREADABLE`].
+    pub why: String,
+}
+
+/// The most unread files [`CheckError::Unread`] names one by one.
+const UNREAD_SHOWN: usize = 10;
+
+fn unread_message(unread: &[Unread]) -> String {
+    let n = unread.len();
+    let mut out = format!(
+        "cannot judge this change: the content of {n} changed file{} could not be read from the \
+         repository, and a gate that skipped {} would pass what it never read:",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "it" } else { "them" },
+    );
+    for u in unread.iter().take(UNREAD_SHOWN) {
+        out.push_str(&format!("\n  {} ({} side): {}", u.path, u.side, u.why));
+    }
+    if n > UNREAD_SHOWN {
+        out.push_str(&format!("\n  … and {} more", n - UNREAD_SHOWN));
+    }
+    out.push_str(
+        "\n(in a partial clone, `git diff --stat BASE HEAD` downloads a change's blobs in one batch)",
+    );
+    out
+}
 struct Judge<'a> {
     settings: &'a Settings,
     measure: Measure<'a>,
@@ -491,14 +536,37 @@ fn skipped(file: &ChangedFile, reason: impl Into<String>) -> Judged {
 fn judge_file(judge: &Judge, analyzer: &mut Analyzer, planned: &FilePlan) -> Judged {
     let file = planned.file;
     let settings = judge.settings;
+    let unread = |side: &'static str, reason: &str| {
+        Judged::Unread(Unread {
+            path: file.path.clone(),
+            side,
+            why: reason
+                .strip_prefix(measure::UNREADABLE)
+                .unwrap_or(reason)
+                .to_owned(),
+        })
+    };
     let head = match judge.measure.side(analyzer, planned.head) {
         Ok(m) => m,
+        Err(reason) if measure::unread_object(planned.head, &reason) => {
+            return unread("head", &reason)
+        }
         Err(reason) => return skipped(file, reason),
     };
-    // The plan names the base side only when the mode compares with it.
-    let base = planned
+    // The plan names the base side only when the mode compares with it. A base side that is not
+    // measured (too large, binary then) makes every function new; one that could not be read
+    // would make them new for no reason, so it is an error too.
+    let base = match planned
         .base
-        .and_then(|side| judge.measure.side(analyzer, side).ok());
+        .map(|side| (side, judge.measure.side(analyzer, side)))
+    {
+        None => None,
+        Some((_, Ok(m))) => Some(m),
+        Some((side, Err(reason))) if measure::unread_object(side, &reason) => {
+            return unread("base", &reason)
+        }
+        Some((_, Err(_))) => None,
+    };
     let (marks, head) = (head.marks, head.metrics);
     let base = base.map(|b| b.metrics);
     let outcome = judge.clock.work(Work::Policy, || {

@@ -142,6 +142,133 @@ fn a_missing_base_is_a_tool_error_that_names_it() {
     assert!(err.contains("git fetch"), "{err}");
 }
 
+/// Removes the loose object `id` from `dir`'s repository, as a partial clone
+/// (`--filter=blob:none`) or a sparse one lacks the blobs it has not downloaded.
+fn lose_object(dir: &Path, id: &str) {
+    let object = dir.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    std::fs::remove_file(&object).expect("the object is loose");
+}
+
+/// A changed file whose content is not in the repository (a partial clone that has not fetched
+/// it) cannot be judged: exit 2, nothing on stdout, and the message names the file and the
+/// fix — never a pass for the change it could not read, nor "a new function" for a base it could
+/// not read. **Fixed**: the head side was listed as unreadable and the gate passed (exit 0) over a
+/// function far above the level; a missing base side made every function "new".
+#[test]
+fn a_changed_files_missing_object_is_a_tool_error_never_a_pass() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("a.py", branchy("f", 2).as_bytes()),
+        ],
+        "one",
+    );
+    commit(dir, &[("a.py", branchy("f", 9).as_bytes())], "two");
+    let readable = check(dir, &["--base", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(readable.status.code(), Some(1), "{}", stderr(&readable));
+
+    let expect_error = |out: &Output, id: &str| {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            out.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(err.contains("a.py"), "{err}");
+        assert!(err.contains(id), "{err}");
+        assert!(err.contains("partial clone"), "{err}");
+    };
+    // The base side, in a mode that compares with it.
+    let base = git(dir, &["rev-parse", "HEAD~1:a.py"]);
+    let saved = std::fs::read(dir.join(".git/objects").join(&base[..2]).join(&base[2..]))
+        .expect("loose base object");
+    lose_object(dir, &base);
+    let policy = tempfile::NamedTempFile::new().expect("temp file");
+    let ratchet = POLICY.replace("mode: absolute", "mode: ratchet");
+    std::fs::write(policy.path(), ratchet).expect("write policy");
+    let config = policy.path().to_str().expect("UTF-8 temp path");
+    let ratchet = check(
+        dir,
+        &["--base", "HEAD~1", "--head", "HEAD", "--config", config],
+    );
+    expect_error(&ratchet, &base);
+    let object = dir.join(".git/objects").join(&base[..2]).join(&base[2..]);
+    std::fs::write(&object, saved).expect("restore");
+
+    // The head side: in a range, in `--all`, and staged (the index's blob).
+    let head = git(dir, &["rev-parse", "HEAD:a.py"]);
+    lose_object(dir, &head);
+    expect_error(&check(dir, &["--base", "HEAD~1", "--head", "HEAD"]), &head);
+    expect_error(&check(dir, &["--all"]), &head);
+    write(dir, "b.py", branchy("g", 9).as_bytes());
+    git(dir, &["add", "b.py"]);
+    let staged = git(dir, &["rev-parse", ":b.py"]);
+    lose_object(dir, &staged);
+    let out = check(dir, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("b.py") && err.contains(&staged), "{err}");
+}
+
+/// The same through a real partial clone (`git clone --filter=blob:none --no-checkout`): the
+/// gate refuses to read a policy or judge blobs it does not have, and after the commands its
+/// messages name (`git cat-file -p ID`; `git diff --stat BASE HEAD`, which downloads a change's
+/// blobs), it judges the change — and fails it.
+#[test]
+fn a_partial_clone_is_told_how_to_fetch_the_change_and_then_judged() {
+    let origin = git_repo();
+    let src = origin.path();
+    commit(
+        src,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("a.py", branchy("f", 2).as_bytes()),
+        ],
+        "one",
+    );
+    commit(src, &[("a.py", branchy("f", 9).as_bytes())], "two");
+    git(src, &["config", "uploadpack.allowFilter", "true"]);
+    git(src, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    let parent = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", src.display());
+    git(
+        parent.path(),
+        &[
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            "--no-checkout",
+            &url,
+            "clone",
+        ],
+    );
+    let dir = &parent.path().join("clone");
+    // First the base revision's policy file, which is not downloaded either.
+    let policy = check(dir, &["--base", "HEAD~1", "--head", "HEAD"]);
+    let policy_id = git(src, &["rev-parse", "HEAD~1:.debtgate.yaml"]);
+    let err = stderr(&policy);
+    assert_eq!(policy.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("`git cat-file -p {policy_id}`")),
+        "{err}"
+    );
+    git(dir, &["cat-file", "-p", &policy_id]);
+    let before = check(dir, &["--base", "HEAD~1", "--head", "HEAD"]);
+    let err = stderr(&before);
+    assert_eq!(before.status.code(), Some(2), "{err}");
+    assert!(before.stdout.is_empty());
+    assert!(err.contains("a.py (head side)"), "{err}");
+    assert!(err.contains("`git diff --stat BASE HEAD`"), "{err}");
+    git(dir, &["diff", "--stat", "HEAD~1", "HEAD"]);
+    let after = check(dir, &["--base", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(after.status.code(), Some(1), "{}", stderr(&after));
+    assert_eq!(json(&after)["findings"][0]["function"], "f");
+}
+
 /// Unicode, spaces, a tab and a newline in paths: each file is judged under its own name, the
 /// JSON names it exactly, and the GitHub annotations stay one line each.
 #[test]

@@ -70,6 +70,18 @@ impl Measure<'_> {
     }
 }
 
+/// How the reason a side is not measured begins when its bytes could not be read.
+pub const UNREADABLE: &str = "unreadable: ";
+
+/// Whether `reason`, [`Measure::side`]'s answer for `side`, says that the side's content is an
+/// object of the repository that could not be read: missing (a partial or sparse clone that has
+/// not downloaded it) or damaged. Such a side cannot be judged, and skipping it would pass a
+/// change nobody read. A worktree file gone since it was listed, or not a regular file, is only
+/// not analysed.
+pub fn unread_object(side: Side, reason: &str) -> bool {
+    matches!(side.content, Content::Blob(_)) && reason.starts_with(UNREADABLE)
+}
+
 /// Reads one side for the store, or says why it cannot be measured: unreadable, or over `max`
 /// bytes by its object header — then it is never read, and the store remembers its size so that
 /// later runs do not even look at the header.
@@ -80,7 +92,7 @@ fn readable(
     content: &Content,
     max: u64,
 ) -> Result<Vec<u8>, String> {
-    let unreadable = |e| format!("unreadable: {e}");
+    let unreadable = |e| format!("{UNREADABLE}{e}");
     let size = repo.size(content).map_err(unreadable)?;
     if let Some(reason) = too_large(size, max) {
         if let Some(id) = content.blob_id() {
