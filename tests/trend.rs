@@ -537,6 +537,42 @@ fn a_shallow_clone_stops_at_its_boundary_with_a_notice() {
     assert_eq!(json(&full)["commits"], doc["commits"]);
 }
 
+/// A partial clone (`--filter=blob:none`) has only the blobs of what it checked out: the trend
+/// cannot measure the older versions and says so (exit 2, which file, how to get them) instead of
+/// charting a history in which those files are missing. **Fixed**: they were left out, and the
+/// chart showed less debt in the past than there was.
+#[test]
+fn a_partial_clone_is_a_tool_error_not_a_history_without_its_files() {
+    let repo = history();
+    git(repo.path(), &["config", "uploadpack.allowFilter", "true"]);
+    git(
+        repo.path(),
+        &["config", "uploadpack.allowAnySHA1InWant", "true"],
+    );
+    let clone = tempfile::tempdir().expect("a temp dir");
+    let url = format!("file://{}", repo.path().display());
+    let dest = clone.path().join("partial");
+    let dest_arg = dest.to_str().expect("utf-8");
+    git(
+        clone.path(),
+        &["clone", "-q", "--filter=blob:none", &url, dest_arg],
+    );
+    let out = trend(
+        &dest,
+        Path::new("off"),
+        &["--commits", "10", "--format", "json"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(err.contains("is not in this repository"), "{err}");
+    assert!(err.contains("without `--filter`"), "{err}");
+}
+
 #[test]
 fn since_paths_and_a_branch_narrow_the_window() {
     let repo = history();

@@ -201,7 +201,7 @@ impl Tier {
             });
         }
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            make_dirs(dir, inside).map_err(|source| StoreError::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
@@ -276,3 +276,53 @@ fn aside_path(path: &Path) -> PathBuf {
 
 /// What a moved-aside file's name has after the tier's file name.
 pub const CORRUPT_INFIX: &str = ".corrupt-";
+
+/// Creates `dir` and its missing parents, none above `inside` when it is given: one component at
+/// a time with `create_dir`, which fails when its parent is gone. A repository deleted while a
+/// store in it opens (a daemon's background pass, `rm -rf` in another shell) is therefore not
+/// brought back, as `create_dir_all` would between the check that `inside` exists and the
+/// creation.
+fn make_dirs(dir: &Path, inside: Option<&Path>) -> std::io::Result<()> {
+    let under = inside.and_then(|root| dir.strip_prefix(root).ok().map(|below| (root, below)));
+    let Some((root, below)) = under else {
+        return std::fs::create_dir_all(dir);
+    };
+    let mut at = root.to_path_buf();
+    for part in below.components() {
+        at.push(part);
+        match std::fs::create_dir(&at) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && at.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod make_dirs_tests {
+    use super::make_dirs;
+
+    #[test]
+    fn directories_are_made_below_inside_but_never_inside_itself_or_above() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let repo = tmp.path().join("r");
+        let inside = repo.join(".git");
+        let dir = inside.join("debtgate/tiers");
+        // The repository is gone: nothing is made, not even the repository's own directory.
+        let err = make_dirs(&dir, Some(&inside)).expect_err("inside is missing");
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+        assert!(!repo.exists());
+        std::fs::create_dir_all(&inside).expect("mkdir");
+        make_dirs(&dir, Some(&inside)).expect("made below inside");
+        assert!(dir.is_dir());
+        make_dirs(&dir, Some(&inside)).expect("already there is fine");
+        // A file where a directory goes is an error, not a success.
+        std::fs::write(inside.join("file"), b"").expect("write");
+        assert!(make_dirs(&inside.join("file/x"), Some(&inside)).is_err());
+        // Without `inside` (a store placed by the policy), every missing parent is made.
+        let elsewhere = tmp.path().join("a/b/c");
+        make_dirs(&elsewhere, None).expect("made");
+        assert!(elsewhere.is_dir());
+    }
+}

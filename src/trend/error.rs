@@ -32,4 +32,16 @@ pub enum TrendError {
 
     #[error("commit {commit}: its committer time or offset is out of range")]
     Time { commit: String },
+
+    #[error(
+        "cannot measure the history: {versions} file version{} could not be read from the \
+         repository (the first: {path}: {why}); a partial clone downloads a blob only when git \
+         reads it, so run the trend in a clone without `--filter`",
+        if *versions == 1 { "" } else { "s" }
+    )]
+    Unread {
+        versions: usize,
+        path: String,
+        why: String,
+    },
 }

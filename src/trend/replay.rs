@@ -83,7 +83,7 @@ pub fn compute(input: &Input, todo: &[usize]) -> Result<BTreeMap<usize, Computed
         }
     }
     let wanted = plan_sides(input, &steps, &runs);
-    let results = measure(input, wanted);
+    let results = measure(input, wanted)?;
     let mut out = BTreeMap::new();
     for (span, tree) in runs {
         let mut run = Run {
@@ -225,8 +225,10 @@ fn want(
     }
 }
 
-/// Measures every wanted side once, in parallel, on a progress bar when asked.
-fn measure(input: &Input, wanted: BTreeMap<SideKey, String>) -> Results {
+/// Measures every wanted side once, in parallel, on a progress bar when asked. A side whose blob
+/// the repository cannot give (a partial clone) is an error: leaving the file out would chart a
+/// past without it.
+fn measure(input: &Input, wanted: BTreeMap<SideKey, String>) -> Result<Results, TrendError> {
     let items: Vec<(SideKey, String)> = wanted.into_iter().collect();
     let bar = indicatif::ProgressBar::new(items.len() as u64);
     if input.progress {
@@ -261,7 +263,25 @@ fn measure(input: &Input, wanted: BTreeMap<SideKey, String>) -> Results {
         measured.map(Arc::new)
     });
     bar.finish_and_clear();
-    items.into_iter().map(|(k, _)| k).zip(done).collect()
+    let unread: Vec<(&String, &String)> = items
+        .iter()
+        .zip(&done)
+        .filter_map(|((_, path), r)| match r {
+            Err(why) if why.starts_with(crate::measure::UNREADABLE) => Some((path, why)),
+            _ => None,
+        })
+        .collect();
+    if let Some((path, why)) = unread.first() {
+        return Err(TrendError::Unread {
+            versions: unread.len(),
+            path: (*path).clone(),
+            why: why
+                .strip_prefix(crate::measure::UNREADABLE)
+                .unwrap_or(why)
+                .to_owned(),
+        });
+    }
+    Ok(items.into_iter().map(|(k, _)| k).zip(done).collect())
 }
 
 /// The state of one run as it goes from commit to commit.
