@@ -506,6 +506,8 @@ fn unread_message(unread: &[Unread]) -> String {
     );
     out
 }
+
+/// What judging one file needs; shared by every worker.
 struct Judge<'a> {
     settings: &'a Settings,
     measure: Measure<'a>,

@@ -458,3 +458,33 @@ fn suggest_json_snapshot() {
     doc["tool"]["version"] = "<VERSION>".into();
     insta::assert_json_snapshot!("suggest_known_repo_json", doc);
 }
+
+/// A file at HEAD whose blob the repository does not have (a sparse partial clone): `suggest`
+/// cannot fit levels to code it never measured, so it says which file and exits 2; `init`
+/// says so too and writes the built-in defaults rather than levels fitted to the rest.
+/// **Fixed**: the file was left out and the proposal fitted to what remained — here, without
+/// the function that sets cyclomatic's worst.
+#[test]
+fn a_file_missing_from_the_repository_is_named_not_left_out_of_the_proposal() {
+    let dir = known_repo();
+    let id = git(dir.path(), &["rev-parse", "HEAD:src/worst.py"]);
+    let object = dir
+        .path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..]);
+    std::fs::remove_file(object).expect("a loose object");
+    let out = run_in(dir.path(), &["thresholds", "suggest", "--format", "json"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains("src/worst.py") && err.contains(&id), "{err}");
+    let init = run_in(dir.path(), &["init"]);
+    let err = String::from_utf8_lossy(&init.stderr).into_owned();
+    assert_eq!(init.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("could not be read") && err.contains("writing the built-in defaults"),
+        "{err}"
+    );
+    assert_eq!(written(dir.path()), debtgate::config::starter_file());
+}

@@ -66,6 +66,15 @@ pub enum CensusError {
     Git(#[from] ChangeError),
     #[error("HEAD has no commit yet, so there is nothing to measure: commit your code first")]
     Unborn,
+    #[error(
+        "{files} file{} at HEAD could not be read from the repository (the first: {path}: {why})",
+        if *files == 1 { "" } else { "s" }
+    )]
+    Unread {
+        files: usize,
+        path: String,
+        why: String,
+    },
 }
 
 impl Census {
@@ -86,22 +95,51 @@ impl Census {
             max_file_size: settings.max_file_size,
             clock: None,
         };
-        let measured: Vec<Option<FileRecord>> = fan_out::map(&changes.files, |file| {
-            let planned = plan::file(settings, file).ok()?;
-            let measured =
-                analysis::with_thread_analyzer(|analyzer| measure.side(analyzer, planned.head))
-                    .ok()?;
-            Some(record(
-                &file.path,
-                &measured.metrics,
-                &measured.marks,
-                &settings.suppressions_for(&file.path),
-                today,
-            ))
-        });
+        // `Err` is a file whose blob the repository cannot give: a proposal without it would be
+        // fitted to code that was never measured.
+        let measured: Vec<Result<Option<FileRecord>, (String, String)>> =
+            fan_out::map(&changes.files, |file| {
+                let Ok(planned) = plan::file(settings, file) else {
+                    return Ok(None);
+                };
+                let measured = match analysis::with_thread_analyzer(|analyzer| {
+                    measure.side(analyzer, planned.head)
+                }) {
+                    Ok(m) => m,
+                    Err(why) if crate::measure::unread_object(planned.head, &why) => {
+                        return Err((file.path.clone(), why));
+                    }
+                    Err(_) => return Ok(None),
+                };
+                Ok(Some(record(
+                    &file.path,
+                    &measured.metrics,
+                    &measured.marks,
+                    &settings.suppressions_for(&file.path),
+                    today,
+                )))
+            });
         store.flush();
         let total = measured.len();
-        let files: Vec<FileRecord> = measured.into_iter().flatten().collect();
+        let mut files = Vec::new();
+        let mut unread = Vec::new();
+        for m in measured {
+            match m {
+                Ok(Some(f)) => files.push(f),
+                Ok(None) => {}
+                Err(u) => unread.push(u),
+            }
+        }
+        if let Some((path, why)) = unread.first() {
+            return Err(CensusError::Unread {
+                files: unread.len(),
+                path: path.clone(),
+                why: why
+                    .strip_prefix(crate::measure::UNREADABLE)
+                    .unwrap_or(why)
+                    .to_owned(),
+            });
+        }
         Ok(Census {
             head,
             not_analysed: total - files.len(),

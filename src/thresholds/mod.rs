@@ -45,8 +45,8 @@ pub enum ThresholdsError {
     Census(#[from] CensusError),
     #[error(
         "no function to measure at HEAD: none of its {tracked} tracked files is source code in a \
-         supported language (Rust, Python, JavaScript, TypeScript, Go, Java, C, C++) that the \
-         configuration does not exclude"
+         supported language ({}) that the configuration does not exclude",
+        crate::lang::Language::ALL.map(|l| l.name()).join(", ")
     )]
     NoFunctions { tracked: usize },
     #[error(transparent)]
