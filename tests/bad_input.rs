@@ -269,6 +269,49 @@ fn a_partial_clone_is_told_how_to_fetch_the_change_and_then_judged() {
     assert_eq!(json(&after)["findings"][0]["function"], "f");
 }
 
+/// A NUL byte in a comment does not make a source file binary: the file is text by every other
+/// byte, compilers and interpreters of several of our languages accept it, and skipping it would
+/// let one invisible byte switch the gate off for the whole file. It is measured (the NUL is a
+/// syntax diagnostic) and judged. Content that is binary data — a NUL and a quarter of the first
+/// 8 KiB not text, like the PNG header here — is still not analysed. **Fixed**: `# \0` on the
+/// first line of a Python file made the gate pass over a function of cyclomatic 10 (exit 0,
+/// "binary: NUL byte at offset 2").
+#[test]
+fn a_nul_byte_in_a_comment_does_not_hide_a_source_file_from_the_gate() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let hidden = format!("# \0 nothing to see\n{}", branchy("hidden", 9));
+    write(dir, "a.py", hidden.as_bytes());
+    write(
+        dir,
+        "b.js",
+        b"// \0\x01\nfunction f(x) { if (x) { return 1 } return 0 }\n",
+    );
+    write(dir, "image.py", crate::util::BINARY);
+    git(dir, &["add", "-A"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let failed: Vec<&str> = (report["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["level"] == "fail")
+        .map(|f| f["function"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(failed, ["hidden"], "{report}");
+    let measured: Vec<&str> = (report["files"].as_array().expect("files").iter())
+        .map(|f| f["path"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(measured, ["a.py", "b.js"], "{report}");
+    assert_eq!(report["not_analysed"][0]["path"], "image.py", "{report}");
+    let reason = report["not_analysed"][0]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        reason.starts_with("binary: NUL byte at offset 8"),
+        "{reason}"
+    );
+}
+
 /// Unicode, spaces, a tab and a newline in paths: each file is judged under its own name, the
 /// JSON names it exactly, and the GitHub annotations stay one line each.
 #[test]

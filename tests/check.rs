@@ -298,7 +298,7 @@ fn deleted_binary_and_other_files_are_listed_and_subdirectories_work() {
         "base",
     );
     git(dir, &["rm", "-q", "gone.py"]);
-    write(dir, "sub/blob.c", b"int x;\0\x01");
+    write(dir, "sub/blob.c", crate::util::BINARY);
     write(dir, "sub/notes.txt", b"hello\n");
     write(dir, "sub/keep.py", b"def k():\n    return 2\n");
     git(dir, &["add", "-A"]);

@@ -582,7 +582,7 @@ fn a_big_tree_reports_not_analysed_files_by_reason_and_the_worst_file_first() {
     let mut files: Vec<(String, Vec<u8>)> = (0..7)
         .map(|i| (format!("docs/page{i}.md"), b"# page\n".to_vec()))
         .collect();
-    files.push(("data/blob.py".into(), b"x = 1\n\0\0".to_vec()));
+    files.push(("data/blob.py".into(), crate::util::BINARY.to_vec()));
     files.push((
         ".debtgate.yaml".into(),
         b"version: 1\nthresholds:\n  cyclomatic: { warn: 3, fail: 8 }\n".to_vec(),

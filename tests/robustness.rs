@@ -470,10 +470,7 @@ fn invalid_utf8_nul_bytes_bom_crlf_and_empty_files_are_handled() {
 
 #[test]
 fn huge_and_binary_files_are_listed_as_skipped_and_the_rest_is_measured() {
-    let dir = tree(&[
-        ("ok.rs", b"fn ok() {}\n"),
-        ("blob.c", b"int main(void) { return 0; }\n\x00\x01\x02"),
-    ]);
+    let dir = tree(&[("ok.rs", b"fn ok() {}\n"), ("blob.c", crate::util::BINARY)]);
     // 50 MB, written sparse: the size check must come before reading.
     let huge = std::fs::File::create(dir.path().join("huge.js")).expect("create huge.js");
     huge.set_len(50 * 1024 * 1024).expect("size huge.js");

@@ -122,7 +122,7 @@ fn odd_files(head: &str) -> Vec<(&'static str, Vec<u8>)> {
         ("notes.txt", text("notes\n".into())),
         (
             "data/blob.c",
-            [head.as_bytes(), b"int x;\0\x01\x02"].concat(),
+            [crate::util::BINARY.repeat(4), head.as_bytes().to_vec()].concat(),
         ),
         ("big/huge.py", text("x = 1\n".repeat(5000))),
     ]

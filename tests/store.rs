@@ -509,7 +509,7 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
             (".debtgate.yaml", policy.as_bytes()),
             ("src/a.py", branchy("a", 12, 0).as_bytes()),
             ("src/s.py", suppressed.as_bytes()),
-            ("src/bin.c", b"int x;\0\0\0binary"),
+            ("src/bin.c", &[crate::util::BINARY, b"x"].concat()),
             ("src/big.js", big.as_bytes()),
             ("src/h.h", b"namespace n { int f(); }\n"),
         ],
@@ -522,7 +522,7 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
         branchy("more", 12, 1)
     );
     write(root, "src/s.py", more.as_bytes());
-    write(root, "src/bin.c", b"int y;\0\0\0binary");
+    write(root, "src/bin.c", &[crate::util::BINARY, b"y"].concat());
     write(root, "src/big.js", format!("{big}// more\n").as_bytes());
     write(root, "src/h.h", b"namespace n { int f(int a); }\n");
     write(root, "src/new.py", branchy("n", 11, 2).as_bytes());

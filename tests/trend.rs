@@ -112,7 +112,7 @@ fn history() -> tempfile::TempDir {
     write(root, ".debtgate.yaml", FIXED.as_bytes());
     step(root, "fix the policy");
     write(root, "vendor/dep.rs", source("rs", "dep", 3, 20).as_bytes());
-    write(root, "lib/blob.c", b"int x;\0\0\0binary\n");
+    write(root, "lib/blob.c", super::util::BINARY);
     std::os::unix::fs::symlink("lib.rs", root.join("src/link.rs")).expect("a symlink");
     step(root, "vendored, binary and a symlink");
     git(root, &["rm", "-q", "app/main.py"]);

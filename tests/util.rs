@@ -159,3 +159,8 @@ pub fn branchy(name: &str, branches: usize) -> String {
     s.push_str("    return -1\n");
     s
 }
+
+/// Bytes that are binary data by debtgate's rule (a NUL byte, and at least a quarter of the first
+/// 8 KiB not text): a PNG header.
+pub const BINARY: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";

@@ -13,17 +13,78 @@ pub fn too_large(size: u64, max_size: u64) -> Option<String> {
         .then(|| format!("too large: {size} bytes, over the limit of {max_size} (max_file_size)"))
 }
 
-/// Why content is not measured, if it looks binary (a NUL byte early on, as git decides).
+/// Why content is not measured, if it is binary data ([`binary_at`]).
 pub fn binary(bytes: &[u8]) -> Option<String> {
     binary_at(bytes).map(binary_reason)
 }
 
-/// Where the NUL byte that makes content binary is, if it is binary.
+/// Where the first NUL byte is, if the content is binary data: its first [`BINARY_PROBE`] bytes
+/// hold a NUL byte **and** at least a quarter of them are not text — control characters other
+/// than whitespace and escape, or bytes of invalid UTF-8. (git and ripgrep call anything with a
+/// NUL binary; for a gate that would let one NUL in a comment, which C, JavaScript and Rust
+/// accept, switch the judging of a whole source file off. Text with stray NULs is measured: the
+/// NUL is a syntax diagnostic. Images, compressed data and MPEG transport streams named `*.ts` are
+/// well above a quarter — random bytes about 55 % — and parsing them would cost seconds per
+/// megabyte for no function.)
 pub fn binary_at(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().take(BINARY_PROBE).position(|b| *b == 0)
+    let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
+    let at = probe.iter().position(|b| *b == 0)?;
+    (not_text(probe) * 4 >= probe.len()).then_some(at)
+}
+
+/// How many bytes of `probe` are not text: control characters other than `\t \n \v \f \r` and
+/// escape, DEL, and the bytes of invalid UTF-8 sequences (a character cut at the probe's end
+/// counts too; at most 3 bytes).
+fn not_text(probe: &[u8]) -> usize {
+    let control =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1b)) || b == 0x7f;
+    probe
+        .utf8_chunks()
+        .map(|chunk| chunk.valid().bytes().filter(|b| control(*b)).count() + chunk.invalid().len())
+        .sum()
 }
 
 /// Why content with a NUL byte at `at` is not measured.
 pub fn binary_reason(at: usize) -> String {
     format!("binary: NUL byte at offset {at}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_is_a_nul_among_data_not_a_nul_in_text() {
+        // Text with stray NULs (a comment, a string) is text.
+        assert_eq!(binary_at(b"# \0\ndef f():\n    return 1\n"), None);
+        assert_eq!(
+            binary_at(b"int x;\0\0\0 /* a comment that is long enough */"),
+            None
+        );
+        // No NUL at all is text, whatever else: Latin-1 source, a lone control character.
+        assert_eq!(binary_at(b"\xe9t\xe9\x01\x02\x03"), None);
+        // A PNG header, random-looking data, UTF-16: binary, at the first NUL.
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0";
+        assert_eq!(binary_at(png), Some(8));
+        assert_eq!(
+            binary_at(&[0u8, 1, 2, 0xff, 0xfe, 0x80, b'a', b'b']),
+            Some(0)
+        );
+        let utf16: Vec<u8> = "class A {}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(binary_at(&utf16), Some(1));
+        // Exactly a quarter is binary; just under is text.
+        assert_eq!(binary_at(b"abc\0"), Some(3));
+        assert_eq!(binary_at(b"abcd\0"), None);
+        // Only the probe counts: text after 8 KiB of data does not make it text.
+        let mut data = vec![0u8; BINARY_PROBE];
+        data.extend(b"fn main() {}\n".repeat(10_000));
+        assert_eq!(binary_at(&data), Some(0));
+        assert_eq!(
+            binary(b"\0"),
+            Some("binary: NUL byte at offset 0".to_owned())
+        );
+    }
 }

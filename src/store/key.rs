@@ -24,7 +24,9 @@ use crate::lang::Language;
 /// 2: values hold an entry (facts and metrics), keys a path class instead of a language.
 /// 3: C's reading of a run of declarations before a function (`c.rs`, `after_declarations`), and
 /// the walk's last row of a function, for every language (`walk.rs`, `last_row`).
-pub const ANALYSER_VERSION: u32 = 3;
+/// 4: what is binary (`readable::binary_at`: a NUL among data, not any NUL) — entries that
+/// remember text with a stray NUL as binary must not be served.
+pub const ANALYSER_VERSION: u32 = 4;
 
 /// A store key.
 pub type Key = [u8; 32];
