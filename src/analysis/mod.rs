@@ -104,6 +104,11 @@ thread_local! {
     static THREAD_ANALYZER: RefCell<Analyzer> = RefCell::new(Analyzer::new());
 }
 
+/// The names of the languages analysed, as reports and configuration spell them.
+pub fn language_names() -> Vec<&'static str> {
+    Language::ALL.iter().map(|l| l.name()).collect()
+}
+
 /// Runs `f` with this thread's [`Analyzer`], made on the thread's first use and kept for its
 /// life: a worker pool builds each parser once per thread and language, not per file or per
 /// rayon job (`map_init` builds one per job split: 15 for 391 files on one thread).

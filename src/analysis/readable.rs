@@ -6,6 +6,10 @@
 /// How much of a file is searched for a NUL byte to call it binary (as git and ripgrep do).
 pub const BINARY_PROBE: usize = 8 * 1024;
 
+/// How the reason a side is not measured begins when its bytes could not be read (the error
+/// follows).
+pub const UNREADABLE: &str = "unreadable: ";
+
 /// Why content of `size` bytes is not measured, if it is over the limit (`max_file_size`, which
 /// `analyze --max-file-size` overrides).
 pub fn too_large(size: u64, max_size: u64) -> Option<String> {

@@ -56,7 +56,7 @@ pub fn run(repo: &Repo, store: &Store, job: &Job) -> Outcome {
     let read = || {
         repo.read(&Content::Blob(job.blob))
             .map(Cow::Owned)
-            .map_err(|e| format!("{}{e}", crate::measure::UNREADABLE))
+            .map_err(|e| format!("{}{e}", crate::analysis::readable::UNREADABLE))
     };
     let path = Path::new(&job.path);
     let r = crate::analysis::with_thread_analyzer(|a| {

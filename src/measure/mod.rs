@@ -12,6 +12,7 @@ use std::cell::Cell;
 use std::path::Path;
 use std::time::Instant;
 
+pub use crate::analysis::readable::UNREADABLE;
 use crate::analysis::{readable::too_large, Analyzer};
 use crate::change::{Content, Repo};
 use crate::daemon::Measurer;
@@ -69,9 +70,6 @@ impl Measure<'_> {
         measured
     }
 }
-
-/// How the reason a side is not measured begins when its bytes could not be read.
-pub const UNREADABLE: &str = "unreadable: ";
 
 /// Whether `reason`, [`Measure::side`]'s answer for `side`, says that the side's content is an
 /// object of the repository that could not be read: missing (a partial or sparse clone that has

@@ -46,7 +46,7 @@ pub enum ThresholdsError {
     #[error(
         "no function to measure at HEAD: none of its {tracked} tracked files is source code in a \
          supported language ({}) that the configuration does not exclude",
-        crate::lang::Language::ALL.map(|l| l.name()).join(", ")
+        crate::analysis::language_names().join(", ")
     )]
     NoFunctions { tracked: usize },
     #[error(transparent)]
