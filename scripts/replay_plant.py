@@ -13,7 +13,7 @@ own change and the regression together:
           A regression the policy in force calls a failure, however lenient init made it. Such a
           function in a file C changes is preferred; otherwise one anywhere in the tree. The ten
           `if`s go on the body's opening line for the brace languages (the function gets no
-          longer), one per line in Python.
+          longer), one per line in Python and Ruby.
 
 Every planted file is measured again with `debtgate analyze` before it is committed: the planted
 function must measure exactly 40 (new) or its old value + 10 (grow), or the sample is reported as
@@ -38,6 +38,8 @@ EXTENSIONS = {
     ".rs": "rust", ".py": "python", ".go": "go", ".java": "java",
     ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "typescript",
+    ".cs": "csharp", ".rb": "ruby", ".php": "php", ".kt": "kotlin", ".kts": "kotlin",
+    ".swift": "swift", ".scala": "scala", ".sc": "scala",
 }
 # The built-in default's `exclude` list, as path tests (config/default.yaml).
 EXCLUDED = re.compile(
@@ -65,18 +67,34 @@ def new_function(lang):
     if lang == "go":
         body = "".join(f"\tif a == {i} {{\n\t\tn += {i}\n\t}}\n" for i in ifs)
         return f"\nfunc {PLANTED}(a int) int {{\n\tn := 0\n{body}\treturn n\n}}\n"
+    if lang == "ruby":
+        body = "".join(f"  if a == {i}\n    n += {i}\n  end\n" for i in ifs)
+        return f"\ndef {PLANTED}(a)\n  n = 0\n{body}  n\nend\n"
+    if lang == "swift":
+        body = "".join(f"    if a == {i} {{ n += {i} }}\n" for i in ifs)
+        return f"\nfunc {PLANTED}(_ a: Int) -> Int {{\n    var n = 0\n{body}    return n\n}}\n"
+    if lang == "kotlin":
+        body = "".join(f"    if (a == {i}) {{ n += {i} }}\n" for i in ifs)
+        return f"\nfun {PLANTED}(a: Int): Int {{\n    var n = 0\n{body}    return n\n}}\n"
+    if lang == "scala":
+        body = "".join(f"    if (a == {i}) {{ n += {i} }}\n" for i in ifs)
+        return f"\ndef {PLANTED}(a: Int): Int = {{\n    var n = 0\n{body}    n\n}}\n"
+    if lang == "php":
+        body = "".join(f"    if ($a == {i}) {{ $n += {i}; }}\n" for i in ifs)
+        return f"\nfunction {PLANTED}($a) {{\n    $n = 0;\n{body}    return $n;\n}}\n"
     body = "".join(f"    if (a == {i}) {{ n += {i}; }}\n" for i in ifs)
     if lang in ("javascript", "typescript"):
         typed = "a: number): number" if lang == "typescript" else "a)"
         return f"\nfunction {PLANTED}({typed} {{\n    let n = 0;\n{body}    return n;\n}}\n"
-    # C, C++, Java (a method: `add_new` puts it inside the last class).
+    # C, C++, Java and C# (a method: `add_new` puts it inside the last class).
     return f"\nint {PLANTED}(int a) {{\n    int n = 0;\n{body}    return n;\n}}\n"
 
 
 def add_new(text, lang):
-    """`text` with the planted function: appended, or for Java before the last closing brace."""
+    """`text` with the planted function: appended, or for Java and C# before the last closing
+    brace."""
     fn = new_function(lang)
-    if lang == "java":
+    if lang in ("java", "csharp"):
         end = text.rfind("}")
         if end < 0:
             return None
@@ -107,18 +125,37 @@ def grow(text, lang, start_line):
     start = start_line - 1
     if lang == "python":
         return _grow_python(lines, start)
+    if lang == "ruby":
+        return _grow_ruby(lines, start)
     found = _body_brace(lines, start)
     if found is None:
         return None
     i, col = found
     if lang == "go":
         ifs = "".join(f" if {PLANTED} == {k} {{ }};" for k in range(GROWN_BY))
-    elif lang == "rust":
+    elif lang in ("rust", "swift"):
         ifs = "".join(f" if {PLANTED} == {k} {{ }}" for k in range(GROWN_BY))
+    elif lang in ("kotlin", "scala"):
+        # Statements on one line need `;` between them.
+        ifs = "".join(f" if ({PLANTED} == {k}) {{ }};" for k in range(GROWN_BY))
+    elif lang == "php":
+        ifs = "".join(f" if (${PLANTED} == {k}) {{ }}" for k in range(GROWN_BY))
     else:
         ifs = "".join(f" if ({PLANTED} == {k}) {{ }}" for k in range(GROWN_BY))
     lines[i] = lines[i][: col + 1] + ifs + lines[i][col + 1 :]
     return "\n".join(lines)
+
+
+def _grow_ruby(lines, start):
+    """Ten `if … then end` lines after a `def`'s signature (which may span lines in parentheses)."""
+    depth = 0
+    for i in range(start, min(len(lines), start + 40)):
+        code = lines[i].split("#", 1)[0]
+        depth += code.count("(") - code.count(")")
+        if depth == 0:
+            ifs = [f"  if {PLANTED} == {k} then end" for k in range(GROWN_BY)]
+            return "\n".join(lines[: i + 1] + ifs + lines[i + 1 :])
+    return None
 
 
 def _grow_python(lines, start):

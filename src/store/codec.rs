@@ -377,11 +377,12 @@ mod tests {
 
     #[test]
     fn round_trips_facts_without_metrics() {
-        let src = b"// debtgate: allow(all) reason=\"x\"\n// more\nint f() {}\n\0";
-        let e = Entry::facts(std::path::Path::new("a.h"), src).expect("c");
+        let text = b"// debtgate: allow(all) reason=\"x\"\n// more\nint f() {}\n";
+        // Binary data: a NUL among a third of bytes that are not text.
+        let src = [&text[..], &[0u8; 32]].concat();
+        let e = Entry::facts(std::path::Path::new("a.h"), &src).expect("c");
         assert!(e.binary_at.is_some() && e.metrics.is_none());
         assert_eq!(decode(&encode(&e)), Some(e));
-        let text = &src[..src.len() - 1];
         let t = Entry::facts(std::path::Path::new("a.h"), text).expect("c");
         assert_eq!(t.marks.found.len(), 1);
         assert_eq!(t.marks.found[0].preamble_to, Some(2));
