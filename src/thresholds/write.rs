@@ -127,14 +127,14 @@ fn mode(p: &Proposal) -> String {
         )
     } else if !m.above_ceiling.is_empty() {
         let names: Vec<&str> = m.above_ceiling.iter().map(|m| m.name()).collect();
-        format!(
-            "# {}: {share},\n# under the {limit} % from which ratchet is proposed for its debt, but today's\n\
-             # worst {} is above the ceiling new code is held to (1.3 times the built-in fail\n\
-             # level). Under `new` a change touching that function would fail until it is brought\n\
-             # under it; under `ratchet` at the same levels it may stay as it is but not grow.",
-            m.proposed,
+        let why = format!(
+            "under the {limit} % from which ratchet is proposed for its debt, but today's worst {} \
+             is above the ceiling new code is held to (1.3 times the built-in fail level). Under \
+             `new` a change touching that function would fail until it is brought under it; under \
+             `ratchet` at the same levels it may stay as it is but not grow.",
             names.join(", ")
-        )
+        );
+        format!("# {}: {share},\n{}", m.proposed, comment(&why))
     } else {
         format!(
             "# {}: {share},\n# under the {limit} % from which ratchet is proposed.",
@@ -150,6 +150,21 @@ fn mode(p: &Proposal) -> String {
          mode: {}\n",
         m.proposed
     )
+}
+
+/// `text` as YAML comment lines of at most 100 columns, broken between words.
+fn comment(text: &str) -> String {
+    let mut lines = vec![String::from("#")];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if line.len() > 1 && line.len() + 1 + word.len() > 100 {
+            lines.push(format!("# {word}"));
+        } else {
+            line.push(' ');
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
 }
 
 /// The default's `ratchet` paragraph with init's complexity tolerances, and why.
