@@ -87,7 +87,8 @@ pub fn load(path: &Path, max_size: u64) -> Input {
     if let Some(reason) = binary(&bytes) {
         return skipped(shown, reason);
     }
-    let language = crate::lang::detect(path, &bytes).unwrap_or(language);
+    let language =
+        crate::lang::detect(path, &crate::analysis::readable::text(&bytes)).unwrap_or(language);
     Input {
         path: shown,
         source: Source::Content { language, bytes },

@@ -312,6 +312,102 @@ fn a_nul_byte_in_a_comment_does_not_hide_a_source_file_from_the_gate() {
     );
 }
 
+/// `text` as UTF-16 with a byte-order mark, little-endian (what Windows PowerShell's `>` and
+/// Visual Studio's "Unicode" write) or big-endian.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xff, 0xfe]
+    } else {
+        vec![0xfe, 0xff]
+    };
+    for unit in text.encode_utf16() {
+        out.extend(if little {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    out
+}
+
+/// A source file saved as UTF-16 is judged like the same text in UTF-8 — its functions, its
+/// suppressions, its changes — instead of being skipped as binary for its NUL bytes. Only content
+/// that is not valid UTF-16 behind its mark stays not analysed.
+#[test]
+fn a_source_file_saved_as_utf16_is_judged_not_skipped_as_binary() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let csharp = |ifs: usize| {
+        let mut s = String::from("// Größe\nclass Gate {\n    int Route(int x) {\n");
+        for i in 0..ifs {
+            s.push_str(&format!("        if (x == {i}) {{ return {i}; }}\n"));
+        }
+        s.push_str("        return -1;\n    }\n}\n");
+        s
+    };
+    let suppressed = format!(
+        "# debtgate: allow(cyclomatic) reason=\"a table\"\n{}",
+        branchy("table", 9)
+    );
+    commit(
+        dir,
+        &[
+            (
+                ".debtgate.yaml",
+                b"version: 1\nmode: new\nthresholds:\n  cyclomatic: { fail: 5 }\n",
+            ),
+            ("old.cs", &utf16(&csharp(2), true)),
+        ],
+        "base",
+    );
+    // A function grown past the level in a file that was UTF-16 already, two new files in each
+    // byte order, a suppression honoured in UTF-16, and bytes that are no UTF-16 behind the mark
+    // (an unpaired surrogate among data).
+    write(dir, "old.cs", &utf16(&csharp(9), true));
+    write(dir, "be.py", &utf16(&branchy("big_endian", 9), false));
+    write(dir, "table.py", &utf16(&suppressed, true));
+    let mut broken = vec![0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00];
+    broken.extend([0u8, 1, 2, 3].repeat(64));
+    write(dir, "broken.cs", &broken);
+    git(dir, &["add", "-A"]);
+    let out = check(dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let findings = report["findings"].as_array().expect("findings");
+    let mut failed: Vec<(&str, &str, f64)> = (findings.iter())
+        .filter(|f| f["level"] == "fail" && f["suppressed"] != true)
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default(),
+                f["function"].as_str().unwrap_or_default(),
+                f["value"].as_f64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    failed.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+    assert_eq!(
+        failed,
+        [
+            ("be.py", "big_endian", 10.0),
+            ("old.cs", "Gate.Route", 10.0)
+        ],
+        "{report}"
+    );
+    let route = (findings.iter())
+        .find(|f| f["function"] == "Gate.Route")
+        .expect("Gate.Route");
+    assert_eq!(route["line"], 3, "line numbers are the text's: {route}");
+    assert!(
+        (findings.iter()).any(|f| f["function"] == "table" && f["suppressed"] == true),
+        "{report}"
+    );
+    assert_eq!(report["not_analysed"][0]["path"], "broken.cs", "{report}");
+    let reason = report["not_analysed"][0]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.starts_with("binary: NUL byte at offset"), "{reason}");
+}
+
 /// Unicode, spaces, a tab and a newline in paths: each file is judged under its own name, the
 /// JSON names it exactly, and the GitHub annotations stay one line each.
 #[test]

@@ -33,9 +33,11 @@ pub struct Mark {
 }
 
 impl Marks {
-    /// Scans `src` (read as UTF-8, lossily, like the policy reads it).
+    /// Scans `src` (its text, [`super::readable::text`], read as UTF-8, lossily, like the policy
+    /// reads it).
     pub fn scan(src: &[u8]) -> Marks {
-        let text = String::from_utf8_lossy(src);
+        let src = super::readable::text(src);
+        let text = String::from_utf8_lossy(&src);
         let lines: Vec<&str> = text.lines().collect();
         // The end of the preamble run starting at each line, from the bottom up.
         let mut run_end = vec![None; lines.len()];

@@ -125,9 +125,11 @@ impl Analyzer {
         Self::default()
     }
 
-    /// Measures `src` as `language`.
+    /// Measures `src` as `language`: its text ([`readable::text`]), a UTF-8 byte-order mark
+    /// stripped.
     pub fn analyze(&mut self, src: &[u8], language: Language) -> FileMetrics {
-        let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
+        let text = readable::text(src);
+        let src = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
         let (tree, spec) = match self.read(src, language) {
             Ok(Some(read)) => read,
             // A component without a script: nothing to measure, and nothing wrong.

@@ -1,7 +1,11 @@
 //! Whether bytes are measured at all: the size limit and the binary check, in the words the
 //! report gives. Facts of the bytes (and of the run's `max_file_size`), shared by every path that
 //! reads content — `check`, `analyze`, `explain` and the store, which keeps them with each entry
-//! so that a hit applies the same checks without reading the bytes.
+//! so that a hit applies the same checks without reading the bytes. And how bytes become the
+//! text that is measured ([`text`]): UTF-16 behind its byte-order mark is read as the characters
+//! it holds.
+
+use std::borrow::Cow;
 
 /// How much of a file is searched for a NUL byte to call it binary (as git and ripgrep do).
 pub const BINARY_PROBE: usize = 8 * 1024;
@@ -30,7 +34,12 @@ pub fn binary(bytes: &[u8]) -> Option<String> {
 /// NUL is a syntax diagnostic. Images, compressed data and MPEG transport streams named `*.ts` are
 /// well above a quarter — random bytes about 55 % — and parsing them would cost seconds per
 /// megabyte for no function.)
+///
+/// Content that is valid UTF-16 behind a byte-order mark is text ([`text`]), whatever its NULs.
 pub fn binary_at(bytes: &[u8]) -> Option<usize> {
+    if utf16(bytes).is_some() {
+        return None;
+    }
     let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
     let at = probe.iter().position(|b| *b == 0)?;
     (not_text(probe) * 4 >= probe.len()).then_some(at)
@@ -46,6 +55,41 @@ fn not_text(probe: &[u8]) -> usize {
         .utf8_chunks()
         .map(|chunk| chunk.valid().bytes().filter(|b| control(*b)).count() + chunk.invalid().len())
         .sum()
+}
+
+/// The text `bytes` hold, as UTF-8 for the parser, the marks and the language detection: UTF-16
+/// (little- or big-endian) behind its byte-order mark, valid to its end, is decoded — Windows
+/// PowerShell's `>` and Visual Studio's "Unicode" encoding write it, and its NULs would otherwise
+/// make a source file binary, switching its judging off; lines stay the same lines, so line numbers
+/// agree. Anything else is the bytes as they are (UTF-8, or not: parsers read invalid UTF-8 as
+/// bytes). UTF-32's mark (`FF FE 00 00`) is not taken for UTF-16's.
+pub fn text(bytes: &[u8]) -> Cow<'_, [u8]> {
+    utf16(bytes).map_or(Cow::Borrowed(bytes), |s| Cow::Owned(s.into_bytes()))
+}
+
+/// The characters of `bytes` when they are UTF-16 behind a byte-order mark, valid to the end (an
+/// even number of bytes, no unpaired surrogate).
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let (rest, little) = match bytes {
+        [0xff, 0xfe, 0, 0, ..] => return None,
+        [0xff, 0xfe, rest @ ..] => (rest, true),
+        [0xfe, 0xff, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    if rest.len() % 2 != 0 {
+        return None;
+    }
+    let units = rest.chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
 }
 
 /// Why content with a NUL byte at `at` is not measured.
@@ -78,7 +122,7 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        assert_eq!(binary_at(&utf16), Some(1));
+        assert_eq!(binary_at(&utf16), Some(1), "no byte-order mark: data");
         // Exactly a quarter is binary; just under is text.
         assert_eq!(binary_at(b"abc\0"), Some(3));
         assert_eq!(binary_at(b"abcd\0"), None);
@@ -90,5 +134,32 @@ mod tests {
             binary(b"\0"),
             Some("binary: NUL byte at offset 0".to_owned())
         );
+    }
+
+    #[test]
+    fn utf16_behind_its_mark_is_text_and_anything_else_is_the_bytes() {
+        let source = "// Größe 😀\r\nclass A {}\n";
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(source.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(source.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [&le, &be] {
+            assert_eq!(text(bytes), source.as_bytes());
+            assert_eq!(binary_at(bytes), None);
+        }
+        assert_eq!(text(b"\xff\xfe"), &b""[..], "a mark alone is empty text");
+        // Not UTF-16 to the end: an odd length, an unpaired surrogate, UTF-32's mark.
+        let odd = [&le[..], b"x"].concat();
+        let lone = [0xff, 0xfe, 0x00, 0xd8, b'a', 0];
+        let utf32 = [0xff, 0xfe, 0, 0, b'a', 0, 0, 0];
+        for bytes in [&odd[..], &lone, &utf32] {
+            assert!(matches!(text(bytes), Cow::Borrowed(b) if b == bytes));
+        }
+        assert_eq!(binary_at(&lone), Some(2));
+        assert!(matches!(text(b"fn f() {}"), Cow::Borrowed(_)));
     }
 }

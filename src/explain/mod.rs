@@ -77,7 +77,8 @@ pub fn explain(opts: &ExplainOptions) -> Result<String, ExplainError> {
         writeln!(out, "  not analysed: {reason}")?;
         return Ok(out);
     }
-    let language = crate::lang::detect(Path::new(&rel), &bytes).unwrap_or(language);
+    let language =
+        crate::lang::detect(Path::new(&rel), &readable::text(&bytes)).unwrap_or(language);
     let m = Analyzer::new().analyze(&bytes, language);
     let grade = settings.min_grade_applied(&rel);
     let verdict = grade

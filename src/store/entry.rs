@@ -34,7 +34,7 @@ impl Entry {
     /// The facts of `bytes` read through `path`, not yet measured; `None` when the path names no
     /// supported language.
     pub fn facts(path: &Path, bytes: &[u8]) -> Option<Entry> {
-        let language = crate::lang::detect(path, bytes)?;
+        let language = crate::lang::detect(path, &readable::text(bytes))?;
         let binary_at = readable::binary_at(bytes);
         Some(Entry {
             size: bytes.len() as u64,

@@ -26,7 +26,9 @@ use crate::lang::Language;
 /// the walk's last row of a function, for every language (`walk.rs`, `last_row`).
 /// 4: what is binary (`readable::binary_at`: a NUL among data, not any NUL) — entries that
 /// remember text with a stray NUL as binary must not be served.
-pub const ANALYSER_VERSION: u32 = 4;
+/// 5: UTF-16 behind its byte-order mark is text, decoded before it is measured
+/// (`readable::text`) — entries that remember it as binary must not be served.
+pub const ANALYSER_VERSION: u32 = 5;
 
 /// A store key.
 pub type Key = [u8; 32];
