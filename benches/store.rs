@@ -69,7 +69,7 @@ fn metrics() -> Vec<(key::Key, Entry)> {
             let class = PathClass::of(p).unwrap();
             let k = key::key(class, ContentId::Bytes(&bytes));
             let mut e = Entry::facts(p, &bytes).unwrap();
-            e.metrics = Some(a.analyze(&bytes, e.language));
+            e.metrics = Some(a.analyze(&bytes, e.language.unwrap()));
             (k, e)
         })
         .collect()

@@ -70,9 +70,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 /// an input with a reason.
 pub fn load(path: &Path, max_size: u64) -> Input {
     let shown = display_path(path);
-    let Some(language) = Language::from_path(path) else {
-        return skipped(shown, "unsupported language".to_string());
-    };
+    if !crate::lang::may_be_source(path) {
+        return skipped(shown, crate::lang::UNSUPPORTED.to_string());
+    }
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
         Err(e) => return skipped(shown, format!("unreadable: {e}")),
@@ -84,11 +84,13 @@ pub fn load(path: &Path, max_size: u64) -> Input {
         Ok(b) => b,
         Err(e) => return skipped(shown, format!("unreadable: {e}")),
     };
+    // The extension's language, or a script's interpreter line's.
+    let Some(language) = crate::lang::detect(path, &crate::analysis::readable::text(&bytes)) else {
+        return skipped(shown, crate::lang::UNSUPPORTED.to_string());
+    };
     if let Some(reason) = binary(&bytes) {
         return skipped(shown, reason);
     }
-    let language =
-        crate::lang::detect(path, &crate::analysis::readable::text(&bytes)).unwrap_or(language);
     Input {
         path: shown,
         source: Source::Content { language, bytes },

@@ -4,8 +4,9 @@
 //! decides it again.
 //!
 //! A file is measured when it is a regular file that still exists, the configuration does not
-//! exclude its path and the path names a supported language; otherwise it is set aside with the
-//! reason the report gives. Its new side is always measured, through its path; its old side only
+//! exclude its path and the path may name a supported language (by its extension or name, or, for
+//! a file without an extension, by the interpreter line that reading it will find:
+//! [`lang::may_be_source`]); otherwise it is set aside with the reason the report gives. Its new side is always measured, through its path; its old side only
 //! when the policy mode compares with the base (`new`, `ratchet`), through the path it had there.
 //! Nothing is read: the plan is cheap, so callers may plan a whole tree before any work starts.
 
@@ -13,7 +14,7 @@ use std::path::Path;
 
 use crate::change::{ChangeSet, ChangedFile, Content, EntryKind};
 use crate::config::{PolicyMode, Settings};
-use crate::lang::Language;
+use crate::lang;
 
 /// One side of a file to measure: the content, and the path it is read through (which decides
 /// the language and the store's key).
@@ -67,8 +68,8 @@ pub fn file<'a>(settings: &Settings, file: &'a ChangedFile) -> Result<FilePlan<'
     if settings.is_excluded(&file.path) {
         return Err("excluded by the configuration");
     }
-    if Language::from_path(Path::new(&file.path)).is_none() {
-        return Err("unsupported language");
+    if !lang::may_be_source(Path::new(&file.path)) {
+        return Err(lang::UNSUPPORTED);
     }
     let base = file
         .old
@@ -79,7 +80,7 @@ pub fn file<'a>(settings: &Settings, file: &'a ChangedFile) -> Result<FilePlan<'
             content: old,
         })
         // A base read through a path of no supported language measures nothing.
-        .filter(|side| Language::from_path(Path::new(side.path)).is_some());
+        .filter(|side| lang::may_be_source(Path::new(side.path)));
     Ok(FilePlan {
         file,
         head: Side {

@@ -284,6 +284,116 @@ fn suppressions_need_a_reason() {
     );
 }
 
+/// A script without an extension is read by its `#!` line — `bin/deploy` in Python, `exe/tool`
+/// in Ruby through `env -S` — judged like a `.py` or `.rb` file, against its base version too; an
+/// extensionless file in another language, or none, is "unsupported language" as before.
+#[test]
+fn an_extensionless_script_is_judged_by_its_interpreter_line() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let ruby = |whens: usize| {
+        let mut s =
+            String::from("#!/usr/bin/env -S ruby -w\nclass Tool\n  def route(x)\n    case x\n");
+        for i in 0..whens {
+            s.push_str(&format!("    when {i} then {i}\n"));
+        }
+        s.push_str("    end\n  end\nend\n");
+        s
+    };
+    commit(
+        dir,
+        &[
+            (".debtgate.yaml", POLICY.as_bytes()),
+            ("exe/tool", ruby(2).as_bytes()),
+            (
+                "bin/small",
+                b"#!/usr/bin/python3.12\ndef ok():\n    return 1\n",
+            ),
+        ],
+        "base",
+    );
+    let deploy = format!("#! /usr/bin/env python3\n{}", branchy("deploy", 11));
+    stage(dir, "bin/deploy", deploy.as_bytes());
+    stage(dir, "exe/tool", ruby(12).as_bytes());
+    stage(
+        dir,
+        "bin/small",
+        b"#!/usr/bin/python3.12\ndef ok():\n    return 2\n",
+    );
+    stage(
+        dir,
+        "scripts/build",
+        format!("#!/bin/sh\n{}", branchy("x", 11)).as_bytes(),
+    );
+    stage(dir, "LICENSE", b"Permission is hereby granted\n");
+    let out = check(dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    let mut failed: Vec<(&str, &str)> = (report["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["level"] == "fail")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default(),
+                f["function"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(
+        failed,
+        [("bin/deploy", "deploy"), ("exe/tool", "Tool#route")],
+        "{report}"
+    );
+    let tool = (report["findings"].as_array().expect("findings").iter())
+        .find(|f| f["function"] == "Tool#route")
+        .expect("Tool#route");
+    assert_eq!(
+        tool["base_value"], 3.0,
+        "the base was measured as Ruby too: {tool}"
+    );
+    let mut measured: Vec<(&str, &str)> = (report["files"].as_array().expect("files").iter())
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default(),
+                f["language"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    measured.sort_unstable();
+    assert_eq!(
+        measured,
+        [
+            ("bin/deploy", "python"),
+            ("bin/small", "python"),
+            ("exe/tool", "ruby")
+        ],
+        "{report}"
+    );
+    let mut skipped: Vec<(&str, &str)> =
+        (report["not_analysed"].as_array().expect("a list").iter())
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap_or_default(),
+                    f["reason"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+    skipped.sort_unstable();
+    assert_eq!(
+        skipped,
+        [
+            ("LICENSE", "unsupported language"),
+            ("scripts/build", "unsupported language")
+        ],
+        "{report}"
+    );
+}
+
 #[test]
 fn deleted_binary_and_other_files_are_listed_and_subdirectories_work() {
     let repo = git_repo();

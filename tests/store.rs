@@ -503,6 +503,9 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
         branchy("table", 12, 0)
     );
     let big = format!("// {}\nfunction f() {{ return 1; }}\n", "x".repeat(3000));
+    // Files without an extension: a Python script, and text of no language (remembered as such).
+    let script =
+        |n: usize, salt: usize| format!("#!/usr/bin/env python3\n{}", branchy("tool", n, salt));
     commit(
         root,
         &[
@@ -512,6 +515,8 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
             ("src/bin.c", &[crate::util::BINARY, b"x"].concat()),
             ("src/big.js", big.as_bytes()),
             ("src/h.h", b"namespace n { int f(); }\n"),
+            ("bin/tool", script(12, 0).as_bytes()),
+            ("LICENSE", b"MIT License\n"),
         ],
         "base",
     );
@@ -526,6 +531,8 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
     write(root, "src/big.js", format!("{big}// more\n").as_bytes());
     write(root, "src/h.h", b"namespace n { int f(int a); }\n");
     write(root, "src/new.py", branchy("n", 11, 2).as_bytes());
+    write(root, "bin/tool", script(13, 1).as_bytes());
+    write(root, "LICENSE", b"MIT License\n\nCopyright\n");
     git(root, &["add", "-A"]);
 
     let store = root.join("s/store.redb");
@@ -542,7 +549,9 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
     );
     let reasons = json(&expected_staged)["not_analysed"].to_string();
     assert!(
-        reasons.contains("binary: NUL byte") && reasons.contains("too large"),
+        reasons.contains("binary: NUL byte")
+            && reasons.contains("too large")
+            && reasons.contains(r#"{"path":"LICENSE","reason":"unsupported language"}"#),
         "{reasons}"
     );
     let findings = json(&expected_staged)["findings"].to_string();
@@ -568,8 +577,9 @@ fn a_warm_run_reads_no_blob_and_keeps_suppressions_binary_and_size_facts() {
     assert_eq!(without_cache(&warm_staged), without_cache(&expected_staged));
     assert_eq!(without_cache(&warm_all), without_cache(&expected_all));
     assert_eq!(warm_staged.status.code(), Some(1));
-    // head and base of a.py, s.py, h.h; head of new.py: all from warm, none measured.
-    assert_eq!(cache(&warm_staged), (0, 7, 0, 0));
+    // head and base of a.py, s.py, h.h and bin/tool; head of new.py: all from warm, none
+    // measured (and LICENSE known to be of no language without reading it).
+    assert_eq!(cache(&warm_staged), (0, 9, 0, 0));
     assert_eq!(stderr(&warm_staged), "");
 }
 

@@ -23,7 +23,7 @@ pub struct Job {
 /// result: the blob, how its path reads it (the store's path class: the extension's language, and
 /// whether content decides), and the size limit (over it, the answer is "too large", not
 /// metrics). A job merged with another under a different limit would get that one's answer.
-pub type JobKey = (BlobId, Option<(Language, bool)>, u64);
+pub type JobKey = (BlobId, Option<(Option<Language>, bool)>, u64);
 
 /// The key of `blob` read through `path` under the size limit `max_file_size`.
 pub fn key(blob: BlobId, path: &Path, max_file_size: u64) -> JobKey {
@@ -75,7 +75,7 @@ pub fn to_wire(m: &Measured) -> Vec<u8> {
     codec::encode(&Entry {
         size: 0,
         binary_at: None,
-        language: m.language,
+        language: Some(m.language),
         marks: m.marks.clone(),
         metrics: Some(m.metrics.clone()),
     })
@@ -85,7 +85,7 @@ pub fn to_wire(m: &Measured) -> Vec<u8> {
 pub fn from_wire(value: &[u8]) -> Option<Measured> {
     let e = codec::decode(value)?;
     Some(Measured {
-        language: e.language,
+        language: e.language?,
         metrics: e.metrics?,
         marks: e.marks,
     })

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::{readable, Analyzer, FunctionMetrics};
 use crate::config::{self, PolicyMode, Settings};
-use crate::lang::Language;
 use crate::rules::Metric;
 
 pub struct ExplainOptions {
@@ -63,22 +62,27 @@ pub fn explain(opts: &ExplainOptions) -> Result<String, ExplainError> {
         )?;
         return Ok(out);
     }
-    let Some(language) = Language::from_path(Path::new(&rel)) else {
-        writeln!(out, "  not analysed: unsupported language")?;
+    let unsupported =
+        |out: &mut String| writeln!(out, "  not analysed: {}", crate::lang::UNSUPPORTED);
+    if !crate::lang::may_be_source(Path::new(&rel)) {
+        unsupported(&mut out)?;
         return Ok(out);
-    };
+    }
     let bytes = std::fs::read(&file).map_err(|source| ExplainError::Read {
         path: path.into(),
         source,
     })?;
+    // The extension's language, or a script's interpreter line's.
+    let Some(language) = crate::lang::detect(Path::new(&rel), &readable::text(&bytes)) else {
+        unsupported(&mut out)?;
+        return Ok(out);
+    };
     if let Some(reason) = readable::too_large(bytes.len() as u64, settings.max_file_size)
         .or_else(|| readable::binary(&bytes))
     {
         writeln!(out, "  not analysed: {reason}")?;
         return Ok(out);
     }
-    let language =
-        crate::lang::detect(Path::new(&rel), &readable::text(&bytes)).unwrap_or(language);
     let m = Analyzer::new().analyze(&bytes, language);
     let grade = settings.min_grade_applied(&rel);
     let verdict = grade

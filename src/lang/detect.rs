@@ -3,14 +3,21 @@
 //! `std::`, an access specifier (`public:`), `class X {` / `class X :`, or an `#include` of an
 //! extension-less standard header (`<vector>`). Otherwise it stays C, so C code that uses C++
 //! keywords as identifiers (`struct class *class;`) is still read as C.
+//!
+//! A file with no extension (and not a name like `Rakefile`) is read by its interpreter line, as
+//! the kernel runs it: `#!/usr/bin/env python3` is Python, `#!/usr/bin/env -S ruby -w` Ruby
+//! ([`from_shebang`]); `bin/` and `exe/` scripts are code the team writes. Without such a line it
+//! is no language.
 
 use std::path::Path;
 
 use super::Language;
 
-/// The language of `path` with content `bytes`.
+/// The language of `path` with content `bytes` (the text: UTF-16 already decoded).
 pub fn detect(path: &Path, bytes: &[u8]) -> Option<Language> {
-    let language = Language::from_path(path)?;
+    let Some(language) = Language::from_path(path) else {
+        return by_first_line(path).then(|| from_shebang(bytes)).flatten();
+    };
     Some(if depends_on_content(path) && looks_like_cpp(bytes) {
         Language::Cpp
     } else {
@@ -18,10 +25,62 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Option<Language> {
     })
 }
 
-/// Whether the bytes, not only the path, decide the language of `path` (a `.h` file). The store
-/// keys entries by this, so that a lookup can happen before the bytes are read.
+/// Whether the bytes, not only the path, decide the language of `path`: a `.h` file, and a file
+/// read by its interpreter line ([`by_first_line`]). The store keys entries by this, so that a
+/// lookup can happen before the bytes are read.
 pub fn depends_on_content(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "h")
+    path.extension().is_some_and(|e| e == "h") || by_first_line(path)
+}
+
+/// Whether `path` may hold code of a supported language: by its name, or, having no extension, by
+/// its interpreter line (known only once it is read).
+pub fn may_be_source(path: &Path) -> bool {
+    Language::from_path(path).is_some() || by_first_line(path)
+}
+
+/// Whether the language of `path` is its interpreter line's: it has no extension and is not a
+/// file known by its whole name.
+pub fn by_first_line(path: &Path) -> bool {
+    path.extension().is_none() && path.file_name().is_some() && Language::from_path(path).is_none()
+}
+
+/// The language of a script's interpreter line (`#!`, the first line): the program's name after
+/// its directory and, through `env`, after env's options and `NAME=value` settings, without a
+/// version suffix (`python3.12`, `ruby3.2`, `php8`). `None` for any other program (`sh`, `perl`)
+/// or no such line.
+pub fn from_shebang(bytes: &[u8]) -> Option<Language> {
+    let line = bytes.strip_prefix(b"#!")?;
+    let line = &line[..line.iter().position(|b| *b == b'\n').unwrap_or(line.len())];
+    let line = std::str::from_utf8(line).ok()?;
+    let mut words = line.split_ascii_whitespace();
+    let mut program = base_name(words.next()?);
+    if program == "env" {
+        program = loop {
+            match words.next()? {
+                "-u" | "--unset" | "-C" | "--chdir" => {
+                    words.next()?;
+                }
+                word if word.starts_with('-') || word.contains('=') => {}
+                word => break base_name(word),
+            }
+        };
+    }
+    let name = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    Some(match name {
+        "python" | "pypy" => Language::Python,
+        "ruby" | "jruby" | "truffleruby" => Language::Ruby,
+        "node" | "nodejs" => Language::JavaScript,
+        "deno" | "bun" | "ts-node" | "tsx" => Language::TypeScript,
+        "php" => Language::Php,
+        "swift" => Language::Swift,
+        "scala" | "scala-cli" => Language::Scala,
+        _ => return None,
+    })
+}
+
+/// The last component of a program's path (`/usr/bin/python3` → `python3`).
+fn base_name(program: &str) -> &str {
+    program.rsplit('/').next().unwrap_or(program)
 }
 
 /// Whether C++-only constructs appear in `src`.
@@ -90,6 +149,69 @@ fn tokens(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interpreter_line_names_the_language_of_a_script() {
+        let cases: &[(&str, Option<Language>)] = &[
+            ("#!/usr/bin/env python3\n", Some(Language::Python)),
+            (
+                "#! /usr/bin/python3.12 -u\r\nx = 1\n",
+                Some(Language::Python),
+            ),
+            ("#!/usr/bin/env -S pypy3 -O\n", Some(Language::Python)),
+            ("#!/usr/bin/env -S ruby -w", Some(Language::Ruby)),
+            (
+                "#!/usr/bin/env -u HOME RUBYOPT=-W0 ruby\n",
+                Some(Language::Ruby),
+            ),
+            ("#!/opt/jruby/bin/jruby\n", Some(Language::Ruby)),
+            ("#!/usr/bin/env node\n", Some(Language::JavaScript)),
+            (
+                "#!/usr/bin/env -S deno run --allow-net\n",
+                Some(Language::TypeScript),
+            ),
+            ("#!/usr/bin/env php8.2\n", Some(Language::Php)),
+            ("#!/usr/bin/swift\n", Some(Language::Swift)),
+            ("#!/usr/bin/env scala-cli shebang\n", Some(Language::Scala)),
+            ("#!/bin/sh\nexec python \"$0\"\n", None),
+            ("#!/usr/bin/env bash\n", None),
+            ("#!/usr/bin/perl -w\n", None),
+            ("#!/usr/bin/env\n", None),
+            ("#!\n", None),
+            ("# python\n", None),
+            ("\n#!/usr/bin/env python\n", None),
+            ("", None),
+        ];
+        for (text, language) in cases {
+            assert_eq!(from_shebang(text.as_bytes()), *language, "{text:?}");
+        }
+        assert_eq!(from_shebang(b"#!/usr/bin/env python\xff\n"), None);
+    }
+
+    #[test]
+    fn only_a_file_without_extension_is_read_by_its_first_line() {
+        let py = b"#!/usr/bin/env python3\ndef f():\n    pass\n";
+        for path in ["bin/deploy", "deploy", ".envrc"] {
+            assert!(by_first_line(Path::new(path)) && may_be_source(Path::new(path)));
+            assert!(depends_on_content(Path::new(path)), "{path}");
+            assert_eq!(
+                detect(Path::new(path), py),
+                Some(Language::Python),
+                "{path}"
+            );
+            assert_eq!(detect(Path::new(path), b"MIT License\n"), None, "{path}");
+        }
+        // An extension decides, whatever the first line says; so does a known file name.
+        for (path, language) in [
+            ("tool.sh", None),
+            ("tool.rb", Some(Language::Ruby)),
+            ("Rakefile", Some(Language::Ruby)),
+        ] {
+            assert!(!by_first_line(Path::new(path)), "{path}");
+            assert_eq!(detect(Path::new(path), py), language, "{path}");
+        }
+        assert!(!may_be_source(Path::new("tool.sh")));
+    }
 
     #[test]
     fn headers_with_cpp_constructs_are_cpp() {

@@ -10,8 +10,11 @@ use std::path::Path;
 use tree_sitter::Node;
 
 pub use component::{scripts, Scripts};
-pub use detect::{depends_on_content, detect};
+pub use detect::{by_first_line, depends_on_content, detect, from_shebang, may_be_source};
 pub use ids::{lookup, Common, Field, Kinds, Vocabulary};
+
+/// Why a file is not measured when no supported language reads it, as every report says it.
+pub const UNSUPPORTED: &str = "unsupported language";
 
 mod c;
 mod component;
@@ -77,7 +80,8 @@ impl Language {
         Language::Svelte,
     ];
 
-    /// The language of a path, by its extension; `None` for files we do not analyse.
+    /// The language of a path, by its extension; `None` for files we do not analyse (and for
+    /// files without one, whose interpreter line decides: [`detect`]).
     pub fn from_path(path: &Path) -> Option<Language> {
         if let Some(language) = path
             .file_name()

@@ -113,7 +113,7 @@ fn payload(e: &Entry) -> Vec<u8> {
     let mut w = Vec::with_capacity(64 + functions * 48);
     uint(&mut w, e.size);
     uint(&mut w, e.binary_at.map_or(0, |at| at as u64 + 1));
-    w.push(language_index(e.language));
+    w.push(e.language.map_or(NO_LANGUAGE, language_index));
     uint(&mut w, e.marks.lines as u64);
     uint(&mut w, e.marks.found.len() as u64);
     for m in &e.marks.found {
@@ -130,6 +130,10 @@ fn payload(e: &Entry) -> Vec<u8> {
     }
     w
 }
+
+/// An entry's language byte when it has none (a file without an extension that is no script of
+/// a supported language); a language's byte is its place in [`Language::ALL`].
+const NO_LANGUAGE: u8 = 0xff;
 
 fn language_index(language: Language) -> u8 {
     let at = Language::ALL.iter().position(|l| *l == language);
@@ -250,7 +254,10 @@ impl Reader<'_> {
     fn entry(&mut self) -> Option<Entry> {
         let size = self.uint()?;
         let binary_at = self.usize()?.checked_sub(1);
-        let language = *Language::ALL.get(usize::from(self.byte()?))?;
+        let language = match self.byte()? {
+            NO_LANGUAGE => None,
+            at => Some(*Language::ALL.get(usize::from(at))?),
+        };
         let lines = self.usize()?;
         let found = self.list(Self::mark)?;
         let metrics = match self.byte()? {

@@ -42,21 +42,27 @@ pub enum ContentId<'a> {
     Bytes(&'a [u8]),
 }
 
-/// How a path reads its bytes: the language of its extension, and whether the content can change
+/// How a path reads its bytes: the language of its extension (`None`: the file has none, and its
+/// interpreter line decides, [`crate::lang::by_first_line`]), and whether the content can change
 /// it (see [`crate::lang::depends_on_content`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PathClass {
-    pub language: Language,
+    pub language: Option<Language>,
     pub by_content: bool,
 }
 
 impl PathClass {
-    /// `None` when the path names no supported language.
+    /// `None` when the path can name no supported language.
     pub fn of(path: &Path) -> Option<PathClass> {
-        Some(PathClass {
-            language: Language::from_path(path)?,
+        crate::lang::may_be_source(path).then(|| PathClass {
+            language: Language::from_path(path),
             by_content: crate::lang::depends_on_content(path),
         })
+    }
+
+    /// The class's name in keys: its language's, or `#!` for a script's.
+    pub fn name(self) -> &'static str {
+        self.language.map_or("#!", Language::name)
     }
 }
 
@@ -92,7 +98,7 @@ pub fn fingerprint() -> &'static [u8; 32] {
 pub fn key(class: PathClass, content: ContentId<'_>) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(fingerprint());
-    h.update(class.language.name().as_bytes());
+    h.update(class.name().as_bytes());
     h.update(&[0, u8::from(class.by_content)]);
     match content {
         ContentId::Blob(id) => {
@@ -120,5 +126,10 @@ mod tests {
         assert_ne!(a, key(class("a.h"), ContentId::Bytes(b"int x;")));
         assert_ne!(a, key(class("a.c"), ContentId::Bytes(b"int y;")));
         assert_eq!(PathClass::of(Path::new("a.txt")), None);
+        // A script's class is its interpreter line's, whatever its name.
+        let script = class("bin/deploy");
+        assert_eq!((script.language, script.by_content), (None, true));
+        assert_eq!(script, class("exe/tool"));
+        assert_ne!(a, key(script, ContentId::Bytes(b"int x;")));
     }
 }

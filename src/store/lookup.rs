@@ -44,7 +44,7 @@ impl Store {
         max_size: u64,
         read: impl FnOnce() -> Result<Cow<'b, [u8]>, String>,
     ) -> Result<(Measured, Served), String> {
-        let class = PathClass::of(path).ok_or("unsupported language")?;
+        let class = PathClass::of(path).ok_or(crate::lang::UNSUPPORTED)?;
         let known = blob.map(|id| key::key(class, ContentId::Blob(id)));
         if let Some(found) = known.and_then(|k| self.lookup(&k)) {
             if let Some(done) = self.serve(found, max_size)? {
@@ -60,17 +60,20 @@ impl Store {
                 }
             }
         }
-        let mut entry = Entry::facts(path, &bytes).ok_or("unsupported language")?;
-        if let Some(reason) = entry.unmeasurable(max_size) {
-            self.put(key, &entry);
-            return Err(reason);
-        }
-        let metrics = analyzer.analyze(&bytes, entry.language);
+        let mut entry = Entry::facts(path, &bytes).ok_or(crate::lang::UNSUPPORTED)?;
+        let language = match (entry.unmeasurable(max_size), entry.language) {
+            (None, Some(language)) => language,
+            (reason, _) => {
+                self.put(key, &entry);
+                return Err(reason.unwrap_or_else(|| crate::lang::UNSUPPORTED.to_owned()));
+            }
+        };
+        let metrics = analyzer.analyze(&bytes, language);
         self.counts.add(Served::Miss);
         entry.metrics = Some(metrics.clone());
         self.put(key, &entry);
         let measured = Measured {
-            language: entry.language,
+            language,
             metrics,
             marks: entry.marks,
         };
@@ -100,12 +103,13 @@ impl Store {
         if let Some(reason) = entry.unmeasurable(max_size) {
             return Err(reason);
         }
-        let Some(metrics) = entry.metrics else {
+        // (An entry of no language is unmeasurable above, whatever the limit it fits.)
+        let (Some(metrics), Some(language)) = (entry.metrics, entry.language) else {
             return Ok(None);
         };
         self.counts.add(served);
         let measured = Measured {
-            language: entry.language,
+            language,
             metrics,
             marks: entry.marks,
         };
@@ -208,8 +212,11 @@ impl Store {
     /// header, for a side over the size limit that is never read — so later runs skip it without
     /// touching the object. Nothing else is known, so the entry has no metrics: a run with a
     /// larger limit measures the content (and stores its full facts).
+    ///
+    /// Not for a path whose interpreter line decides its language: an entry without a language
+    /// says the content has none, which an unread side does not know.
     pub fn remember_size(&self, path: &Path, id: &BlobId, size: u64) {
-        let Some(class) = PathClass::of(path) else {
+        let Some(class) = PathClass::of(path).filter(|c| c.language.is_some()) else {
             return;
         };
         let entry = Entry {

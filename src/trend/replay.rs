@@ -207,7 +207,7 @@ fn side<'f>(input: &Input, policy: &Policy, file: &'f ChangedFile) -> Option<(Si
     let blob = planned.head.content.blob_id()?;
     let key = (
         blob,
-        class.language.name(),
+        class.name(),
         class.by_content,
         policy.settings.max_file_size,
     );
