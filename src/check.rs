@@ -6,7 +6,7 @@
 //! thresholds the new file would loosen.
 //!
 //! The [`plan`] sets aside the files that cannot be judged (deleted, excluded, another language, a
-//! symlink) and names the sides of the rest to measure; those form a queue that [`judge_queue`]
+//! symlink) and names the sides of the rest to measure; those form a queue that `judge_queue`
 //! works through on every worker of the one fan-out, pulling files in queue order. Under a time budget (`crate::budget`) the queue is riskiest first and workers
 //! stop taking files when the budget runs out; the files not reached are listed. Only metrics and
 //! findings are kept per file: a file's bytes live while one worker judges it.

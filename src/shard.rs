@@ -11,11 +11,11 @@
 //!    over the shards and keeps a file in the same shard from one run to the next while its path
 //!    stays.
 //! 2. Each file weighs what measuring it costs: [`FILE_COST`] plus the size of each side the
-//!    [`plan`] measures, read from the git object header. The store also knows sizes, but only of
-//!    what that machine happened to measure before; the object header says the same thing on
-//!    every machine that has the commits, so the weights — and the split — cannot depend on which
-//!    cache a job restored. A side over `max_file_size` is never read and weighs nothing; a file
-//!    set aside by the plan weighs one.
+//!    [`crate::plan`] measures, read from the git object header. The store also knows sizes, but
+//!    only of what that machine happened to measure before; the object header says the same thing
+//!    on every machine that has the commits, so the weights — and the split — cannot depend on
+//!    which cache a job restored. A side over `max_file_size` is never read and weighs nothing; a
+//!    file set aside by the plan weighs one.
 //! 3. That line of weights is cut into N equal lengths; a file belongs to the piece its midpoint
 //!    falls in. Each shard's weight is within one file's weight of the mean, and a file whose size
 //!    changes moves only the files near a cut.

@@ -1,6 +1,7 @@
 //! What every command that prints a report shares: `--format` and `--output FORMAT=PATH` on the
 //! command line, and writing the report to stdout and to files. The formats and their renderers
-//! are `report/`'s ([`Format`], [`render`]); this file only names them for clap.
+//! are `report/`'s ([`Format`], [`render`](crate::report::render)); this file only names them for
+//! clap.
 
 use std::io::{self, Write};
 use std::path::PathBuf;

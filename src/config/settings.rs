@@ -206,7 +206,7 @@ impl Settings {
             .unwrap_or_else(|| self.thresholds[metric.index()].clone())
     }
 
-    /// [`Settings::threshold`] of every metric, indexed by [`Metric::index`], matching each
+    /// [`Settings::threshold`] of every metric, indexed by `Metric::index`, matching each
     /// override's globs against `path` once (the policy judges a file's functions with these).
     pub fn thresholds_for(&self, path: &str) -> Vec<Applied> {
         let matching: Vec<&Override> = self

@@ -15,12 +15,12 @@
 //! missing store is one warning on stderr and a miss. Values are checked on the way out
 //! ([`codec`]): one that does not decode is a miss and is overwritten.
 //!
-//! This file is the handle a run holds and how it opens; the rest, one job per file:
-//! [`lookup`] (a side: look up, else measure and remember), [`flush`] (writing what a run learnt),
-//! [`gc`] (demotion and caps), [`records`] (other stages' derived values), [`admin`] (`debtgate store …`: stats, verify, export, import,
-//! clear), [`runlog`] (one line per run), [`open`] / [`tier`] / [`reader`] (one redb file),
-//! [`codec`] / [`entry`] / [`key`] (what is stored under what), [`counts`] (where a run's
-//! measurements came from), [`error`].
+//! This file is the handle a run holds and how it opens; the rest, one job per file: `lookup` (a
+//! side: look up, else measure and remember), `flush` (writing what a run learnt), [`gc`] (demotion
+//! and caps), [`records`] (other stages' derived values), [`admin`] (`debtgate store …`: stats,
+//! verify, export, import, clear), [`runlog`] (one line per run), [`open`] / [`tier`] / [`reader`]
+//! (one redb file), [`codec`] / [`entry`] / [`key`] (what is stored under what), [`counts`] (where
+//! a run's measurements came from), [`error`].
 
 pub mod admin;
 pub mod codec;

@@ -68,7 +68,7 @@ impl Figures {
         }
     }
 
-    /// Every counter, in a fixed order (the order of [`Figures::fields_mut`]): how records keep
+    /// Every counter, in a fixed order (the order of `Figures::fields_mut`): how records keep
     /// them.
     pub fn to_fields(&self) -> Vec<u64> {
         let mut out = vec![

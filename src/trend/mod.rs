@@ -4,7 +4,7 @@
 //!
 //! The pipeline: `change::Repo::first_parents` walks the window (the only gix here is behind
 //! `change/`); [`policy`] says which policy measures each commit; the store's records
-//! ([`record`]) answer the commits already computed; [`replay`] computes the others from their
+//! ([`record`]) answer the commits already computed; `replay` computes the others from their
 //! parents by the delta of the files they changed, measuring through the gate's own planning
 //! (`plan::file`), measuring (`measure::Measure::side`) and fan-out, and judging each file as
 //! `check --all` does ([`figures::contribution`]); [`hotspots`] ranks churn × complexity; the
