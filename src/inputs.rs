@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::analysis::readable::{binary, too_large};
+use crate::analysis::readable::too_large;
 use crate::lang::Language;
 
 #[derive(Debug, Error)]
@@ -84,13 +84,10 @@ pub fn load(path: &Path, max_size: u64) -> Input {
         Ok(b) => b,
         Err(e) => return skipped(shown, format!("unreadable: {e}")),
     };
-    // The extension's language, or a script's interpreter line's.
-    let Some(language) = crate::lang::detect(path, &crate::analysis::readable::text(&bytes)) else {
-        return skipped(shown, crate::lang::UNSUPPORTED.to_string());
+    let language = match crate::analysis::readable::measurable(path, &bytes, max_size) {
+        Ok(language) => language,
+        Err(reason) => return skipped(shown, reason),
     };
-    if let Some(reason) = binary(&bytes) {
-        return skipped(shown, reason);
-    }
     Input {
         path: shown,
         source: Source::Content { language, bytes },

@@ -331,8 +331,8 @@ fn utf16(text: &str, little: bool) -> Vec<u8> {
 }
 
 /// A source file saved as UTF-16 is judged like the same text in UTF-8 — its functions, its
-/// suppressions, its changes — instead of being skipped as binary for its NUL bytes. Only content
-/// that is not valid UTF-16 behind its mark stays not analysed.
+/// suppressions, its changes — instead of being skipped as binary for its NUL bytes; one stray
+/// byte after it does not switch that off. UTF-16 without its mark stays data.
 #[test]
 fn a_source_file_saved_as_utf16_is_judged_not_skipped_as_binary() {
     let repo = git_repo();
@@ -360,15 +360,18 @@ fn a_source_file_saved_as_utf16_is_judged_not_skipped_as_binary() {
         ],
         "base",
     );
-    // A function grown past the level in a file that was UTF-16 already, two new files in each
-    // byte order, a suppression honoured in UTF-16, and bytes that are no UTF-16 behind the mark
-    // (an unpaired surrogate among data).
+    // A function grown past the level in a file that was UTF-16 already, new files in each byte
+    // order, one with a stray last byte, a suppression honoured in UTF-16, and UTF-16 without
+    // its mark.
     write(dir, "old.cs", &utf16(&csharp(9), true));
     write(dir, "be.py", &utf16(&branchy("big_endian", 9), false));
+    write(
+        dir,
+        "stray.cs",
+        &[utf16(&csharp(9), true), b"\n".to_vec()].concat(),
+    );
     write(dir, "table.py", &utf16(&suppressed, true));
-    let mut broken = vec![0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00];
-    broken.extend([0u8, 1, 2, 3].repeat(64));
-    write(dir, "broken.cs", &broken);
+    write(dir, "no_mark.cs", &utf16(&csharp(9), true)[2..]);
     git(dir, &["add", "-A"]);
     let out = check(dir, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -389,7 +392,8 @@ fn a_source_file_saved_as_utf16_is_judged_not_skipped_as_binary() {
         failed,
         [
             ("be.py", "big_endian", 10.0),
-            ("old.cs", "Gate.Route", 10.0)
+            ("old.cs", "Gate.Route", 10.0),
+            ("stray.cs", "Gate.Route", 10.0)
         ],
         "{report}"
     );
@@ -401,7 +405,7 @@ fn a_source_file_saved_as_utf16_is_judged_not_skipped_as_binary() {
         (findings.iter()).any(|f| f["function"] == "table" && f["suppressed"] == true),
         "{report}"
     );
-    assert_eq!(report["not_analysed"][0]["path"], "broken.cs", "{report}");
+    assert_eq!(report["not_analysed"][0]["path"], "no_mark.cs", "{report}");
     let reason = report["not_analysed"][0]["reason"]
         .as_str()
         .unwrap_or_default();

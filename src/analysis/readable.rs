@@ -6,6 +6,9 @@
 //! it holds.
 
 use std::borrow::Cow;
+use std::path::Path;
+
+use crate::lang::Language;
 
 /// How much of a file is searched for a NUL byte to call it binary (as git and ripgrep do).
 pub const BINARY_PROBE: usize = 8 * 1024;
@@ -13,6 +16,19 @@ pub const BINARY_PROBE: usize = 8 * 1024;
 /// How the reason a side is not measured begins when its bytes could not be read (the error
 /// follows).
 pub const UNREADABLE: &str = "unreadable: ";
+
+/// The language `bytes` read through `path` are measured as, or why they are not measured under
+/// a size limit of `max_size`: too large, then no language (its extension's, or a script's
+/// interpreter line's: [`crate::lang::detect`] of its [`text`]), then binary — the order the
+/// store's facts answer in (`store::Entry::unmeasurable`), so every command says the same.
+pub fn measurable(path: &Path, bytes: &[u8], max_size: u64) -> Result<Language, String> {
+    if let Some(reason) = too_large(bytes.len() as u64, max_size) {
+        return Err(reason);
+    }
+    let language = crate::lang::detect(path, &text(bytes))
+        .ok_or_else(|| crate::lang::UNSUPPORTED.to_owned())?;
+    binary(bytes).map_or(Ok(language), Err)
+}
 
 /// Why content of `size` bytes is not measured, if it is over the limit (`max_file_size`, which
 /// `analyze --max-file-size` overrides).
@@ -35,9 +51,9 @@ pub fn binary(bytes: &[u8]) -> Option<String> {
 /// well above a quarter — random bytes about 55 % — and parsing them would cost seconds per
 /// megabyte for no function.)
 ///
-/// Content that is valid UTF-16 behind a byte-order mark is text ([`text`]), whatever its NULs.
+/// Content behind a UTF-16 byte-order mark is text ([`text`]), whatever its NULs.
 pub fn binary_at(bytes: &[u8]) -> Option<usize> {
-    if utf16(bytes).is_some() {
+    if utf16_mark(bytes).is_some() {
         return None;
     }
     let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
@@ -58,28 +74,20 @@ fn not_text(probe: &[u8]) -> usize {
 }
 
 /// The text `bytes` hold, as UTF-8 for the parser, the marks and the language detection: UTF-16
-/// (little- or big-endian) behind its byte-order mark, valid to its end, is decoded — Windows
-/// PowerShell's `>` and Visual Studio's "Unicode" encoding write it, and its NULs would otherwise
-/// make a source file binary, switching its judging off; lines stay the same lines, so line numbers
-/// agree. Anything else is the bytes as they are (UTF-8, or not: parsers read invalid UTF-8 as
-/// bytes). UTF-32's mark (`FF FE 00 00`) is not taken for UTF-16's.
+/// (little- or big-endian) behind its byte-order mark is decoded — Windows PowerShell's `>` and
+/// Visual Studio's "Unicode" encoding write it, and its NULs would otherwise make a source file
+/// binary, switching its judging off; lines stay the same lines, so line numbers agree. Like
+/// invalid UTF-8, which is measured as it is, a unit that is no character (an unpaired
+/// surrogate, an odd last byte) becomes U+FFFD: one stray byte must not switch the judging off
+/// either. Anything else is the bytes as they are. UTF-32's mark (`FF FE 00 00`) is not taken for
+/// UTF-16's.
 pub fn text(bytes: &[u8]) -> Cow<'_, [u8]> {
-    utf16(bytes).map_or(Cow::Borrowed(bytes), |s| Cow::Owned(s.into_bytes()))
-}
-
-/// The characters of `bytes` when they are UTF-16 behind a byte-order mark, valid to the end (an
-/// even number of bytes, no unpaired surrogate).
-fn utf16(bytes: &[u8]) -> Option<String> {
-    let (rest, little) = match bytes {
-        [0xff, 0xfe, 0, 0, ..] => return None,
-        [0xff, 0xfe, rest @ ..] => (rest, true),
-        [0xfe, 0xff, rest @ ..] => (rest, false),
-        _ => return None,
+    let Some((rest, little)) = utf16_mark(bytes) else {
+        return Cow::Borrowed(bytes);
     };
-    if rest.len() % 2 != 0 {
-        return None;
-    }
-    let units = rest.chunks_exact(2).map(|pair| {
+    let pairs = rest.chunks_exact(2);
+    let odd = !pairs.remainder().is_empty();
+    let units = pairs.map(|pair| {
         let pair = [pair[0], pair[1]];
         if little {
             u16::from_le_bytes(pair)
@@ -87,9 +95,23 @@ fn utf16(bytes: &[u8]) -> Option<String> {
             u16::from_be_bytes(pair)
         }
     });
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .ok()
+    let mut text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    if odd {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    Cow::Owned(text.into_bytes())
+}
+
+/// What follows a UTF-16 byte-order mark, and whether it is little-endian; `None` without one.
+fn utf16_mark(bytes: &[u8]) -> Option<(&[u8], bool)> {
+    match bytes {
+        [0xff, 0xfe, 0, 0, ..] => None,
+        [0xff, 0xfe, rest @ ..] => Some((rest, true)),
+        [0xfe, 0xff, rest @ ..] => Some((rest, false)),
+        _ => None,
+    }
 }
 
 /// Why content with a NUL byte at `at` is not measured.
@@ -152,14 +174,17 @@ mod tests {
             assert_eq!(binary_at(bytes), None);
         }
         assert_eq!(text(b"\xff\xfe"), &b""[..], "a mark alone is empty text");
-        // Not UTF-16 to the end: an odd length, an unpaired surrogate, UTF-32's mark.
+        // A unit that is no character is U+FFFD, as invalid UTF-8 stays measured: an odd last
+        // byte, an unpaired surrogate.
         let odd = [&le[..], b"x"].concat();
+        assert_eq!(text(&odd), format!("{source}\u{fffd}").as_bytes());
         let lone = [0xff, 0xfe, 0x00, 0xd8, b'a', 0];
+        assert_eq!(text(&lone), "\u{fffd}a".as_bytes());
+        assert_eq!((binary_at(&odd), binary_at(&lone)), (None, None));
+        // UTF-32's mark, and no mark at all, are the bytes as they are.
         let utf32 = [0xff, 0xfe, 0, 0, b'a', 0, 0, 0];
-        for bytes in [&odd[..], &lone, &utf32] {
-            assert!(matches!(text(bytes), Cow::Borrowed(b) if b == bytes));
-        }
-        assert_eq!(binary_at(&lone), Some(2));
+        assert!(matches!(text(&utf32), Cow::Borrowed(b) if b == utf32));
+        assert_eq!(binary_at(&utf32), Some(2));
         assert!(matches!(text(b"fn f() {}"), Cow::Borrowed(_)));
     }
 }

@@ -8,11 +8,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::analysis::{Analyzer, FileMetrics, FunctionMetrics};
+use crate::analysis::{readable, Analyzer, FileMetrics, FunctionMetrics};
 use crate::baseline::{identity, Baseline, FILE_NAME};
 use crate::change::Repo;
 use crate::config::{PolicyMode, Settings};
-use crate::lang::Language;
 use crate::policy;
 use crate::rules::{Metric, Reason};
 
@@ -24,12 +23,18 @@ pub(super) struct History {
 }
 
 impl History {
-    /// Reads `rel` at HEAD of the repository at `root`, and the worktree's baseline.
-    pub(super) fn load(root: &Path, rel: &str, language: Language) -> History {
+    /// Reads `rel` at HEAD of the repository at `root`, and the worktree's baseline. HEAD's
+    /// version is measured as `check` measures a base side — in its own language, which its own
+    /// bytes decide (a `.h` file's, a script's `#!` line), and not at all when it is too large, of
+    /// no language or binary, which makes every function new.
+    pub(super) fn load(root: &Path, rel: &str, max_file_size: u64) -> History {
         let base = Repo::discover(root)
             .ok()
             .and_then(|repo| repo.file_at("HEAD", rel).ok().flatten())
-            .map(|bytes| Analyzer::new().analyze(&bytes, language));
+            .and_then(|bytes| {
+                let language = readable::measurable(Path::new(rel), &bytes, max_file_size).ok()?;
+                Some(Analyzer::new().analyze(&bytes, language))
+            });
         let baseline = Baseline::read(&root.join(FILE_NAME)).map_err(|e| e.to_string());
         History { base, baseline }
     }
@@ -185,6 +190,7 @@ fn loud(s: crate::rules::Severity) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Language;
 
     #[test]
     fn ratchet_says_how_far_old_debt_may_grow() {

@@ -72,17 +72,13 @@ pub fn explain(opts: &ExplainOptions) -> Result<String, ExplainError> {
         path: path.into(),
         source,
     })?;
-    // The extension's language, or a script's interpreter line's.
-    let Some(language) = crate::lang::detect(Path::new(&rel), &readable::text(&bytes)) else {
-        unsupported(&mut out)?;
-        return Ok(out);
+    let language = match readable::measurable(Path::new(&rel), &bytes, settings.max_file_size) {
+        Ok(language) => language,
+        Err(reason) => {
+            writeln!(out, "  not analysed: {reason}")?;
+            return Ok(out);
+        }
     };
-    if let Some(reason) = readable::too_large(bytes.len() as u64, settings.max_file_size)
-        .or_else(|| readable::binary(&bytes))
-    {
-        writeln!(out, "  not analysed: {reason}")?;
-        return Ok(out);
-    }
     let m = Analyzer::new().analyze(&bytes, language);
     let grade = settings.min_grade_applied(&rel);
     let verdict = grade
@@ -109,7 +105,7 @@ pub fn explain(opts: &ExplainOptions) -> Result<String, ExplainError> {
             name: name.into(),
         });
     }
-    let past = history::History::load(&root, &rel, language);
+    let past = history::History::load(&root, &rel, settings.max_file_size);
     let pairs = past.pairs(&m.functions);
     for (f, pair) in m.functions.iter().zip(pairs) {
         if !chosen.iter().any(|c| std::ptr::eq(*c, f)) {

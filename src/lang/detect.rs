@@ -51,7 +51,8 @@ pub fn by_first_line(path: &Path) -> bool {
 pub fn from_shebang(bytes: &[u8]) -> Option<Language> {
     let line = bytes.strip_prefix(b"#!")?;
     let line = &line[..line.iter().position(|b| *b == b'\n').unwrap_or(line.len())];
-    let line = std::str::from_utf8(line).ok()?;
+    // The kernel reads bytes; a Latin-1 comment after the program must not hide it.
+    let line = String::from_utf8_lossy(line);
     let mut words = line.split_ascii_whitespace();
     let mut program = base_name(words.next()?);
     if program == "env" {
@@ -185,7 +186,9 @@ mod tests {
         for (text, language) in cases {
             assert_eq!(from_shebang(text.as_bytes()), *language, "{text:?}");
         }
-        assert_eq!(from_shebang(b"#!/usr/bin/env python\xff\n"), None);
+        let latin1 = b"#!/usr/bin/env python3 # caf\xe9\n# -*- coding: latin-1 -*-\n";
+        assert_eq!(from_shebang(latin1), Some(Language::Python));
+        assert_eq!(from_shebang(b"#!/usr/bin/\xffpython\n"), None);
     }
 
     #[test]

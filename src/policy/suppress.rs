@@ -185,7 +185,7 @@ mod tests {
             "no marker at all\n",
             "// debtgate: allow(all) reason=\"e\"",
         ];
-        let lossy: &[u8] = b"\xff\xfe// debtgate: allow(all) reason=\"lossy\"\nfn h() {}\n";
+        let lossy: &[u8] = b"\xff\xff// debtgate: allow(all) reason=\"lossy\"\nfn h() {}\n";
         for bytes in sources.iter().map(|s| s.as_bytes()).chain([lossy]) {
             let src = String::from_utf8_lossy(bytes);
             let lines: Vec<&str> = src.lines().collect();

@@ -57,13 +57,16 @@ impl Entry {
     }
 
     /// Why this content is not measured under a size limit of `max_size`, in the same words as
-    /// when the bytes are at hand: no language (a file without an extension that is no script of
-    /// one), then [`readable::too_large`], then [`readable::binary`].
+    /// when the bytes are at hand: [`readable::too_large`] (as when the object header says so,
+    /// before any read), then no language (a file without an extension that is no script of one),
+    /// then [`readable::binary`].
     pub fn unmeasurable(&self, max_size: u64) -> Option<String> {
-        if self.language.is_none() && self.size <= max_size {
-            return Some(crate::lang::UNSUPPORTED.to_owned());
-        }
         readable::too_large(self.size, max_size)
+            .or_else(|| {
+                self.language
+                    .is_none()
+                    .then(|| crate::lang::UNSUPPORTED.to_owned())
+            })
             .or_else(|| self.binary_at.map(readable::binary_reason))
     }
 }

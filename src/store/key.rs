@@ -28,7 +28,12 @@ use crate::lang::Language;
 /// remember text with a stray NUL as binary must not be served.
 /// 5: UTF-16 behind its byte-order mark is text, decoded before it is measured
 /// (`readable::text`) — entries that remember it as binary must not be served.
-pub const ANALYSER_VERSION: u32 = 5;
+/// 6: a unit of UTF-16 that is no character (an unpaired surrogate, an odd last byte) is U+FFFD,
+/// not a reason to call the whole content data. (Reading files without an extension by their `#!`
+/// line needed no bump of its own: their class, `#!`, was new, so no older entry is under their
+/// keys. A change to which interpreters `lang::from_shebang` knows, or how, changes what is stored
+/// under them: bump.)
+pub const ANALYSER_VERSION: u32 = 6;
 
 /// A store key.
 pub type Key = [u8; 32];
