@@ -394,6 +394,58 @@ fn an_extensionless_script_is_judged_by_its_interpreter_line() {
     );
 }
 
+/// An extension in capitals names its language as the lower-case one does — `Program.CS`, which
+/// MSBuild's `**/*.cs` compiles on Windows, `UTIL.PY` — and `.C` / `.H` are C++, as gcc reads them.
+#[test]
+fn an_extension_in_capitals_names_its_language() {
+    let repo = git_repo();
+    let dir = repo.path();
+    commit(dir, &[(".debtgate.yaml", POLICY.as_bytes())], "policy");
+    let mut csharp = String::from("class Legacy {\n    int Route(int x) {\n");
+    let mut c = String::from("int route(int x) {\n");
+    for i in 0..11 {
+        csharp.push_str(&format!("        if (x == {i}) {{ return {i}; }}\n"));
+        c.push_str(&format!("    if (x == {i}) {{ return {i}; }}\n"));
+    }
+    csharp.push_str("        return -1;\n    }\n}\n");
+    c.push_str("    return -1;\n}\n");
+    stage(dir, "Legacy.CS", csharp.as_bytes());
+    stage(dir, "MAIN.C", c.as_bytes());
+    stage(dir, "UTIL.PY", branchy("util", 11).as_bytes());
+    stage(dir, "NOTES.TXT", b"not code\n");
+    let out = check(dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    let mut measured: Vec<(&str, &str)> = (report["files"].as_array().expect("files").iter())
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default(),
+                f["language"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    measured.sort_unstable();
+    assert_eq!(
+        measured,
+        [
+            ("Legacy.CS", "csharp"),
+            ("MAIN.C", "cpp"),
+            ("UTIL.PY", "python")
+        ],
+        "{report}"
+    );
+    let failing = (report["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["level"] == "fail")
+        .count();
+    assert_eq!(failing, 3, "{report}");
+    assert_eq!(report["not_analysed"][0]["path"], "NOTES.TXT", "{report}");
+}
+
 #[test]
 fn deleted_binary_and_other_files_are_listed_and_subdirectories_work() {
     let repo = git_repo();

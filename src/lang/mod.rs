@@ -81,7 +81,9 @@ impl Language {
     ];
 
     /// The language of a path, by its extension; `None` for files we do not analyse (and for
-    /// files without one, whose interpreter line decides: [`detect`]).
+    /// files without one, whose interpreter line decides: [`detect`]). An extension in capitals
+    /// is read as its lower case (`Program.CS`: MSBuild's `**/*.cs` takes it on Windows), except
+    /// `.C` and `.H`, which are C++ as gcc reads them.
     pub fn from_path(path: &Path) -> Option<Language> {
         if let Some(language) = path
             .file_name()
@@ -91,6 +93,17 @@ impl Language {
             return Some(language);
         }
         let ext = path.extension()?.to_str()?;
+        Language::from_extension(ext).or_else(|| match ext {
+            "C" | "H" => Some(Language::Cpp),
+            _ if ext.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Language::from_extension(&ext.to_ascii_lowercase())
+            }
+            _ => None,
+        })
+    }
+
+    /// The language of an extension as written (lower case).
+    fn from_extension(ext: &str) -> Option<Language> {
         Some(match ext {
             "rs" => Language::Rust,
             "py" | "pyi" => Language::Python,
@@ -592,6 +605,13 @@ mod tests {
             ("Gemfile.lock", None),
             ("README.md", None),
             ("Makefile", None),
+            // Capitals: the lower case's language; `.C` and `.H` are C++ (gcc).
+            ("Program.CS", Some(Language::CSharp)),
+            ("UTIL.Py", Some(Language::Python)),
+            ("MAIN.C", Some(Language::Cpp)),
+            ("DEFS.H", Some(Language::Cpp)),
+            ("LIB.CPP", Some(Language::Cpp)),
+            ("README.MD", None),
         ];
         for (path, want) in cases {
             assert_eq!(Language::from_path(Path::new(path)), want, "{path}");
