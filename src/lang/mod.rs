@@ -106,7 +106,7 @@ impl Language {
     fn from_extension(ext: &str) -> Option<Language> {
         Some(match ext {
             "rs" => Language::Rust,
-            "py" | "pyi" => Language::Python,
+            "py" | "pyi" | "pyw" => Language::Python,
             "js" | "jsx" | "mjs" | "cjs" => Language::JavaScript,
             "ts" | "mts" | "cts" => Language::TypeScript,
             "tsx" => Language::Tsx,
@@ -117,7 +117,10 @@ impl Language {
                 Language::Cpp
             }
             "cs" => Language::CSharp,
-            "rb" | "rake" | "gemspec" | "ru" => Language::Ruby,
+            // Rails' XML and JSON views (`.builder`, `.jbuilder`), CocoaPods specs, Thor tasks.
+            "rb" | "rake" | "gemspec" | "ru" | "builder" | "jbuilder" | "podspec" | "thor" => {
+                Language::Ruby
+            }
             "php" => Language::Php,
             "vue" => Language::Vue,
             "svelte" => Language::Svelte,
@@ -592,6 +595,11 @@ mod tests {
             ("lib/a.rb", Some(Language::Ruby)),
             ("lib/tasks/db.rake", Some(Language::Ruby)),
             ("a.gemspec", Some(Language::Ruby)),
+            ("app/views/feed.xml.builder", Some(Language::Ruby)),
+            ("app/views/posts/show.json.jbuilder", Some(Language::Ruby)),
+            ("Alamofire.podspec", Some(Language::Ruby)),
+            ("tasks/release.thor", Some(Language::Ruby)),
+            ("tools/gui.pyw", Some(Language::Python)),
             ("Rakefile", Some(Language::Ruby)),
             ("app/Gemfile", Some(Language::Ruby)),
             ("src/Http/Kernel.php", Some(Language::Php)),
