@@ -284,6 +284,20 @@ fn suppressions_need_a_reason() {
     );
 }
 
+/// The fields `a` and `b` of each of `items`, sorted.
+fn pairs<'a>(items: &'a [serde_json::Value], a: &str, b: &str) -> Vec<(&'a str, &'a str)> {
+    let mut pairs: Vec<(&str, &str)> = (items.iter())
+        .map(|i| {
+            (
+                i[a].as_str().unwrap_or_default(),
+                i[b].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
 /// A script without an extension is read by its `#!` line — `bin/deploy` in Python, `exe/tool`
 /// in Ruby through `env -S` — judged like a `.py` or `.rb` file, against its base version too; an
 /// extensionless file in another language, or none, is "unsupported language" as before.
@@ -334,18 +348,13 @@ fn an_extensionless_script_is_judged_by_its_interpreter_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report = json(&out);
-    let mut failed: Vec<(&str, &str)> = (report["findings"].as_array().expect("findings").iter())
+    let failing: Vec<serde_json::Value> = (report["findings"].as_array().expect("findings"))
+        .iter()
         .filter(|f| f["level"] == "fail")
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or_default(),
-                f["function"].as_str().unwrap_or_default(),
-            )
-        })
+        .cloned()
         .collect();
-    failed.sort_unstable();
     assert_eq!(
-        failed,
+        pairs(&failing, "path", "function"),
         [("bin/deploy", "deploy"), ("exe/tool", "Tool#route")],
         "{report}"
     );
@@ -356,17 +365,12 @@ fn an_extensionless_script_is_judged_by_its_interpreter_line() {
         tool["base_value"], 3.0,
         "the base was measured as Ruby too: {tool}"
     );
-    let mut measured: Vec<(&str, &str)> = (report["files"].as_array().expect("files").iter())
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or_default(),
-                f["language"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
-    measured.sort_unstable();
     assert_eq!(
-        measured,
+        pairs(
+            report["files"].as_array().expect("files"),
+            "path",
+            "language"
+        ),
         [
             ("bin/deploy", "python"),
             ("bin/small", "python"),
@@ -374,18 +378,12 @@ fn an_extensionless_script_is_judged_by_its_interpreter_line() {
         ],
         "{report}"
     );
-    let mut skipped: Vec<(&str, &str)> =
-        (report["not_analysed"].as_array().expect("a list").iter())
-            .map(|f| {
-                (
-                    f["path"].as_str().unwrap_or_default(),
-                    f["reason"].as_str().unwrap_or_default(),
-                )
-            })
-            .collect();
-    skipped.sort_unstable();
     assert_eq!(
-        skipped,
+        pairs(
+            report["not_analysed"].as_array().expect("a list"),
+            "path",
+            "reason"
+        ),
         [
             ("LICENSE", "unsupported language"),
             ("scripts/build", "unsupported language")
@@ -421,17 +419,12 @@ fn an_extension_in_capitals_names_its_language() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report = json(&out);
-    let mut measured: Vec<(&str, &str)> = (report["files"].as_array().expect("files").iter())
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or_default(),
-                f["language"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
-    measured.sort_unstable();
     assert_eq!(
-        measured,
+        pairs(
+            report["files"].as_array().expect("files"),
+            "path",
+            "language"
+        ),
         [
             ("Legacy.CS", "csharp"),
             ("MAIN.C", "cpp"),
