@@ -4,11 +4,12 @@
 //! decides it again.
 //!
 //! A file is measured when it is a regular file that still exists, the configuration does not
-//! exclude its path and the path may name a supported language (by its extension or name, or, for
-//! a file without an extension, by the interpreter line that reading it will find:
-//! [`lang::may_be_source`]); otherwise it is set aside with the reason the report gives. Its new side is always measured, through its path; its old side only
-//! when the policy mode compares with the base (`new`, `ratchet`), through the path it had there.
-//! Nothing is read: the plan is cheap, so callers may plan a whole tree before any work starts.
+//! exclude its path and the path may name a supported language (by its extension or name, or, for a
+//! file without an extension, by the interpreter line that reading it will find:
+//! [`lang::may_be_source`]); otherwise it is set aside with the reason the report gives. Its new
+//! side is always measured, through its path; its old side only when the policy mode compares with
+//! the base (`new`, `ratchet`), through the path it had there. Nothing is read: the plan is cheap,
+//! so callers may plan a whole tree before any work starts.
 
 use std::path::Path;
 
