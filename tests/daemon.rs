@@ -247,6 +247,64 @@ fn the_verdict_is_the_same_with_and_without_the_daemon() {
     assert_eq!(status(repo.path())["last_gate"]["answered"], 8);
 }
 
+/// Files without an extension through the daemon: a Python script is measured and judged, and
+/// files of no language (`LICENSE`, a `#!/bin/sh` script) are listed as such, exactly as the gate
+/// alone says — in the background pass's entries and in the gate's own answers.
+#[test]
+fn scripts_and_files_of_no_language_get_the_same_answer_through_the_daemon() {
+    let dir = git_repo();
+    let root = dir.path();
+    let script = |n: usize| {
+        format!(
+            "#!/usr/bin/env python3\n{}",
+            crate::util::branchy("tool", n)
+        )
+    };
+    commit(
+        root,
+        &[
+            ("bin/tool", script(2).as_bytes()),
+            ("LICENSE", b"MIT License\n"),
+            ("run", b"#!/bin/sh\necho run\n"),
+        ],
+        "files",
+    );
+    let _d = start(root, &[]);
+    wait_status(root, "the background pass", |s| {
+        s["background"]["done"] == 3
+    });
+    write(root, "bin/tool", script(40).as_bytes());
+    write(root, "LICENSE", b"MIT License\n\nCopyright\n");
+    write(root, "run", b"#!/bin/sh\necho run again\n");
+    git(root, &["add", "-A"]);
+    // The staged change (the script grown to cyclomatic 41), and HEAD whole (`--all`: the
+    // script as committed, within its levels).
+    for (args, code) in [
+        (&["check", "--format", "json"][..], 1),
+        (&["check", "--all", "--format", "json"][..], 0),
+    ] {
+        let served = run(root, args);
+        assert_eq!(served.status.code(), Some(code), "{}", stderr(&served));
+        assert!(stderr(&served).is_empty(), "{}", stderr(&served));
+        assert_eq!(
+            verdict_part(&served),
+            verdict_part(&in_process(root, args)),
+            "{args:?}"
+        );
+        let report = json(&served);
+        assert_eq!(report["files"][0]["path"], "bin/tool", "{report}");
+        assert_eq!(report["files"][0]["language"], "python", "{report}");
+        let failing = (report["findings"].as_array().expect("findings").iter())
+            .any(|f| f["function"] == "tool" && f["level"] == "fail");
+        assert_eq!(failing, code == 1, "{report}");
+        let skipped: Vec<&str> = (report["not_analysed"].as_array().expect("a list").iter())
+            .filter(|f| f["reason"] == "unsupported language")
+            .map(|f| f["path"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(skipped, ["LICENSE", "run"], "{report}");
+    }
+}
+
 #[test]
 fn gate_jobs_complete_before_the_remaining_background_queue() {
     let repo = repo_with(120);
