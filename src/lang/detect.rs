@@ -1,8 +1,9 @@
-//! Which grammar reads a file: by extension, except for `.h`, which C and C++ share. A `.h` file
-//! is read as C++ when it shows a construct C cannot have — `namespace x {`, `template <`,
-//! `std::`, an access specifier (`public:`), `class X {` / `class X :`, or an `#include` of an
-//! extension-less standard header (`<vector>`). Otherwise it stays C, so C code that uses C++
-//! keywords as identifiers (`struct class *class;`) is still read as C.
+//! Which grammar reads a file: by extension or name ([`Language::from_path`]), except for `.h`,
+//! which C and C++ share. A `.h` file is read as C++ when it shows a construct C cannot have —
+//! `namespace x {`, `template <`, `std::`, an access specifier (`public:`), `class X {` /
+//! `class X :`, or an `#include` of an extension-less standard header (`<vector>`). Otherwise it
+//! stays C, so C code that uses C++ keywords as identifiers (`struct class *class;`) is still read
+//! as C.
 //!
 //! A file with no extension (and not a name like `Rakefile`) is read by its interpreter line, as
 //! the kernel runs it: `#!/usr/bin/env python3` is Python, `#!/usr/bin/env -S ruby -w` Ruby
@@ -12,6 +13,68 @@
 use std::path::Path;
 
 use super::Language;
+
+impl Language {
+    /// The language of a path, by its extension; `None` for files we do not analyse (and for
+    /// files without one, whose interpreter line decides: [`detect`]). An extension in capitals
+    /// is read as its lower case (`Program.CS`: MSBuild's `**/*.cs` takes it on Windows), except
+    /// `.C` and `.H`, which are C++ as gcc reads them.
+    pub fn from_path(path: &Path) -> Option<Language> {
+        if let Some(language) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(Language::from_file_name)
+        {
+            return Some(language);
+        }
+        let ext = path.extension()?.to_str()?;
+        Language::from_extension(ext).or_else(|| match ext {
+            "C" | "H" => Some(Language::Cpp),
+            _ if ext.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Language::from_extension(&ext.to_ascii_lowercase())
+            }
+            _ => None,
+        })
+    }
+
+    /// The language of an extension as written (lower case).
+    fn from_extension(ext: &str) -> Option<Language> {
+        Some(match ext {
+            "rs" => Language::Rust,
+            "py" | "pyi" | "pyw" => Language::Python,
+            "js" | "jsx" | "mjs" | "cjs" => Language::JavaScript,
+            "ts" | "mts" | "cts" => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "go" => Language::Go,
+            "java" => Language::Java,
+            "c" | "h" => Language::C,
+            "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" | "h++" | "ipp" | "tpp" => {
+                Language::Cpp
+            }
+            "cs" => Language::CSharp,
+            // Rails' XML and JSON views (`.builder`, `.jbuilder`), CocoaPods specs, Thor tasks.
+            "rb" | "rake" | "gemspec" | "ru" | "builder" | "jbuilder" | "podspec" | "thor" => {
+                Language::Ruby
+            }
+            "php" => Language::Php,
+            "vue" => Language::Vue,
+            "svelte" => Language::Svelte,
+            "kt" | "kts" => Language::Kotlin,
+            "swift" => Language::Swift,
+            "scala" | "sc" => Language::Scala,
+            _ => return None,
+        })
+    }
+
+    /// Files known by their whole name, without an extension (`Rakefile`, `Gemfile`).
+    fn from_file_name(name: &str) -> Option<Language> {
+        match name {
+            "Rakefile" | "Gemfile" | "Guardfile" | "Capfile" | "Vagrantfile" | "Podfile"
+            | "Brewfile" | "Fastfile" | "Dangerfile" | "Steepfile" => Some(Language::Ruby),
+            _ => None,
+        }
+    }
+}
 
 /// The language of `path` with content `bytes` (the text: UTF-16 already decoded).
 pub fn detect(path: &Path, bytes: &[u8]) -> Option<Language> {
@@ -248,5 +311,52 @@ mod tests {
             Some(Language::C)
         );
         assert_eq!(detect(Path::new("x.txt"), b"namespace a {}"), None);
+    }
+
+    #[test]
+    fn extensions_map_to_languages() {
+        let cases = [
+            ("a.rs", Some(Language::Rust)),
+            ("a.py", Some(Language::Python)),
+            ("a.jsx", Some(Language::JavaScript)),
+            ("a.ts", Some(Language::TypeScript)),
+            ("a.tsx", Some(Language::Tsx)),
+            ("a.go", Some(Language::Go)),
+            ("A.java", Some(Language::Java)),
+            ("a.h", Some(Language::C)),
+            ("a.hpp", Some(Language::Cpp)),
+            ("A.cs", Some(Language::CSharp)),
+            ("lib/a.rb", Some(Language::Ruby)),
+            ("lib/tasks/db.rake", Some(Language::Ruby)),
+            ("a.gemspec", Some(Language::Ruby)),
+            ("app/views/feed.xml.builder", Some(Language::Ruby)),
+            ("app/views/posts/show.json.jbuilder", Some(Language::Ruby)),
+            ("Alamofire.podspec", Some(Language::Ruby)),
+            ("tasks/release.thor", Some(Language::Ruby)),
+            ("tools/gui.pyw", Some(Language::Python)),
+            ("Rakefile", Some(Language::Ruby)),
+            ("app/Gemfile", Some(Language::Ruby)),
+            ("src/Http/Kernel.php", Some(Language::Php)),
+            ("src/App.vue", Some(Language::Vue)),
+            ("src/routes/+page.svelte", Some(Language::Svelte)),
+            ("src/main/kotlin/App.kt", Some(Language::Kotlin)),
+            ("build.gradle.kts", Some(Language::Kotlin)),
+            ("Sources/App/Account.swift", Some(Language::Swift)),
+            ("src/main/scala/Account.scala", Some(Language::Scala)),
+            ("build.sc", Some(Language::Scala)),
+            ("Gemfile.lock", None),
+            ("README.md", None),
+            ("Makefile", None),
+            // Capitals: the lower case's language; `.C` and `.H` are C++ (gcc).
+            ("Program.CS", Some(Language::CSharp)),
+            ("UTIL.Py", Some(Language::Python)),
+            ("MAIN.C", Some(Language::Cpp)),
+            ("DEFS.H", Some(Language::Cpp)),
+            ("LIB.CPP", Some(Language::Cpp)),
+            ("README.MD", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(Language::from_path(Path::new(path)), want, "{path}");
+        }
     }
 }
