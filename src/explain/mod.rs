@@ -62,10 +62,8 @@ pub fn explain(opts: &ExplainOptions) -> Result<String, ExplainError> {
         )?;
         return Ok(out);
     }
-    let unsupported =
-        |out: &mut String| writeln!(out, "  not analysed: {}", crate::lang::UNSUPPORTED);
     if !crate::lang::may_be_source(Path::new(&rel)) {
-        unsupported(&mut out)?;
+        writeln!(out, "  not analysed: {}", crate::lang::UNSUPPORTED)?;
         return Ok(out);
     }
     let bytes = std::fs::read(&file).map_err(|source| ExplainError::Read {
